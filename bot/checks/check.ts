@@ -1,0 +1,54 @@
+/**
+ * A check is a pure function of the Snapshot (like a cdk-nag rule of a resolved resource): it never
+ * fetches, it answers fail / warn / pass, `skip` when it does not apply (with the reason), and
+ * `error` when a fact it needs could not be read (naming the call and the permission).
+ */
+import type { FactError, Fact, Snapshot } from '../model/snapshot';
+import type { Status, Step } from '../model/report';
+
+export interface Outcome {
+  status: Status;
+  /** Overrides the check's default title with a specific one-liner ("Cluster SG sg-1 does not admit 9098"). */
+  title?: string;
+  detail: string;
+  fix?: string;
+  resources?: string[];
+}
+
+export interface Check {
+  /** Stable id from checks.md: the contract with reports, tests and users' automation. */
+  id: string;
+  step: Step;
+  /** Plain-language title used when the outcome gives none. */
+  title: string;
+  docs?: string;
+  run(snapshot: Snapshot): Outcome;
+}
+
+export const pass = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'pass', detail, ...extra });
+export const skip = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'skip', detail, ...extra });
+export const fail = (title: string, detail: string, fix: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'fail', title, detail, fix, ...extra,
+});
+export const warn = (title: string, detail: string, fix?: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'warn', title, detail, ...(fix ? { fix } : {}), ...extra,
+});
+
+/** The `error` outcome for a fact that could not be read: which call, which error, what to grant. */
+export function couldNotRead(what: string, f: { source: string; error: FactError }): Outcome {
+  const action = f.error.action ?? f.source;
+  const denied = /AccessDenied|Unauthorized|Forbidden|not authorized/i.test(`${f.error.code} ${f.error.message}`);
+  const throttled = /Throttl|TooManyRequests|RequestLimitExceeded/i.test(f.error.code);
+  const detail = `Could not read ${what}: ${action} answered ${f.error.code}: ${f.error.message}`;
+  const fix = denied
+    ? `Grant the identity running esm-doctor ${action} (read-only), then re-run.`
+    : throttled
+      ? 'AWS throttled the call; re-run in a minute.'
+      : `Re-run; if it persists, check ${action} from this account and region.`;
+  return { status: 'error', title: `Could not check: ${what} unreadable (${f.error.code})`, detail, fix };
+}
+
+/** The value of a fact, or undefined (absent or failed). */
+export function valueOf<T>(f: Fact<T> | undefined): T | undefined {
+  return f && f.ok ? f.value : undefined;
+}

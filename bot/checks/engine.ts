@@ -1,0 +1,112 @@
+import type { Check } from './check';
+import type { Finding, Report, Status, Verdict } from '../model/report';
+import { STEP_NAMES } from '../model/report';
+import type { Snapshot } from '../model/snapshot';
+import { AUTH_LABELS, bootstrapServers, chooseAuth, esmSource } from '../model/esm';
+
+const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+
+/** Runs one check; a check that throws becomes an `error` finding instead of ending the report. */
+export function runCheck(check: Check, snapshot: Snapshot): Finding {
+  let outcome;
+  try {
+    outcome = check.run(snapshot);
+  } catch (err) {
+    outcome = {
+      status: 'error' as const,
+      title: `Internal error in check ${check.id}`,
+      detail: `The check raised ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}. This is a bug in esm-doctor, not in your ESM.`,
+    };
+  }
+  const finding: Finding = {
+    check: check.id,
+    step: check.step,
+    status: outcome.status,
+    title: outcome.title ?? check.title,
+    detail: outcome.detail,
+  };
+  if (outcome.fix) finding.fix = outcome.fix;
+  if (outcome.resources?.length) finding.resources = outcome.resources;
+  if (check.docs) finding.docs = check.docs;
+  return finding;
+}
+
+/** Fails first (they are what breaks the ESM), then everything else, each group by step. */
+export function orderFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => {
+    const af = a.status === 'fail' ? 0 : 1;
+    const bf = b.status === 'fail' ? 0 : 1;
+    return af - bf || a.step - b.step || STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
+  });
+}
+
+export function verdictOf(findings: Finding[]): Verdict {
+  if (findings.some((f) => f.status === 'fail')) return 'failing';
+  if (findings.some((f) => f.status === 'warn')) return 'at-risk';
+  if (findings.some((f) => f.status === 'error')) return 'unknown';
+  return 'healthy';
+}
+
+/**
+ * The most likely cause: the earliest failing setup step. Step 0 (what Lambda itself says) only
+ * when no setup step fails, because the message is a symptom and the setup step is the cause.
+ */
+export function mostLikelyCause(findings: Finding[]): Finding | undefined {
+  const fails = findings.filter((f) => f.status === 'fail');
+  return fails.filter((f) => f.step > 0).sort((a, b) => a.step - b.step)[0] ?? fails[0];
+}
+
+export function headlineOf(findings: Finding[], verdict: Verdict): string {
+  const cause = mostLikelyCause(findings);
+  if (cause) {
+    const where = cause.step > 0 ? `step ${cause.step} of 9 (${STEP_NAMES[cause.step]})` : 'ESM status';
+    return `Failing at ${where}: ${cause.title}`;
+  }
+  const count = (s: Status) => findings.filter((f) => f.status === s).length;
+  if (verdict === 'at-risk') return `Working, but at risk: ${findings.find((f) => f.status === 'warn')!.title}${count('warn') > 1 ? ` (+${count('warn') - 1} more warnings)` : ''}`;
+  if (verdict === 'unknown') return `No failure found, but ${count('error')} check(s) could not run: ${findings.find((f) => f.status === 'error')!.title}`;
+  return `Healthy: all ${count('pass')} applicable checks pass`;
+}
+
+export interface EvaluateOptions {
+  startedAt?: Date;
+  now?: () => number;
+}
+
+/** Snapshot + checks → Report. Pure: the clock is the only input besides the snapshot. */
+export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: EvaluateOptions = {}): Report {
+  const now = options.now ?? Date.now;
+  const started = options.startedAt ?? new Date(now());
+  const findings = orderFindings(checks.map((c) => runCheck(c, snapshot)));
+  const verdict = verdictOf(findings);
+  const esm = snapshot.esm;
+  const source = esmSource(esm) ?? 'self-managed';
+  const cluster = snapshot.cluster?.ok ? snapshot.cluster.value : undefined;
+  const auth = chooseAuth(esm, cluster).mode;
+  const account = snapshot.target.account ?? (snapshot.caller?.ok ? snapshot.caller.value.Account : undefined);
+  const report: Report = {
+    target: {
+      uuid: snapshot.target.uuid,
+      region: snapshot.target.region,
+      ...(account ? { account } : {}),
+      ...(esm.EventSourceMappingArn ?? snapshot.target.arn ? { arn: esm.EventSourceMappingArn ?? snapshot.target.arn } : {}),
+    },
+    esm: {
+      state: esm.State,
+      ...(esm.StateTransitionReason ? { stateTransitionReason: esm.StateTransitionReason } : {}),
+      ...(esm.LastProcessingResult ? { lastProcessingResult: esm.LastProcessingResult } : {}),
+      source,
+      functionArn: esm.FunctionArn,
+      topics: esm.Topics ?? [],
+      ...(source === 'msk' && esm.EventSourceArn ? { clusterArn: esm.EventSourceArn } : {}),
+      ...(source === 'self-managed' ? { bootstrapServers: bootstrapServers(esm) } : {}),
+      auth: auth ? AUTH_LABELS[auth] : 'undetermined',
+    },
+    verdict,
+    headline: headlineOf(findings, verdict),
+    findings,
+    startedAt: started.toISOString(),
+    durationMs: Math.max(0, now() - started.getTime()),
+  };
+  return report;
+}

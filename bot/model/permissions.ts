@@ -1,0 +1,138 @@
+/**
+ * What the ESM's execution role must be allowed to do, with the resource ARNs IAM evaluates.
+ * The collector asks SimulatePrincipalPolicy exactly these; the checks judge the answers. One list,
+ * so the question and the verdict never drift apart.
+ *
+ * Sources: with-msk-permissions.html, with-kafka-permissions.html, the AWSLambdaMSKExecutionRole
+ * managed policy (v2: no kafka-cluster:*), the MSK IAM access-control resource ARN formats.
+ */
+import {
+  chooseAuth,
+  consumerGroupId,
+  esmPlacement,
+  esmSource,
+  functionNameFromArn,
+  isVpcConnectionArn,
+  kafkaGroupArn,
+  kafkaTopicArn,
+  parseClusterArn,
+  secretConfigs,
+} from './esm';
+import type { ClusterInfo, EsmConfig } from './snapshot';
+
+/** Which check reports a denied requirement. */
+export type RequirementGroup = 'execution-role' | 'secret' | 'destination';
+
+export interface Requirement {
+  action: string;
+  resource: string;
+  /** Any one of these actions satisfies the requirement (kafka:DescribeCluster is the legacy twin of V2). */
+  alternatives?: string[];
+  why: string;
+  group: RequirementGroup;
+  /** 'warn' when the ESM works without it but something around it does not (logs). */
+  severity: 'fail' | 'warn';
+}
+
+export interface RequirementInputs {
+  esm: EsmConfig;
+  cluster?: ClusterInfo;
+  /** The function's region and account, for log-group ARNs. */
+  region: string;
+  account?: string;
+  /** secret ARN → KMS key ARN, for secrets encrypted with a customer managed key. */
+  secretKeys?: Record<string, string | undefined>;
+}
+
+const ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+];
+
+export function requiredPermissions(input: RequirementInputs): Requirement[] {
+  const { esm, cluster } = input;
+  const out: Requirement[] = [];
+  const add = (r: Omit<Requirement, 'severity' | 'group'> & Partial<Pick<Requirement, 'severity' | 'group'>>) =>
+    out.push({ severity: 'fail', group: 'execution-role', ...r });
+  const source = esmSource(esm);
+  const fnName = functionNameFromArn(esm.FunctionArn);
+  const logGroup = input.account
+    ? `arn:aws:logs:${input.region}:${input.account}:log-group:/aws/lambda/${fnName}:*`
+    : '*';
+
+  for (const action of ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']) {
+    add({ action, resource: logGroup, why: 'the function and the ESM write their logs', severity: 'warn' });
+  }
+
+  if (source === 'msk') {
+    const clusterArn = esm.EventSourceArn!;
+    if (isVpcConnectionArn(clusterArn)) {
+      add({ action: 'kafka:DescribeVpcConnection', resource: clusterArn, why: 'a cross-account ESM reads its managed VPC connection' });
+    } else {
+      add({
+        action: 'kafka:DescribeClusterV2',
+        alternatives: ['kafka:DescribeCluster'],
+        resource: clusterArn,
+        why: 'Lambda reads the cluster\'s subnets, security groups and auth settings',
+      });
+      add({ action: 'kafka:GetBootstrapBrokers', resource: clusterArn, why: 'Lambda looks up the broker addresses' });
+    }
+    // ec2 Describe* cannot be scoped to a resource: Lambda's pre-flight check needs them on "*".
+    for (const action of ENI_ACTIONS) add({ action, resource: '*', why: 'Lambda creates and manages the poller ENIs in the cluster subnets' });
+
+    const auth = chooseAuth(esm, cluster).mode;
+    const parsed = parseClusterArn(clusterArn);
+    if (auth === 'iam' && parsed) {
+      const topic = esm.Topics?.[0] ?? '*';
+      const group = consumerGroupId(esm);
+      add({ action: 'kafka-cluster:Connect', resource: parsed.arn, why: 'IAM auth: connect to the brokers' });
+      add({ action: 'kafka-cluster:DescribeGroup', resource: kafkaGroupArn(parsed, group), why: `IAM auth: describe consumer group ${group}` });
+      add({ action: 'kafka-cluster:AlterGroup', resource: kafkaGroupArn(parsed, group), why: `IAM auth: join consumer group ${group}` });
+      add({ action: 'kafka-cluster:DescribeTopic', resource: kafkaTopicArn(parsed, topic), why: `IAM auth: describe topic ${topic}` });
+      add({ action: 'kafka-cluster:ReadData', resource: kafkaTopicArn(parsed, topic), why: `IAM auth: read topic ${topic}` });
+      add({
+        action: 'kafka-cluster:DescribeClusterDynamicConfiguration',
+        resource: parsed.arn,
+        why: 'IAM auth: the consumer reads the cluster\'s dynamic configuration (the DescribeConfigs ACL)',
+        severity: 'warn',
+      });
+    }
+    if (auth === 'sasl-scram-512') {
+      add({ action: 'kafka:ListScramSecrets', resource: clusterArn, why: 'SASL/SCRAM: Lambda checks the secret is associated with the cluster', severity: 'warn' });
+    }
+  } else if (esmPlacement(esm, cluster)?.kind === 'self-managed-vpc') {
+    for (const action of ENI_ACTIONS) add({ action, resource: '*', why: 'Lambda creates and manages the poller ENIs in VPC_SUBNET' });
+  }
+
+  for (const secret of secretConfigs(esm)) {
+    add({ action: 'secretsmanager:GetSecretValue', resource: secret.URI, why: `read the ${secret.Type} secret`, group: 'secret' });
+    const key = input.secretKeys?.[secret.URI];
+    if (key) add({ action: 'kms:Decrypt', resource: key, why: `decrypt the ${secret.Type} secret with its customer managed key`, group: 'secret' });
+  }
+
+  const destination = esm.DestinationConfig?.OnFailure?.Destination;
+  const service = destination?.split(':')[2];
+  if (destination && service === 'sqs') add({ action: 'sqs:SendMessage', resource: destination, why: 'send failed batches to the on-failure queue', group: 'destination' });
+  if (destination && service === 'sns') add({ action: 'sns:Publish', resource: destination, why: 'send failed batches to the on-failure topic', group: 'destination' });
+  if (destination && service === 's3') {
+    add({ action: 's3:PutObject', resource: `${destination}/*`, why: 'write failed batches to the on-failure bucket', group: 'destination' });
+    add({ action: 's3:ListBucket', resource: destination, why: 'write failed batches to the on-failure bucket', group: 'destination' });
+  }
+  return out;
+}
+
+/** The actions to simulate, deduplicated per resource: SimulatePrincipalPolicy takes many actions × many resources. */
+export function simulationRequests(reqs: Requirement[]): Array<{ resource: string; actions: string[] }> {
+  const byResource = new Map<string, Set<string>>();
+  for (const r of reqs) {
+    const set = byResource.get(r.resource) ?? new Set<string>();
+    set.add(r.action);
+    for (const alt of r.alternatives ?? []) set.add(alt);
+    byResource.set(r.resource, set);
+  }
+  return [...byResource].map(([resource, actions]) => ({ resource, actions: [...actions] }));
+}
