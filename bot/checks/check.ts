@@ -13,6 +13,11 @@ export interface Outcome {
   detail: string;
   fix?: string;
   resources?: string[];
+  /**
+   * Checks that would confirm this finding (esm.last-result decodes Lambda's message into a category
+   * and names them). The engine adds to the detail which of them fail in the same report.
+   */
+  related?: string[];
 }
 
 export interface Check {

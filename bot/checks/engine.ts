@@ -1,4 +1,4 @@
-import type { Check } from './check';
+import type { Check, Outcome } from './check';
 import type { Finding, Report, Status, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Snapshot } from '../model/snapshot';
@@ -8,7 +8,11 @@ const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass:
 
 /** Runs one check; a check that throws becomes an `error` finding instead of ending the report. */
 export function runCheck(check: Check, snapshot: Snapshot): Finding {
-  let outcome;
+  return toFinding(check, outcomeOf(check, snapshot));
+}
+
+function outcomeOf(check: Check, snapshot: Snapshot): Outcome {
+  let outcome: Outcome;
   try {
     outcome = check.run(snapshot);
   } catch (err) {
@@ -18,6 +22,10 @@ export function runCheck(check: Check, snapshot: Snapshot): Finding {
       detail: `The check raised ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}. This is a bug in esm-doctor, not in your ESM.`,
     };
   }
+  return outcome;
+}
+
+function toFinding(check: Check, outcome: Outcome): Finding {
   const finding: Finding = {
     check: check.id,
     step: check.step,
@@ -38,6 +46,19 @@ export function orderFindings(findings: Finding[]): Finding[] {
     const bf = b.status === 'fail' ? 0 : 1;
     return af - bf || a.step - b.step || STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
   });
+}
+
+/**
+ * Lambda's own message is a symptom; say which static checks back it up, or that none does (then
+ * the cause is outside what configuration shows: a broker down, a wrong password, an ACL).
+ */
+function withConfirmation(finding: Finding, related: string[] | undefined, all: Finding[]): Finding {
+  if (!related?.length) return finding;
+  const hits = all.filter((f) => related.includes(f.check) && (f.status === 'fail' || f.status === 'warn'));
+  const sentence = hits.length
+    ? ` Confirmed by: ${hits.map((f) => `${f.check} (${f.status})`).join(', ')}.`
+    : ` None of the checks that would confirm it (${related.join(', ')}) finds a problem in the configuration: the cause is likely live (broker health, credentials, ACLs); a live probe from the ESM's network position can tell.`;
+  return { ...finding, detail: finding.detail + sentence };
 }
 
 export function verdictOf(findings: Finding[]): Verdict {
@@ -77,7 +98,9 @@ export interface EvaluateOptions {
 export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: EvaluateOptions = {}): Report {
   const now = options.now ?? Date.now;
   const started = options.startedAt ?? new Date(now());
-  const findings = orderFindings(checks.map((c) => runCheck(c, snapshot)));
+  const outcomes = checks.map((c) => ({ check: c, outcome: outcomeOf(c, snapshot) }));
+  const raw = outcomes.map(({ check, outcome }) => toFinding(check, outcome));
+  const findings = orderFindings(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)));
   const verdict = verdictOf(findings);
   const esm = snapshot.esm;
   const source = esmSource(esm) ?? 'self-managed';
