@@ -1,0 +1,34 @@
+/**
+ * Every check, in setup-step order. A new check is one function in its area file, one line here
+ * (through the area's `checks` array) and its tests. Ids are the contract of checks.md.
+ */
+import type { Check } from './check';
+import { checks as status } from './status';
+import { checks as iam } from './iam';
+import { checks as egress } from './egress';
+import { checks as secrets } from './secrets';
+import { checks as msk } from './msk';
+import { checks as dns } from './dns';
+import { checks as network } from './network';
+import { checks as auth } from './auth';
+import { checks as topic } from './topic';
+import { checks as fn } from './function';
+import { checks as destination } from './destination';
+
+export const checks: readonly Check[] = [
+  ...status,
+  ...iam,
+  ...egress,
+  ...secrets,
+  ...msk,
+  ...dns,
+  ...network,
+  ...auth,
+  ...topic,
+  ...fn,
+  ...destination,
+].sort((a, b) => a.step - b.step);
+
+export function checkById(id: string): Check | undefined {
+  return checks.find((c) => c.id === id);
+}

@@ -1,0 +1,235 @@
+/**
+ * The esm-doctor command. Exit codes (the contract): 0 healthy, 1 failing / at-risk / unknown,
+ * 2 bad input or the target could not be read (one line on stderr saying why), 3 unexpected.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { EsmDoctorError, InvalidSnapshot, InvalidTarget } from './model/errors';
+import type { Report } from './model/report';
+import { Snapshot } from './model/snapshot';
+import { parseTarget, Region, type Target } from './model/target';
+import { FORMATS, render } from './render';
+import { renderText } from './render/text';
+
+export interface Io {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+const USAGE = `esm-doctor — why is my Lambda Kafka event source mapping failing?
+
+Usage:
+  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown] [--inspect-secrets]
+  esm-doctor diagnose --snapshot FILE [--format ...]      diagnose a saved snapshot, offline
+  esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
+  esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
+  esm-doctor scenarios                                    list the bundled scenarios
+  esm-doctor start                                        diagnose every bundled scenario (no AWS needed)
+  esm-doctor slack                                        run the Slack app in Socket Mode
+
+Options:
+  --region R          AWS region of the ESM (default: from the ARN, AWS_REGION or AWS_DEFAULT_REGION)
+  --format F          text (default), json (exactly one Report) or markdown
+  --inspect-secrets   let secret.format read secret values in memory (never printed or stored)
+  --no-color          plain text even on a terminal (NO_COLOR is honoured too)
+  -h, --help          this help;  -v, --version  the version
+
+Exit codes: 0 healthy, 1 failing or at risk, 2 bad input or the ESM could not be read, 3 unexpected error.
+AWS credentials and endpoints come from the usual SDK chain (AWS_PROFILE, AWS_ENDPOINT_URL, ...).
+`;
+
+const Options = z.object({
+  region: Region.optional(),
+  format: z.enum(FORMATS, { message: `--format must be one of ${FORMATS.join(', ')}` }).default('text'),
+  'inspect-secrets': z.boolean().default(false),
+  snapshot: z.string().min(1).optional(),
+  scenario: z.string().min(1).optional(),
+  'no-color': z.boolean().default(false),
+  help: z.boolean().default(false),
+  version: z.boolean().default(false),
+});
+type Options = z.infer<typeof Options>;
+
+function parse(argv: string[]): { command?: string; positionals: string[]; options: Options } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        region: { type: 'string' },
+        format: { type: 'string' },
+        'inspect-secrets': { type: 'boolean' },
+        snapshot: { type: 'string' },
+        scenario: { type: 'string' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new InvalidTarget(`${(err as Error).message.replace(/\. To specify.*$/s, '')}; see esm-doctor --help`);
+  }
+  const result = Options.safeParse(parsed.values);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InvalidTarget(`--${issue.path.join('.')}: ${issue.message}`);
+  }
+  const [command, ...positionals] = parsed.positionals;
+  return { command, positionals, options: result.data };
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  try {
+    const { command, positionals, options } = parse(argv);
+    if (options.version) {
+      io.stdout.write(`${(await import('../package.json')).version}\n`);
+      return 0;
+    }
+    if (options.help || command === undefined || command === 'help') {
+      io.stdout.write(USAGE);
+      return command === undefined && !options.help ? 2 : 0;
+    }
+    switch (command) {
+      case 'diagnose':
+        return await runDiagnose(positionals, options, io);
+      case 'collect':
+        return await runCollect(positionals, options, io);
+      case 'scenarios':
+        return await runListScenarios(io);
+      case 'start':
+        return await runStart(io, options);
+      case 'slack':
+        return await runSlack(io);
+      default:
+        throw new InvalidTarget(`unknown command "${command}"; see esm-doctor --help`);
+    }
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function reportError(err: unknown, io: Io): number {
+  if (err instanceof EsmDoctorError) {
+    io.stderr.write(`esm-doctor: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`esm-doctor: unexpected error: ${message}\n`);
+  if (io.env.ESM_DOCTOR_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  else io.stderr.write('esm-doctor: set ESM_DOCTOR_DEBUG=1 to see the stack trace\n');
+  return 3;
+}
+
+function exitCodeOf(report: Report): number {
+  return report.verdict === 'healthy' ? 0 : 1;
+}
+
+function progress(io: Io): ((message: string) => void) | undefined {
+  if (!io.stderr.isTTY) return undefined;
+  return (message) => io.stderr.write(`\u001b[90m… ${message}\u001b[0m\n`);
+}
+
+function useColour(io: Io, options: Options): boolean {
+  return Boolean(io.stdout.isTTY) && !options['no-color'] && !io.env.NO_COLOR;
+}
+
+function singleTarget(positionals: string[], options: Options, io: Io): Target {
+  if (positionals.length === 0) throw new InvalidTarget('no event source mapping given: pass its UUID or ARN (see esm-doctor --help)');
+  if (positionals.length > 1) throw new InvalidTarget(`expected one event source mapping, got ${positionals.length}: ${positionals.join(' ')}`);
+  return parseTarget(positionals[0]!, { region: options.region, env: io.env });
+}
+
+async function loadSnapshotFile(file: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InvalidSnapshot(`cannot read snapshot ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidSnapshot(`${file} is not JSON (write one with: esm-doctor collect <uuid> > ${file})`);
+  }
+  const result = Snapshot.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InvalidSnapshot(`${file} is not an esm-doctor snapshot: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+async function runDiagnose(positionals: string[], options: Options, io: Io): Promise<number> {
+  let report: Report;
+  if (options.snapshot || options.scenario) {
+    if (options.snapshot && options.scenario) throw new InvalidTarget('give either --snapshot or --scenario, not both');
+    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : (await findScenario(options.scenario!)).snapshot();
+    if (positionals.length) {
+      const wanted = singleTarget(positionals, { ...options, region: options.region ?? snapshot.target.region }, io);
+      if (wanted.uuid !== snapshot.target.uuid) {
+        throw new InvalidTarget(`the snapshot is of ESM ${snapshot.target.uuid}, not ${wanted.uuid}`);
+      }
+    }
+    const { diagnoseSnapshot } = await import('./diagnose');
+    report = diagnoseSnapshot(snapshot);
+  } else {
+    const target = singleTarget(positionals, options, io);
+    const { diagnose } = await import('./diagnose');
+    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) }));
+  }
+  io.stdout.write(render(report, options.format, { color: useColour(io, options) }));
+  return exitCodeOf(report);
+}
+
+async function runCollect(positionals: string[], options: Options, io: Io): Promise<number> {
+  const target = singleTarget(positionals, options, io);
+  const { collectSnapshot } = await import('./collect/snapshot');
+  const snapshot = await collectSnapshot(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) });
+  io.stdout.write(JSON.stringify(snapshot, null, 2) + '\n');
+  return 0;
+}
+
+async function findScenario(name: string) {
+  const { SCENARIOS } = await import('../scenarios');
+  const scenario = SCENARIOS.find((s) => s.id === name);
+  if (!scenario) {
+    throw new InvalidTarget(`no bundled scenario "${name}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  }
+  return scenario;
+}
+
+async function runListScenarios(io: Io): Promise<number> {
+  const { SCENARIOS } = await import('../scenarios');
+  for (const s of SCENARIOS) io.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);
+  return 0;
+}
+
+/** `npm start` with no configuration: every bundled scenario through the real checks. */
+async function runStart(io: Io, options: Options): Promise<number> {
+  const { SCENARIOS } = await import('../scenarios');
+  const { diagnoseSnapshot } = await import('./diagnose');
+  const colour = useColour(io, options);
+  const bold = (s: string) => (colour ? `\u001b[1m${s}\u001b[0m` : s);
+  io.stdout.write(
+    `esm-doctor: diagnosing ${SCENARIOS.length} bundled scenarios with the real checks (no AWS account needed).\n` +
+      'Against your own account: npx esm-doctor diagnose <uuid|arn> --region <region>\n',
+  );
+  for (const [i, s] of SCENARIOS.entries()) {
+    const report = diagnoseSnapshot(s.snapshot());
+    io.stdout.write(`\n${bold(`━━ ${i + 1}/${SCENARIOS.length} · ${s.id} — ${s.title}`)}\n`);
+    io.stdout.write(renderText(report, { color: colour, summary: true }));
+  }
+  io.stdout.write('\nFull report of one scenario: npx esm-doctor diagnose --scenario <name>   (list: npx esm-doctor scenarios)\n');
+  return 0;
+}
+
+async function runSlack(io: Io): Promise<number> {
+  const local = await import('./slack/local');
+  await local.runSocketMode(io.env);
+  return 0;
+}

@@ -1,0 +1,286 @@
+/**
+ * Bundled scenarios: realistic snapshots of healthy and broken ESMs, each with the verdict and the
+ * cause the real checks must find. `npm start` diagnoses them; the tests hold the checks to them.
+ * Each one is the healthy baseline plus the few facts that break it, as AWS would report them.
+ */
+import type { Snapshot } from '../bot/model/snapshot';
+import type { Verdict } from '../bot/model/report';
+import {
+  ACCOUNT,
+  allowAll,
+  CLUSTER_SG,
+  mskIamHealthy,
+  REGION,
+  selfManagedScramHealthy,
+  SUBNETS,
+  VPC_ID,
+} from './base';
+
+export interface Scenario {
+  id: string;
+  title: string;
+  snapshot(): Snapshot;
+  expect: {
+    verdict: Verdict;
+    /** The check the headline must name (the most likely cause). */
+    cause?: string;
+    /** Checks that must fail (besides the cause). */
+    fails?: string[];
+  };
+}
+
+const CONNECTION_ERROR =
+  'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings. Connect the new device to the Kafka cluster and consume messages to ensure that the issue is not related to VPC or Endpoint configuration.';
+const VPC_EGRESS_ERROR =
+  'PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required. You can provide access by configuring PrivateLink or a NAT Gateway.';
+const SCRAM_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:AmazonMSK_orders-consumer-Qx81Tz`;
+const SCRAM_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/9f8e7d6c-5b4a-4321-9876-0fedcba98765`;
+const ENDPOINT_SG = 'sg-0e1d2c3b4a5968777';
+
+/** Replaces the route tables' default route (0.0.0.0/0) of the ESM subnets' table. */
+function withPrivateDefaultRoute(s: Snapshot, route: Record<string, string> | undefined): Snapshot {
+  const rts = s.network!.routeTables!;
+  if (!rts.ok) return s;
+  rts.value = rts.value.map((rt) =>
+    rt.RouteTableId !== 'rtb-0aa1private000001'
+      ? rt
+      : {
+          ...rt,
+          Routes: [
+            ...(rt.Routes ?? []).filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0'),
+            ...(route ? [{ DestinationCidrBlock: '0.0.0.0/0', Origin: 'CreateRoute', State: 'active', ...route }] : []),
+          ],
+        },
+  );
+  return s;
+}
+
+function withScramCluster(s: Snapshot, { scramOn }: { scramOn: boolean }): Snapshot {
+  const c = s.cluster!;
+  if (c.ok && c.value.Provisioned) {
+    c.value.Provisioned.ClientAuthentication = {
+      Sasl: { Scram: { Enabled: scramOn }, Iam: { Enabled: !scramOn } },
+      Tls: { CertificateAuthorityArnList: [], Enabled: false },
+      Unauthenticated: { Enabled: false },
+    };
+  }
+  s.esm.SourceAccessConfigurations = [{ Type: 'SASL_SCRAM_512_AUTH', URI: SCRAM_SECRET_ARN }];
+  const hosts = ['b-1', 'b-2', 'b-3'].map((b) => `${b}.ordersprod.x1y2z3.c3.kafka.eu-west-1.amazonaws.com`);
+  s.bootstrapBrokers = {
+    ok: true,
+    source: 'kafka:GetBootstrapBrokers',
+    value: scramOn
+      ? { BootstrapBrokerStringSaslScram: hosts.map((h) => `${h}:9096`).join(',') }
+      : { BootstrapBrokerStringSaslIam: hosts.map((h) => `${h}:9098`).join(',') },
+  };
+  const sgs = s.network!.securityGroups!;
+  if (sgs.ok && scramOn) {
+    sgs.value[0]!.IpPermissions = [
+      { IpProtocol: 'tcp', FromPort: 9096, ToPort: 9096, UserIdGroupPairs: [{ GroupId: CLUSTER_SG, UserId: ACCOUNT }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] },
+    ];
+  }
+  return s;
+}
+
+function scramSecretFacts(exists: boolean): Snapshot['secrets'][number] {
+  return exists
+    ? {
+        type: 'SASL_SCRAM_512_AUTH',
+        arn: SCRAM_SECRET_ARN,
+        describe: {
+          ok: true,
+          source: 'secretsmanager:DescribeSecret',
+          value: { ARN: SCRAM_SECRET_ARN, Name: 'AmazonMSK_orders-consumer', KmsKeyId: SCRAM_KEY_ARN, LastChangedDate: '2026-09-12T11:20:00.000Z' },
+        },
+        kmsKey: {
+          ok: true,
+          source: 'kms:DescribeKey',
+          value: { KeyId: '9f8e7d6c-5b4a-4321-9876-0fedcba98765', Arn: SCRAM_KEY_ARN, KeyManager: 'CUSTOMER', KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' },
+        },
+      }
+    : {
+        type: 'SASL_SCRAM_512_AUTH',
+        arn: SCRAM_SECRET_ARN,
+        describe: {
+          ok: false,
+          source: 'secretsmanager:DescribeSecret',
+          error: { code: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret.", action: 'secretsmanager:DescribeSecret', httpStatus: 400 },
+        },
+      };
+}
+
+function refreshPermissions(s: Snapshot): Snapshot {
+  s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(s) };
+  return s;
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 'msk-iam-healthy',
+    title: 'MSK with IAM auth, on-demand, private subnets with a NAT gateway: healthy',
+    snapshot: mskIamHealthy,
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-sg-missing-self-rule',
+    title: 'The cluster security group admits the brokers only from an old CIDR, not from itself',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.LastProcessingResult = CONNECTION_ERROR;
+      const sgs = s.network!.securityGroups!;
+      if (sgs.ok) {
+        sgs.value[0]!.IpPermissions = [
+          { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, IpRanges: [{ CidrIp: '10.1.0.0/24', Description: 'old bastion subnet' }], UserIdGroupPairs: [], Ipv6Ranges: [], PrefixListIds: [] },
+        ];
+      }
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'network.sg-broker-ingress', fails: ['esm.last-result'] },
+  },
+  {
+    id: 'msk-on-demand-no-nat',
+    title: 'On-demand ESM in subnets whose only way out is an internet gateway (no NAT, no endpoints)',
+    snapshot() {
+      const s = withPrivateDefaultRoute(mskIamHealthy(), { GatewayId: 'igw-0f66ff66ff66ff666' });
+      s.esm.LastProcessingResult = VPC_EGRESS_ERROR;
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'egress.sts', fails: ['egress.lambda', 'esm.last-result'] },
+  },
+  {
+    id: 'msk-provisioned-no-egress',
+    title: 'Provisioned mode with no NAT and no endpoints: nothing is needed for the invoke',
+    snapshot() {
+      const s = withPrivateDefaultRoute(mskIamHealthy(), undefined);
+      s.esm.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 10 };
+      return s;
+    },
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-vpc-endpoints',
+    title: 'On-demand ESM reaching STS and Lambda through interface VPC endpoints: healthy',
+    snapshot() {
+      const s = withPrivateDefaultRoute(mskIamHealthy(), undefined);
+      const net = s.network!;
+      const endpointPolicy = (action: string) =>
+        JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: action, Resource: '*' }] });
+      net.vpcEndpoints = {
+        ok: true,
+        source: 'ec2:DescribeVpcEndpoints',
+        value: (['sts', 'lambda'] as const).map((svc, i) => ({
+          VpcEndpointId: `vpce-0${i}a1b2c3d4e5f6a7b8`,
+          VpcEndpointType: 'Interface',
+          VpcId: VPC_ID,
+          ServiceName: `com.amazonaws.${REGION}.${svc}`,
+          State: 'available',
+          PolicyDocument: endpointPolicy(svc === 'sts' ? 'sts:AssumeRole' : 'lambda:InvokeFunction'),
+          PrivateDnsEnabled: true,
+          SubnetIds: SUBNETS,
+          Groups: [{ GroupId: ENDPOINT_SG, GroupName: 'aws-endpoints' }],
+          RouteTableIds: [],
+        })),
+      };
+      const sgs = net.securityGroups!;
+      if (sgs.ok) {
+        sgs.value.push({
+          GroupId: ENDPOINT_SG,
+          GroupName: 'aws-endpoints',
+          VpcId: VPC_ID,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: CLUSTER_SG, UserId: ACCOUNT }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] }],
+          IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+        });
+      }
+      return s;
+    },
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-scram-secret-missing',
+    title: 'SASL/SCRAM ESM whose secret was deleted',
+    snapshot() {
+      const s = withScramCluster(mskIamHealthy(), { scramOn: true });
+      s.esm.LastProcessingResult = 'PROBLEM: SASL authentication failed.';
+      s.secrets = [scramSecretFacts(false)];
+      s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };
+      return refreshPermissions(s);
+    },
+    expect: { verdict: 'failing', cause: 'secret.readable', fails: ['esm.last-result'] },
+  },
+  {
+    id: 'msk-scram-disabled',
+    title: 'The ESM carries a SCRAM secret, but SASL/SCRAM is off on the cluster (IAM only)',
+    snapshot() {
+      const s = withScramCluster(mskIamHealthy(), { scramOn: false });
+      s.esm.LastProcessingResult = 'PROBLEM: SASL authentication failed.';
+      s.secrets = [scramSecretFacts(true)];
+      s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };
+      return refreshPermissions(s);
+    },
+    expect: { verdict: 'failing', fails: ['auth.mode', 'msk.bootstrap'] },
+  },
+  {
+    id: 'msk-role-missing-kafka-cluster',
+    title: 'IAM auth, but the execution role has only AWSLambdaMSKExecutionRole (no kafka-cluster:*)',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.LastProcessingResult = 'PROBLEM: Cluster failed to authorize Lambda.';
+      const p = s.permissions!;
+      if (p.ok) {
+        p.value = p.value.map((r) => (r.EvalActionName.startsWith('kafka-cluster:') ? { ...r, EvalDecision: 'implicitDeny' } : r));
+      }
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'iam.execution-role', fails: ['esm.last-result'] },
+  },
+  {
+    id: 'self-managed-dns-failure',
+    title: 'Self-managed Kafka over the internet whose bootstrap host does not resolve',
+    snapshot() {
+      const s = selfManagedScramHealthy();
+      const servers = ['kafka-1.clickstream.example.invalid:9096'];
+      s.esm.SelfManagedEventSource = { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: servers } };
+      s.esm.SourceAccessConfigurations = s.esm.SourceAccessConfigurations!.filter((c) => c.Type === 'SASL_SCRAM_512_AUTH');
+      s.esm.LastProcessingResult = CONNECTION_ERROR;
+      s.network = undefined;
+      s.siblings = { ok: true, source: 'lambda:ListEventSourceMappings', value: [] };
+      s.dns = {
+        ok: true,
+        source: 'dns',
+        value: [{ entry: servers[0]!, host: 'kafka-1.clickstream.example.invalid', port: 9096, addresses: [], error: 'ENOTFOUND' }],
+      };
+      return refreshPermissions(s);
+    },
+    expect: { verdict: 'failing', cause: 'kafka.bootstrap-dns', fails: ['esm.last-result'] },
+  },
+  {
+    id: 'reserved-concurrency-zero',
+    title: 'The function\'s reserved concurrency is 0: every invoke is throttled',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.LastProcessingResult = 'PROBLEM: Function call failed';
+      s.concurrency = { ok: true, source: 'lambda:GetFunctionConcurrency', value: { ReservedConcurrentExecutions: 0 } };
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'function.concurrency', fails: ['esm.last-result'] },
+  },
+  {
+    id: 'self-managed-scram-healthy',
+    title: 'Self-managed Kafka in a VPC with SASL/SCRAM-SHA-512: healthy',
+    snapshot: selfManagedScramHealthy,
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'self-managed-disabled-authn',
+    title: 'Lambda disabled the ESM after SASL failures: the configuration looks right, the password is not',
+    snapshot() {
+      const s = selfManagedScramHealthy();
+      s.esm.State = 'Disabled';
+      s.esm.StateTransitionReason = 'EVENT_SOURCE_AUTHN_ERROR';
+      s.esm.LastProcessingResult = 'PROBLEM: SASL authentication failed.';
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'esm.state', fails: ['esm.last-result'] },
+  },
+];
+

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { main, type Io } from '../../bot/cli';
+import { Report } from '../../bot/model/report';
+import { SCENARIOS } from '../../scenarios';
+
+function fakeIo(env: Record<string, string | undefined> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+const UUID = '14e0db71-5d35-4eb5-b481-8945cf9d10c2';
+
+describe('esm-doctor CLI: bad input exits 2 with one clear line and no AWS call', () => {
+  it.each([
+    [['diagnose', 'not-a-uuid', '--region', 'eu-west-1'], /"not-a-uuid" is not an event source mapping UUID/],
+    [['diagnose', UUID], /no region: pass --region/],
+    [['diagnose'], /no event source mapping given/],
+    [['diagnose', UUID, UUID, '--region', 'eu-west-1'], /expected one event source mapping, got 2/],
+    [['diagnose', UUID, '--format', 'yaml'], /--format must be one of text, json, markdown/],
+    [['diagnose', UUID, '--region', 'Europe'], /--region: not an AWS region name/],
+    [['diagnose', UUID, '--colour'], /Unknown option '--colour'/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['diagnose', '--scenario', 'nope'], /no bundled scenario "nope"; one of: msk-iam-healthy/],
+  ])('%j', async (argv, message) => {
+    const t = fakeIo();
+    expect(await main(argv, t.io)).toBe(2);
+    expect(t.stderr()).toMatch(message);
+    expect(t.stderr().trim().split('\n')).toHaveLength(1);
+    expect(t.stdout()).toBe('');
+  });
+
+  it('prints the usage and exits 2 when called with nothing, 0 with --help', async () => {
+    const none = fakeIo();
+    expect(await main([], none.io)).toBe(2);
+    expect(none.stdout()).toContain('esm-doctor diagnose <uuid|arn>');
+    const help = fakeIo();
+    expect(await main(['--help'], help.io)).toBe(0);
+    expect(help.stdout()).toContain('Exit codes: 0 healthy');
+  });
+});
+
+describe('esm-doctor CLI: offline diagnosis', () => {
+  it('diagnoses a bundled scenario as exactly one JSON Report, exit 1 when failing', async () => {
+    const t = fakeIo();
+    expect(await main(['diagnose', '--scenario', 'msk-sg-missing-self-rule', '--format', 'json'], t.io)).toBe(1);
+    const report = Report.parse(JSON.parse(t.stdout()));
+    expect(report.verdict).toBe('failing');
+    expect(report.findings[0]!.status).toBe('fail');
+  });
+
+  it('exits 0 on a healthy scenario', async () => {
+    const t = fakeIo();
+    expect(await main(['diagnose', '--scenario', 'msk-iam-healthy'], t.io)).toBe(0);
+    expect(t.stdout()).toMatch(/^HEALTHY/);
+  });
+
+  it('diagnoses a snapshot file written earlier, and checks it matches a given UUID', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'esm-doctor-'));
+    const file = path.join(dir, 'snap.json');
+    writeFileSync(file, JSON.stringify(SCENARIOS.find((s) => s.id === 'reserved-concurrency-zero')!.snapshot()));
+    const t = fakeIo();
+    expect(await main(['diagnose', '--snapshot', file, '--format', 'markdown'], t.io)).toBe(1);
+    expect(t.stdout()).toContain('`function.concurrency`');
+    const other = fakeIo();
+    expect(await main(['diagnose', 'a4b7c0d3-e6f9-4a2b-8c5d-0e1f2a3b4c5d', '--snapshot', file], other.io)).toBe(2);
+    expect(other.stderr()).toMatch(/the snapshot is of ESM 14e0db71/);
+  });
+
+  it('refuses a snapshot file that is missing, not JSON or not a snapshot', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'esm-doctor-'));
+    const notJson = path.join(dir, 'a.json');
+    const notSnap = path.join(dir, 'b.json');
+    writeFileSync(notJson, 'hello');
+    writeFileSync(notSnap, JSON.stringify({ schemaVersion: 1 }));
+    for (const [file, message] of [
+      [path.join(dir, 'missing.json'), /cannot read snapshot .*ENOENT/],
+      [notJson, /is not JSON/],
+      [notSnap, /is not an esm-doctor snapshot/],
+    ] as const) {
+      const t = fakeIo();
+      expect(await main(['diagnose', '--snapshot', file], t.io)).toBe(2);
+      expect(t.stderr()).toMatch(message);
+    }
+  });
+
+  it('`start` diagnoses every bundled scenario without AWS', async () => {
+    const t = fakeIo({});
+    expect(await main(['start'], t.io)).toBe(0);
+    for (const s of SCENARIOS) expect(t.stdout()).toContain(s.id);
+    expect(t.stdout()).toContain('HEALTHY');
+    expect(t.stdout()).toContain('FAILING');
+  });
+
+  it('lists the scenarios', async () => {
+    const t = fakeIo();
+    expect(await main(['scenarios'], t.io)).toBe(0);
+    expect(t.stdout().trim().split('\n')).toHaveLength(SCENARIOS.length);
+  });
+});
+
+describe('the installed esm-doctor binary', () => {
+  it('runs from a fresh checkout without a build and exits 2 on a malformed id', () => {
+    const bin = path.join(__dirname, '../../bin/esm-doctor.cjs');
+    const res = spawnSync(process.execPath, [bin, 'diagnose', 'not-a-uuid'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(res.status).toBe(2);
+    expect(res.stderr.trim()).toMatch(/^esm-doctor: "not-a-uuid" is not an event source mapping UUID/);
+  });
+});
