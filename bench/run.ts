@@ -1,0 +1,15 @@
+/** `npm run bench`: speed and size targets, measured and printed (never asserted in tests). */
+import { run as diagnoseBench } from './diagnose';
+
+async function main() {
+  const benches: Array<[string, () => Promise<string[]>]> = [['diagnose', diagnoseBench]];
+  for (const [name, bench] of benches) {
+    process.stdout.write(`# ${name}\n`);
+    for (const line of await bench()) process.stdout.write(`${line}\n`);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,104 @@
+/**
+ * EC2 reads of the ESM's network position: its subnets (by id), then everything VPC-wide by the
+ * subnets' VPC id — security groups (so the VPC endpoints' groups come too), route tables (with the
+ * main table), NAT gateways, VPC endpoints, network ACLs and the VPC's DNS attributes.
+ */
+import {
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import {
+  NatGateway,
+  NetworkAcl,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  VpcDnsAttributes,
+  VpcEndpoint,
+  type Fact,
+  type NetworkFacts,
+} from '../model/snapshot';
+import { paginate, readFact } from './fact';
+
+/**
+ * DescribeSubnets by a `subnet-id` filter rather than `SubnetIds`: with SubnetIds one deleted subnet
+ * fails the whole call (InvalidSubnetID.NotFound) and hides the others; with the filter it is simply
+ * absent from the answer, which is exactly what network.subnets needs to say "subnet-x is missing".
+ */
+export function readSubnets(client: EC2Client, subnetIds: string[]): Promise<Fact<Subnet[]>> {
+  return readFact('ec2:DescribeSubnets', z.array(Subnet), () =>
+    paginate(async (NextToken) => {
+      const out = await client.send(
+        new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: subnetIds }], ...(NextToken ? { NextToken } : {}) }),
+      );
+      return { items: out?.Subnets, next: out?.NextToken };
+    }),
+  );
+}
+
+export type VpcWideFacts = Required<Pick<NetworkFacts, 'securityGroups' | 'routeTables' | 'natGateways' | 'vpcEndpoints' | 'networkAcls' | 'vpcDns'>>;
+
+/**
+ * The VPC-wide facts, all concurrently. `vpcIds` are every VPC the ESM's subnets belong to (normally
+ * one; a self-managed ESM may name subnets of several); the DNS attributes are those of `vpcIds[0]`.
+ */
+export async function readVpcWide(client: EC2Client, vpcIds: string[]): Promise<VpcWideFacts> {
+  const byVpc = [{ Name: 'vpc-id', Values: vpcIds }];
+  const token = (NextToken: string | undefined) => (NextToken ? { NextToken } : {});
+  const [securityGroups, routeTables, natGateways, vpcEndpoints, networkAcls, vpcDns] = await Promise.all([
+    readFact('ec2:DescribeSecurityGroups', z.array(SecurityGroup), () =>
+      paginate(async (t) => {
+        const out = await client.send(new DescribeSecurityGroupsCommand({ Filters: byVpc, ...token(t) }));
+        return { items: out?.SecurityGroups, next: out?.NextToken };
+      }),
+    ),
+    readFact('ec2:DescribeRouteTables', z.array(RouteTable), () =>
+      paginate(async (t) => {
+        const out = await client.send(new DescribeRouteTablesCommand({ Filters: byVpc, ...token(t) }));
+        return { items: out?.RouteTables, next: out?.NextToken };
+      }),
+    ),
+    readFact('ec2:DescribeNatGateways', z.array(NatGateway), () =>
+      paginate(async (t) => {
+        // DescribeNatGateways names its filter list `Filter`, not `Filters`.
+        const out = await client.send(new DescribeNatGatewaysCommand({ Filter: byVpc, ...token(t) }));
+        return { items: out?.NatGateways, next: out?.NextToken };
+      }),
+    ),
+    readFact('ec2:DescribeVpcEndpoints', z.array(VpcEndpoint), () =>
+      paginate(async (t) => {
+        const out = await client.send(new DescribeVpcEndpointsCommand({ Filters: byVpc, ...token(t) }));
+        return { items: out?.VpcEndpoints, next: out?.NextToken };
+      }),
+    ),
+    readFact('ec2:DescribeNetworkAcls', z.array(NetworkAcl), () =>
+      paginate(async (t) => {
+        const out = await client.send(new DescribeNetworkAclsCommand({ Filters: byVpc, ...token(t) }));
+        return { items: out?.NetworkAcls, next: out?.NextToken };
+      }),
+    ),
+    readVpcDns(client, vpcIds[0]!),
+  ]);
+  return { securityGroups, routeTables, natGateways, vpcEndpoints, networkAcls, vpcDns };
+}
+
+/** DescribeVpcAttribute answers one attribute per call: both DNS attributes, folded into one fact. */
+export function readVpcDns(client: EC2Client, vpcId: string): Promise<Fact<VpcDnsAttributes>> {
+  return readFact('ec2:DescribeVpcAttribute', VpcDnsAttributes, async () => {
+    const [support, hostnames] = await Promise.all([
+      client.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsSupport' })),
+      client.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' })),
+    ]);
+    return {
+      EnableDnsSupport: support?.EnableDnsSupport?.Value,
+      EnableDnsHostnames: hostnames?.EnableDnsHostnames?.Value,
+    };
+  });
+}
