@@ -1,0 +1,67 @@
+/**
+ * Checks that look at several things at once (every secret of an ESM, every bootstrap entry)
+ * collect what they find as problems and turn them into one Outcome: the worst severity wins
+ * (fail, then error, then warn), every problem's evidence and fix is kept.
+ */
+import type { Outcome } from '../check';
+
+export type Severity = 'fail' | 'error' | 'warn';
+
+export interface Problem {
+  severity: Severity;
+  /** One line, as a finding title. */
+  title: string;
+  /** The evidence, naming the resource. */
+  detail: string;
+  fix?: string;
+  resources?: string[];
+}
+
+const RANK: Record<Severity, number> = { fail: 0, error: 1, warn: 2 };
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+/**
+ * The Outcome for a list of problems; `whenClean` is the pass (or skip) to return when there is none.
+ * `notes` are sentences appended to the detail either way (what was checked, what was not).
+ */
+export function outcomeOf(problems: Problem[], whenClean: Outcome, notes: string[] = []): Outcome {
+  if (problems.length === 0) {
+    return notes.length ? { ...whenClean, detail: [whenClean.detail, ...notes].join(' ') } : whenClean;
+  }
+  const sorted = [...problems].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const worst = sorted[0]!;
+  const others = sorted.length - 1;
+  const title = others > 0 ? `${worst.title} (+${others} more)` : worst.title;
+  const detail = [...sorted.map((p) => p.detail), ...notes].join('\n');
+  const fixes = unique(sorted.map((p) => p.fix).filter((f): f is string => Boolean(f)));
+  const resources = unique(sorted.flatMap((p) => p.resources ?? []));
+  return {
+    status: worst.severity,
+    title,
+    detail,
+    ...(fixes.length ? { fix: fixes.join('\n') } : {}),
+    ...(resources.length ? { resources } : {}),
+  };
+}
+
+/** The `error` outcome for a fact the collector did not record at all (an older or partial snapshot). */
+export function notCollected(what: string, call: string): Outcome {
+  return {
+    status: 'error',
+    title: `Could not check: ${what} is not in the snapshot`,
+    detail: `The snapshot holds no ${what}: the collector did not record the answer of ${call}.`,
+    fix: `Collect the snapshot again (esm-doctor collect) with an identity allowed to call ${call}.`,
+  };
+}
+
+/** "1 minute", "42 minutes", "3 hours". */
+export function duration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.floor(hours / 24)} days`;
+}
