@@ -1,0 +1,106 @@
+/**
+ * Step 3 for self-managed Kafka: Lambda finds the brokers by resolving KAFKA_BOOTSTRAP_SERVERS. The
+ * snapshot holds what DNS answered where esm-doctor ran, which is not necessarily what the ESM's
+ * VPC resolver answers (a Route 53 private hosted zone, split-horizon DNS): the evidence says so.
+ */
+import { bootstrapServers, esmSource, splitHostPort } from '../model/esm';
+import type { ResolvedEndpoint, Snapshot } from '../model/snapshot';
+import { fail, pass, skip, warn, type Check } from './check';
+import { isPrivateAddress } from './lib/network';
+import { DOCS, esmPosition, needFact } from './lib/esm-network';
+
+/** Resolver errors that say "try again later", not "no such name". */
+const TRANSIENT_DNS_ERRORS = ['EAI_AGAIN', 'ETIMEOUT', 'ETIMEDOUT', 'ESERVFAIL', 'ECONNREFUSED', 'ECANCELLED'];
+
+function hostsTitle(entries: Array<{ entry: string }>): string {
+  const hosts = entries.map((e) => e.entry.split(':')[0]).join(', ');
+  return entries.length === 1 ? `Bootstrap server ${hosts} does not resolve` : `Bootstrap servers ${hosts} do not resolve`;
+}
+
+const WHERE = 'resolved from where esm-doctor ran, which may see different records than the ESM\'s network';
+
+function recreateHint(snapshot: Snapshot): string {
+  return `KAFKA_BOOTSTRAP_SERVERS cannot be changed on an existing ESM: create a new one with the corrected list and delete ${snapshot.esm.UUID} (aws lambda create-event-source-mapping --function-name ${snapshot.esm.FunctionArn} --topics ${snapshot.esm.Topics?.[0] ?? '<topic>'} --self-managed-event-source '{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":["<host>:<port>"]}}' plus the current source access configurations).`;
+}
+
+export const bootstrapDns: Check = {
+  id: 'kafka.bootstrap-dns',
+  step: 3,
+  title: 'The bootstrap servers are well-formed and resolve',
+  docs: DOCS.NET_SMK,
+  run(snapshot) {
+    const source = esmSource(snapshot.esm);
+    if (source === 'msk') return skip('MSK ESMs take the broker names from GetBootstrapBrokers (msk.bootstrap checks them), not from a list you maintain.');
+    if (!source) return skip('This is not a Kafka event source mapping.');
+    const servers = bootstrapServers(snapshot.esm);
+    if (servers.length === 0) return fail('KAFKA_BOOTSTRAP_SERVERS is empty', 'The ESM lists no bootstrap server, so Lambda has nowhere to connect.', recreateHint(snapshot));
+
+    const malformed = servers.filter((e) => !splitHostPort(e));
+    const dns = needFact(snapshot.dns, 'the DNS answers for the bootstrap servers', 'dns');
+    const answers: ResolvedEndpoint[] = dns.ok ? dns.value : [];
+    for (const a of answers) if (a.error?.toLowerCase() === 'malformed' && !malformed.includes(a.entry)) malformed.push(a.entry);
+    if (malformed.length) {
+      return fail(
+        malformed.length === 1 ? `Bootstrap server "${malformed[0]}" is not host:port` : `Bootstrap servers ${malformed.map((m) => `"${m}"`).join(', ')} are not host:port`,
+        `KAFKA_BOOTSTRAP_SERVERS entries must be host:port (e.g. kafka-1.example.com:9092); ${malformed.map((m) => `"${m}"`).join(', ')} ${malformed.length === 1 ? 'is' : 'are'} not. The Kafka client rejects the whole list when one entry is malformed.`,
+        recreateHint(snapshot),
+      );
+    }
+    if (!dns.ok) return dns.outcome;
+
+    const pos = esmPosition(snapshot);
+    if (!pos.ok) return pos.outcome;
+    const inVpc = pos.value.placement.kind !== 'internet';
+    const byEntry = servers.map((entry) => ({ entry, answer: answers.find((a) => a.entry === entry) }));
+    const unresolved = byEntry.filter((e) => !e.answer || e.answer.error || e.answer.addresses.length === 0);
+    const resolved = byEntry.filter((e) => !unresolved.includes(e));
+    const describe = (e: (typeof byEntry)[number]) => `${e.entry} → ${e.answer?.error ?? (e.answer ? 'no address' : 'not looked up')}`;
+
+    if (unresolved.length) {
+      const transient = unresolved.every((e) => e.answer?.error && TRANSIENT_DNS_ERRORS.includes(e.answer.error.toUpperCase()));
+      const privateZone = inVpc
+        ? ` The ESM resolves through ${snapshot.network?.vpcId ?? 'its VPC'}'s resolver: if the name lives in a Route 53 private hosted zone, associate the zone with that VPC and confirm from inside it (esm-doctor diagnose --probe).`
+        : '';
+      const detail = `${unresolved.map(describe).join('; ')} (${WHERE}).${resolved.length ? ` The others resolve: ${resolved.map((e) => `${e.entry} → ${e.answer!.addresses.join(', ')}`).join('; ')}.` : ''}${privateZone}`;
+      const fix = `Correct the hostname or its DNS record. ${recreateHint(snapshot)}`;
+      if (transient) return warn('The bootstrap servers could not be resolved just now', `${detail} The resolver answered with a temporary error; re-run to confirm.`, fix, { resources: unresolved.map((e) => e.entry) });
+      if (resolved.length === 0) return fail(hostsTitle(unresolved), `No bootstrap server resolves: ${detail}`, fix, { resources: unresolved.map((e) => e.entry) });
+      return warn(
+        hostsTitle(unresolved),
+        `${detail} The Kafka client bootstraps from any entry that works, so this is not fatal yet, but the list is one failure away from it.`,
+        fix,
+        { resources: unresolved.map((e) => e.entry) },
+      );
+    }
+
+    const privateOnly = resolved.filter((e) => e.answer!.addresses.every(isPrivateAddress));
+    const addresses = resolved.map((e) => `${e.entry} → ${e.answer!.addresses.join(', ')}`).join('; ');
+    if (!inVpc && privateOnly.length) {
+      const all = privateOnly.length === resolved.length;
+      const detail = `The ESM has no VPC configuration, so Lambda connects from the internet, but ${privateOnly.map((e) => `${e.entry} → ${e.answer!.addresses.join(', ')}`).join('; ')} ${privateOnly.length === 1 ? 'resolves' : 'resolve'} only to private addresses (${WHERE}), which are unreachable from there.`;
+      const fix = `Either expose the brokers on public addresses, or give the ESM access to the brokers' VPC:\n  aws lambda update-event-source-mapping --uuid ${snapshot.esm.UUID} --source-access-configurations '${JSON.stringify([
+        ...(snapshot.esm.SourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, URI: c.URI })),
+        { Type: 'VPC_SUBNET', URI: 'subnet:<subnet-id>' },
+        { Type: 'VPC_SECURITY_GROUP', URI: 'security_group:<sg-id>' },
+      ])}'`;
+      return all
+        ? fail('The bootstrap servers resolve to private addresses the ESM cannot reach', detail, fix, { resources: privateOnly.map((e) => e.entry) })
+        : warn('Some bootstrap servers resolve to private addresses the ESM cannot reach', detail, fix, { resources: privateOnly.map((e) => e.entry) });
+    }
+    if (inVpc && privateOnly.length) {
+      const vpcDns = snapshot.network?.vpcDns?.ok ? snapshot.network.vpcDns.value : undefined;
+      if (vpcDns?.EnableDnsSupport === false) {
+        const vpcId = snapshot.network?.vpcId ?? '<vpc-id>';
+        return warn(
+          `${vpcId} has DNS resolution turned off`,
+          `The bootstrap servers resolve to private addresses (${addresses}; ${WHERE}), which suggests a private zone, but ${vpcId} has enableDnsSupport off: the ESM's ENIs get no answer from the VPC resolver, so private names will not resolve for it.`,
+          `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-support '{"Value":true}'`,
+          { resources: [vpcId] },
+        );
+      }
+    }
+    return pass(`Every bootstrap server resolves (${WHERE}): ${addresses}.`);
+  },
+};
+
+export const checks: Check[] = [bootstrapDns];

@@ -1,0 +1,148 @@
+/**
+ * Steps 1, 2 and 9 seen from the network: in the default on-demand mode an ESM in a VPC calls STS
+ * (assume the execution role), Secrets Manager (read the auth secret) and Lambda (invoke the
+ * function) from its own ENIs. Each subnet then needs a 0.0.0.0/0 route to a NAT gateway, or an
+ * interface endpoint with private DNS that admits it and whose policy allows Lambda's call. An
+ * internet-gateway route does not help: the ENIs have no public IP. Provisioned mode needs neither
+ * (docs: with-msk-cluster-network, with-kafka-cluster-network).
+ */
+import { isProvisionedMode, secretConfigs } from '../model/esm';
+import type { Snapshot } from '../model/snapshot';
+import type { Step } from '../model/report';
+import { fail, pass, skip, warn, type Check, type Outcome } from './check';
+import type { PolicyRequest } from './lib/network';
+import { DOCS, esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from './lib/esm-network';
+
+interface EgressSpec {
+  id: string;
+  step: Step;
+  service: 'sts' | 'secretsmanager' | 'lambda';
+  label: string;
+  /** What Lambda does with the service, for the evidence. */
+  purpose: string;
+  request(snapshot: Snapshot): PolicyRequest;
+}
+
+const LAMBDA_SERVICE = { service: 'lambda.amazonaws.com' };
+
+function roleArn(snapshot: Snapshot): string | undefined {
+  return snapshot.function?.ok ? snapshot.function.value.Configuration.Role : snapshot.role?.ok ? snapshot.role.value.Arn : undefined;
+}
+
+function account(snapshot: Snapshot): string | undefined {
+  return snapshot.target.account ?? (snapshot.caller?.ok ? snapshot.caller.value.Account : undefined);
+}
+
+export function pathResources(paths: SubnetServicePath[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    out.add(p.subnet.SubnetId);
+    if (p.internet.routeTableId) out.add(p.internet.routeTableId);
+    if (p.internet.kind !== 'unverifiable' && p.internet.natGatewayId) out.add(p.internet.natGatewayId);
+    for (const a of p.assessments) out.add(a.endpoint.VpcEndpointId);
+    if (p.gatewayEndpointId) out.add(p.gatewayEndpointId);
+  }
+  return [...out];
+}
+
+/** Subnets that share the same evidence, said once: "subnet-a, subnet-b (eu-west-1a, eu-west-1b): …". */
+export function pathLines(paths: SubnetServicePath[]): string {
+  const byEvidence = new Map<string, SubnetServicePath[]>();
+  for (const p of paths) {
+    const key = p.evidence.join('; ');
+    byEvidence.set(key, [...(byEvidence.get(key) ?? []), p]);
+  }
+  return [...byEvidence]
+    .map(([evidence, ps]) => `${ps.map((p) => p.subnet.SubnetId).join(', ')} (${ps.map((p) => p.subnet.AvailabilityZone ?? p.subnet.AvailabilityZoneId ?? 'AZ?').join(', ')}): ${evidence}`)
+    .join('. ');
+}
+
+export function subnetCount(n: number, total: number): string {
+  return n === total ? (total === 1 ? 'The ESM subnet' : `None of the ${total} ESM subnets`) : `${n} of ${total} ESM subnets`;
+}
+
+function egressCheck(spec: EgressSpec): Check {
+  return {
+    id: spec.id,
+    step: spec.step,
+    title: `The ESM's subnets can reach ${spec.label}`,
+    docs: DOCS.NET_MSK,
+    run(snapshot): Outcome {
+      const pos = esmPosition(snapshot);
+      if (!pos.ok) return pos.outcome;
+      const { placement } = pos.value;
+      if (placement.kind === 'internet') {
+        return skip(`The ESM is not in a VPC (no VPC_SUBNET / VPC_SECURITY_GROUP): Lambda ${spec.purpose} from its own network, not through yours.`);
+      }
+      if (spec.service === 'secretsmanager' && secretConfigs(snapshot.esm).length === 0) {
+        return skip('The ESM uses no secret, so Lambda never calls Secrets Manager for it.');
+      }
+      if (isProvisionedMode(snapshot.esm)) {
+        return skip(
+          `The ESM is in provisioned mode (ProvisionedPollerConfig is set): Lambda ${spec.purpose} from its own network, so the VPC needs no NAT gateway or ${spec.service} endpoint for it.`,
+        );
+      }
+      const facts = pathFacts(snapshot, pos.value);
+      if (!facts.ok) return facts.outcome;
+      if (facts.value.subnets.length === 0) return skip('None of the ESM\'s subnets was found; network.subnets reports it.');
+
+      const paths = servicePaths(facts.value, { service: spec.service, request: spec.request(snapshot) });
+      const blocked = paths.filter((p) => p.status === 'blocked');
+      const unsure = paths.filter((p) => p.status === 'unverifiable' || p.status === 'caution');
+      const resources = pathResources(paths);
+      const why = `The ESM runs in on-demand mode in ${facts.value.vpcId ?? 'a VPC'}, so Lambda ${spec.purpose} from the ESM's ENIs: every subnet needs a 0.0.0.0/0 route to a NAT gateway or a usable ${spec.service} interface endpoint.`;
+      if (blocked.length) {
+        return fail(
+          `${subnetCount(blocked.length, paths.length)} ${blocked.length === paths.length && paths.length > 1 ? 'can' : 'cannot'} reach ${spec.label}`,
+          `${why} ${pathLines(blocked)}.${unsure.length ? ` Also unsure: ${pathLines(unsure)}.` : ''}`,
+          servicePathFix(facts.value, spec.service, blocked),
+          { resources },
+        );
+      }
+      if (unsure.length) {
+        return warn(
+          `The path from the ESM's subnets to ${spec.label} could not be confirmed`,
+          `${why} ${pathLines(unsure)}.`,
+          servicePathFix(facts.value, spec.service, unsure),
+          { resources },
+        );
+      }
+      return pass(`${why} ${pathLines(paths)}.`, { resources });
+    },
+  };
+}
+
+export const egressSts = egressCheck({
+  id: 'egress.sts',
+  step: 1,
+  service: 'sts',
+  label: 'STS',
+  purpose: 'assumes the execution role through STS',
+  request: (s) => ({ action: 'sts:AssumeRole', principal: LAMBDA_SERVICE, ...(roleArn(s) ? { resource: roleArn(s)! } : {}) }),
+});
+
+export const egressSecretsManager = egressCheck({
+  id: 'egress.secretsmanager',
+  step: 2,
+  service: 'secretsmanager',
+  label: 'Secrets Manager',
+  purpose: 'reads the authentication secret from Secrets Manager',
+  request: (s) => {
+    const arn = roleArn(s);
+    const acct = account(s);
+    const secret = secretConfigs(s.esm)[0]?.URI;
+    // Lambda reads the secret as the execution role, so an endpoint policy may name the role.
+    return { action: 'secretsmanager:GetSecretValue', principal: { ...(arn ? { arn } : {}), ...(acct ? { account: acct } : {}) }, ...(secret ? { resource: secret } : {}) };
+  },
+});
+
+export const egressLambda = egressCheck({
+  id: 'egress.lambda',
+  step: 9,
+  service: 'lambda',
+  label: 'the Lambda API',
+  purpose: 'invokes the function through the Lambda API',
+  request: (s) => ({ action: 'lambda:InvokeFunction', principal: LAMBDA_SERVICE, resource: s.esm.FunctionArn }),
+});
+
+export const checks: Check[] = [egressSts, egressSecretsManager, egressLambda];

@@ -1,0 +1,325 @@
+/**
+ * The ESM's network position read from the Snapshot: where its ENIs sit, which facts a network
+ * check needs (an unreadable one becomes the check's `error` outcome), which broker ports it dials,
+ * and whether each of its subnets can reach an AWS service (NAT gateway or VPC endpoint). The
+ * network, egress and destination checks share it so they never disagree about the same path.
+ */
+import { chooseAuth, esmPlacement, esmSource, isProvisionedMode, MSK_LISTENERS, bootstrapServers, splitHostPort } from '../../model/esm';
+import type { Placement } from '../../model/esm';
+import type { ClusterInfo, Fact, NatGateway, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
+import { couldNotRead, skip, type Outcome } from '../check';
+import {
+  ANYWHERE,
+  assessInterfaceEndpoint,
+  endpointPolicyAllows,
+  effectiveRouteTable,
+  endpointServiceName,
+  gatewayEndpointFor,
+  interfaceEndpointsFor,
+  internetPathOf,
+  securityGroupsAdmitting,
+  securityGroupsAllowingEgress,
+  vpcCidrsFromRoutes,
+  type EndpointAssessment,
+  type InternetPath,
+  type PolicyRequest,
+} from './network';
+
+export const DOCS = {
+  /** Configuring your Amazon MSK cluster and Amazon VPC network for Lambda. */
+  NET_MSK: 'https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html',
+  /** Configuring your self-managed Apache Kafka cluster and network for Lambda. */
+  NET_SMK: 'https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-cluster-network.html',
+  /** On-failure destinations for Kafka event source mappings. */
+  OFD: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html',
+} as const;
+
+export type Needed<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
+
+/** A fact the check cannot do without: its value, or the `error` outcome that names the call. */
+export function needFact<T>(f: Fact<T> | undefined, what: string, call: string): Needed<T> {
+  if (!f) {
+    return {
+      ok: false,
+      outcome: couldNotRead(what, { source: call, error: { code: 'NotCollected', message: `the snapshot has no ${call} answer`, action: call } }),
+    };
+  }
+  if (!f.ok) return { ok: false, outcome: couldNotRead(what, f) };
+  return { ok: true, value: f.value };
+}
+
+export interface EsmPosition {
+  placement: Placement;
+  cluster?: ClusterInfo;
+  region: string;
+  vpcId?: string;
+}
+
+/** Where the ESM's ENIs are: MSK → the cluster's client subnets and SGs; self-managed → VPC_SUBNET / VPC_SECURITY_GROUP, or the internet. */
+export function esmPosition(snapshot: Snapshot): Needed<EsmPosition> {
+  const source = esmSource(snapshot.esm);
+  if (!source) return { ok: false, outcome: skip('This is not a Kafka event source mapping (neither an MSK cluster ARN nor KAFKA_BOOTSTRAP_SERVERS).') };
+  let cluster: ClusterInfo | undefined;
+  if (source === 'msk') {
+    const c = needFact(snapshot.cluster, 'the MSK cluster (its client subnets and security groups)', 'kafka:DescribeClusterV2');
+    if (!c.ok) return c;
+    cluster = c.value;
+  }
+  const placement = esmPlacement(snapshot.esm, cluster);
+  if (!placement) {
+    // Only an MSK ESM without its cluster has no placement, and that returned above.
+    return needFact<never>(undefined, 'the MSK cluster (its client subnets and security groups)', 'kafka:DescribeClusterV2');
+  }
+  return {
+    ok: true,
+    value: { placement, ...(cluster ? { cluster } : {}), region: snapshot.target.region, ...(snapshot.network?.vpcId ? { vpcId: snapshot.network.vpcId } : {}) },
+  };
+}
+
+/** On-demand ESMs in a VPC send STS, Secrets Manager and Lambda calls out through the VPC; provisioned ones do not. */
+export function callsAwsThroughVpc(snapshot: Snapshot, placement: Placement): boolean {
+  return placement.kind !== 'internet' && !isProvisionedMode(snapshot.esm);
+}
+
+export function placementText(p: Placement): string {
+  if (p.kind === 'msk') return `the cluster's client subnets (${p.subnetIds.join(', ') || 'none'}) and security groups (${p.securityGroupIds.join(', ') || 'the VPC default'})`;
+  if (p.kind === 'self-managed-vpc') return `the ESM's VPC_SUBNET (${p.subnetIds.join(', ') || 'none'}) and VPC_SECURITY_GROUP (${p.securityGroupIds.join(', ') || 'none'})`;
+  return 'the internet (no VPC_SUBNET / VPC_SECURITY_GROUP)';
+}
+
+/** The ESM's subnets as DescribeSubnets returned them, and the configured ids it did not return. */
+export function esmSubnets(snapshot: Snapshot, placement: Placement): Needed<{ found: Subnet[]; missing: string[] }> {
+  const f = needFact(snapshot.network?.subnets, 'the ESM\'s subnets', 'ec2:DescribeSubnets');
+  if (!f.ok) return f;
+  const found = placement.subnetIds.map((id) => f.value.find((s) => s.SubnetId === id)).filter((s): s is Subnet => !!s);
+  const missing = placement.subnetIds.filter((id) => !f.value.some((s) => s.SubnetId === id));
+  return { ok: true, value: { found, missing } };
+}
+
+/**
+ * The ESM's security groups as objects. An MSK cluster created without SecurityGroups uses the
+ * VPC's default group.
+ */
+export function esmSecurityGroups(placement: Placement, groups: SecurityGroup[], vpcId?: string): { ids: string[]; found: SecurityGroup[]; missing: string[] } {
+  let ids = placement.securityGroupIds;
+  if (ids.length === 0 && placement.kind === 'msk') {
+    const def = groups.find((g) => g.GroupName === 'default' && (!vpcId || g.VpcId === vpcId));
+    ids = def ? [def.GroupId] : [];
+  }
+  const found = ids.map((id) => groups.find((g) => g.GroupId === id)).filter((g): g is SecurityGroup => !!g);
+  return { ids, found, missing: ids.filter((id) => !groups.some((g) => g.GroupId === id)) };
+}
+
+/** The ports the ESM dials: MSK → the listener of the auth mode Lambda chooses; self-managed → the bootstrap entries' ports. */
+export function brokerPorts(snapshot: Snapshot, pos: EsmPosition): { ports: number[]; why: string } | undefined {
+  if (pos.placement.kind === 'msk') {
+    const choice = chooseAuth(snapshot.esm, pos.cluster);
+    const listener = choice.mode ? MSK_LISTENERS[choice.mode] : undefined;
+    if (!listener) return undefined;
+    return { ports: [listener.port], why: `${listener.port} is the ${choice.mode === 'iam' ? 'IAM' : choice.mode} listener; Lambda uses it because ${choice.reason}` };
+  }
+  const ports = [...new Set(bootstrapServers(snapshot.esm).map((e) => splitHostPort(e)?.port).filter((p): p is number => p !== undefined))];
+  if (ports.length === 0) return undefined;
+  return { ports, why: `the port${ports.length > 1 ? 's' : ''} of KAFKA_BOOTSTRAP_SERVERS` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths to AWS services
+
+export interface PathFacts {
+  region: string;
+  vpcId?: string;
+  subnets: Subnet[];
+  routeTables: RouteTable[];
+  natGateways: NatGateway[];
+  vpcEndpoints: VpcEndpoint[];
+  securityGroups: SecurityGroup[];
+  vpcDns?: VpcDnsAttributes;
+  esmGroupIds: string[];
+}
+
+/** Every fact a path-to-AWS evaluation reads; the first unreadable one becomes the outcome. */
+export function pathFacts(snapshot: Snapshot, pos: EsmPosition): Needed<PathFacts> {
+  const net = snapshot.network;
+  const subnets = esmSubnets(snapshot, pos.placement);
+  if (!subnets.ok) return subnets;
+  const routeTables = needFact(net?.routeTables, 'the VPC\'s route tables', 'ec2:DescribeRouteTables');
+  if (!routeTables.ok) return routeTables;
+  const natGateways = needFact(net?.natGateways, 'the VPC\'s NAT gateways', 'ec2:DescribeNatGateways');
+  if (!natGateways.ok) return natGateways;
+  const vpcEndpoints = needFact(net?.vpcEndpoints, 'the VPC\'s endpoints', 'ec2:DescribeVpcEndpoints');
+  if (!vpcEndpoints.ok) return vpcEndpoints;
+  const securityGroups = needFact(net?.securityGroups, 'the VPC\'s security groups', 'ec2:DescribeSecurityGroups');
+  if (!securityGroups.ok) return securityGroups;
+  const vpcId = net?.vpcId ?? subnets.value.found[0]?.VpcId;
+  const vpcDns = net?.vpcDns?.ok ? net.vpcDns.value : undefined;
+  return {
+    ok: true,
+    value: {
+      region: pos.region,
+      ...(vpcId ? { vpcId } : {}),
+      subnets: subnets.value.found,
+      routeTables: routeTables.value,
+      natGateways: natGateways.value,
+      vpcEndpoints: vpcEndpoints.value,
+      securityGroups: securityGroups.value,
+      ...(vpcDns ? { vpcDns } : {}),
+      esmGroupIds: esmSecurityGroups(pos.placement, securityGroups.value, vpcId).ids,
+    },
+  };
+}
+
+export interface ServiceNeed {
+  /** The endpoint service suffix: sts, lambda, secretsmanager, sqs, sns, s3. */
+  service: string;
+  /** What is called through the endpoint, by whom: judged against the endpoint policy. */
+  request: PolicyRequest;
+  /** S3 (and DynamoDB) can also be reached through a gateway endpoint. */
+  gatewayAllowed?: boolean;
+}
+
+export type PathStatus = 'ok' | 'caution' | 'unverifiable' | 'blocked';
+
+export interface SubnetServicePath {
+  subnet: Subnet;
+  status: PathStatus;
+  /** How the subnet reaches the service, or what stops it: one sentence per fact. */
+  evidence: string[];
+  internet: InternetPath;
+  /** Interface endpoints for the service, as seen from this subnet. */
+  assessments: EndpointAssessment[];
+  /** The endpoint the service name resolves to (private DNS on), which then carries every call. */
+  privateDnsEndpoint?: EndpointAssessment;
+  gatewayEndpointId?: string;
+}
+
+/**
+ * Can each ESM subnet reach `need.service`? With an interface endpoint whose private DNS is on,
+ * the service's hostname resolves to that endpoint inside the VPC, so the endpoint decides (a NAT
+ * route is bypassed, not a fallback). Otherwise the subnet needs a 0.0.0.0/0 route to an available
+ * NAT gateway, plus security-group egress on 443 to the internet.
+ */
+export function servicePaths(facts: PathFacts, need: ServiceNeed): SubnetServicePath[] {
+  const { region, vpcId } = facts;
+  const interfaces = interfaceEndpointsFor(facts.vpcEndpoints, region, need.service, vpcId);
+  const vpcCidrs = vpcCidrsFromRoutes(facts.routeTables, vpcId);
+  const esmGroups = facts.securityGroups.filter((g) => facts.esmGroupIds.includes(g.GroupId));
+  const name = endpointServiceName(region, need.service);
+
+  return facts.subnets.map((subnet): SubnetServicePath => {
+    const internet = internetPathOf(subnet.SubnetId, facts.routeTables, facts.natGateways, vpcId);
+    const assessments = interfaces.map((ep) =>
+      assessInterfaceEndpoint(ep, {
+        subnet,
+        clientGroupIds: facts.esmGroupIds,
+        securityGroups: facts.securityGroups,
+        knownSubnets: facts.subnets,
+        vpcCidrs,
+        ...(facts.vpcDns ? { vpcDns: facts.vpcDns } : {}),
+        request: need.request,
+      }),
+    );
+    const base = { subnet, internet, assessments };
+
+    if (need.gatewayAllowed) {
+      const gw = gatewayEndpointFor(facts.vpcEndpoints, region, need.service, internet.routeTableId, vpcId);
+      if (gw.endpoint) {
+        const policy = endpointPolicyAllows(gw.endpoint.PolicyDocument, need.request);
+        const id = gw.endpoint.VpcEndpointId;
+        if (policy.decision === 'allow') return { ...base, status: 'ok', gatewayEndpointId: id, evidence: [`gateway endpoint ${id} is routed from ${internet.routeTableId}`] };
+        return {
+          ...base,
+          status: policy.decision === 'deny' ? 'blocked' : 'caution',
+          gatewayEndpointId: id,
+          evidence: [`gateway endpoint ${id} is routed from ${internet.routeTableId}, but its policy ${policy.decision === 'deny' ? 'blocks' : 'may block'} ${need.request.action}: ${policy.reason}`],
+        };
+      }
+    }
+
+    const resolving = assessments.find(
+      (a) => a.endpoint.PrivateDnsEnabled === true && (a.endpoint.State ?? '').toLowerCase() === 'available' && !a.problems.some((p) => p.code === 'vpc-dns-off'),
+    );
+    if (resolving) {
+      const id = resolving.endpoint.VpcEndpointId;
+      const bypass = internet.kind === 'nat' ? ` (the NAT route through ${internet.natGatewayId} is bypassed: private DNS points the name at the endpoint)` : '';
+      if (!resolving.usable) {
+        return { ...base, privateDnsEndpoint: resolving, status: 'blocked', evidence: [...resolving.problems.filter((p) => p.severity === 'blocking').map((p) => p.message + bypass)] };
+      }
+      const cautions = resolving.problems.filter((p) => p.severity === 'caution').map((p) => p.message);
+      return { ...base, privateDnsEndpoint: resolving, status: cautions.length ? 'caution' : 'ok', evidence: [`interface endpoint ${id} (private DNS on)`, ...cautions] };
+    }
+
+    const endpointEvidence = assessments.length
+      ? assessments.map((a) => a.problems.filter((p) => p.severity === 'blocking').map((p) => p.message).join('; ') || `${a.endpoint.VpcEndpointId} is not resolvable`)
+      : [`no interface endpoint for ${name} in ${vpcId ?? 'the VPC'}`];
+
+    if (internet.kind === 'nat') {
+      const egress = securityGroupsAllowingEgress(esmGroups, 443, { groupIds: [], cidrs: [ANYWHERE] });
+      if (esmGroups.length === 0 || egress.allowed) return { ...base, status: 'ok', evidence: [`NAT gateway: ${internet.detail}`] };
+      const partial = egress.onPort.length > 0;
+      return {
+        ...base,
+        status: partial ? 'caution' : 'blocked',
+        evidence: [
+          `${internet.detail}, but the ESM's security groups (${facts.esmGroupIds.join(', ')}) ${partial ? `allow 443 only to ${egress.onPort.map((r) => r.text).join('; ')}` : 'allow no 443 egress to the internet'}`,
+        ],
+      };
+    }
+    if (internet.kind === 'unverifiable') return { ...base, status: 'unverifiable', evidence: [internet.detail, ...endpointEvidence] };
+    return { ...base, status: 'blocked', evidence: [internet.detail, ...endpointEvidence] };
+  });
+}
+
+/** The public NAT gateways of the VPC that are available: what a new default route could point at. */
+export function availableNatGateways(facts: PathFacts): NatGateway[] {
+  return facts.natGateways.filter(
+    (n) => (n.State ?? '').toLowerCase() === 'available' && (n.ConnectivityType ?? 'public').toLowerCase() === 'public' && (!facts.vpcId || !n.VpcId || n.VpcId === facts.vpcId),
+  );
+}
+
+/**
+ * The two ways to open a path from `blocked` subnets to `service`, with the real ids: an interface
+ * endpoint (or the targeted repair of the existing one), or a default route to a NAT gateway.
+ */
+export function servicePathFix(facts: PathFacts, service: string, blocked: SubnetServicePath[]): string {
+  const options: string[][] = [];
+  const repairs = new Set<string>();
+  for (const p of blocked) {
+    const assessments = p.privateDnsEndpoint ? [p.privateDnsEndpoint] : p.assessments;
+    for (const a of assessments) for (const problem of a.problems) if (problem.fix) repairs.add(problem.fix);
+  }
+  const name = endpointServiceName(facts.region, service);
+  const existing = interfaceEndpointsFor(facts.vpcEndpoints, facts.region, service, facts.vpcId);
+  if (repairs.size > 0) {
+    options.push([`repair the existing ${name} endpoint:`, ...[...repairs].map((r) => `  ${r.replace(/\n/g, '\n  ')}`)]);
+  } else if (existing.length === 0) {
+    const sg = facts.esmGroupIds[0] ?? '<sg-id>';
+    const subnets = [...new Set(blocked.map((p) => p.subnet.SubnetId))];
+    const admits443 = securityGroupsAdmitting(facts.securityGroups.filter((g) => g.GroupId === sg), 443, { groupIds: [sg], cidrs: [] }).allowed;
+    options.push([
+      `an interface endpoint for ${name} in the ESM's subnets, with private DNS${admits443 ? '' : ', and a rule letting the ESM\'s group reach it on 443'}:`,
+      `  aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name ${name} --vpc-id ${facts.vpcId ?? '<vpc-id>'} --subnet-ids ${subnets.join(' ')} --security-group-ids ${sg} --private-dns-enabled`,
+      ...(admits443 ? [] : [`  aws ec2 authorize-security-group-ingress --group-id ${sg} --protocol tcp --port 443 --source-group ${sg}`]),
+    ]);
+  }
+  const nat = availableNatGateways(facts)[0];
+  const tables = new Map<string, SubnetServicePath>();
+  for (const p of blocked) if (p.internet.routeTableId && !p.privateDnsEndpoint && !tables.has(p.internet.routeTableId)) tables.set(p.internet.routeTableId, p);
+  if (tables.size > 0) {
+    const lines = [`a default route to a NAT gateway${nat ? '' : ' (create one first, in a public subnet: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <eipalloc-id>)'}:`];
+    for (const [rtb, p] of tables) {
+      // create-route fails with RouteAlreadyExists when the table already has a 0.0.0.0/0 route (to an IGW, say).
+      const verb = p.internet.kind === 'none' && p.internet.reason !== 'no-default-route' && p.internet.reason !== 'no-route-table' ? 'replace-route' : 'create-route';
+      lines.push(`  aws ec2 ${verb} --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat?.NatGatewayId ?? '<nat-id>'}`);
+      if (p.internet.association === 'main') {
+        lines.push(`  (${rtb} is the VPC's main table: the change reaches every subnet without its own table; to limit it, give ${p.subnet.SubnetId} its own table with aws ec2 associate-route-table)`);
+      }
+      if (nat?.SubnetId && effectiveRouteTable(nat.SubnetId, facts.routeTables, facts.vpcId)?.table.RouteTableId === rtb) {
+        lines.push(`  (careful: ${rtb} also routes the NAT gateway's own subnet ${nat.SubnetId}, which must keep its route to the internet gateway: give the ESM's subnets their own table first)`);
+      }
+    }
+    options.push(lines);
+  }
+  if (options.length === 1) return options[0]!.map((l, i) => (i === 0 ? l.charAt(0).toUpperCase() + l.slice(1) : l)).join('\n');
+  return options.map((o, i) => [`Option ${i + 1}: ${o[0]}`, ...o.slice(1)].join('\n')).join('\n');
+}
