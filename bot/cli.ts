@@ -11,6 +11,11 @@ import { Snapshot } from './model/snapshot';
 import { parseTarget, Region, type Target } from './model/target';
 import { FORMATS, render } from './render';
 import { renderText } from './render/text';
+import { collectSnapshot } from './collect/snapshot';
+import { diagnose, diagnoseSnapshot } from './diagnose';
+import { runSocketMode } from './slack/local';
+import { SCENARIOS } from '../scenarios/index';
+import { version } from '../package.json';
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -86,7 +91,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   try {
     const { command, positionals, options } = parse(argv);
     if (options.version) {
-      io.stdout.write(`${(await import('../package.json')).version}\n`);
+      io.stdout.write(`${version}\n`);
       return 0;
     }
     if (options.help || command === undefined || command === 'help') {
@@ -99,7 +104,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case 'collect':
         return await runCollect(positionals, options, io);
       case 'scenarios':
-        return await runListScenarios(io);
+        return runListScenarios(io);
       case 'start':
         return await runStart(io, options);
       case 'slack':
@@ -168,18 +173,16 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
   let report: Report;
   if (options.snapshot || options.scenario) {
     if (options.snapshot && options.scenario) throw new InvalidTarget('give either --snapshot or --scenario, not both');
-    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : (await findScenario(options.scenario!)).snapshot();
+    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : findScenario(options.scenario!).snapshot();
     if (positionals.length) {
       const wanted = singleTarget(positionals, { ...options, region: options.region ?? snapshot.target.region }, io);
       if (wanted.uuid !== snapshot.target.uuid) {
         throw new InvalidTarget(`the snapshot is of ESM ${snapshot.target.uuid}, not ${wanted.uuid}`);
       }
     }
-    const { diagnoseSnapshot } = await import('./diagnose');
     report = diagnoseSnapshot(snapshot);
   } else {
     const target = singleTarget(positionals, options, io);
-    const { diagnose } = await import('./diagnose');
     ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) }));
   }
   io.stdout.write(render(report, options.format, { color: useColour(io, options) }));
@@ -188,14 +191,12 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
 
 async function runCollect(positionals: string[], options: Options, io: Io): Promise<number> {
   const target = singleTarget(positionals, options, io);
-  const { collectSnapshot } = await import('./collect/snapshot');
   const snapshot = await collectSnapshot(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) });
   io.stdout.write(JSON.stringify(snapshot, null, 2) + '\n');
   return 0;
 }
 
-async function findScenario(name: string) {
-  const { SCENARIOS } = await import('../scenarios');
+function findScenario(name: string) {
   const scenario = SCENARIOS.find((s) => s.id === name);
   if (!scenario) {
     throw new InvalidTarget(`no bundled scenario "${name}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -203,16 +204,13 @@ async function findScenario(name: string) {
   return scenario;
 }
 
-async function runListScenarios(io: Io): Promise<number> {
-  const { SCENARIOS } = await import('../scenarios');
+function runListScenarios(io: Io): number {
   for (const s of SCENARIOS) io.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);
   return 0;
 }
 
 /** `npm start` with no configuration: every bundled scenario through the real checks. */
 async function runStart(io: Io, options: Options): Promise<number> {
-  const { SCENARIOS } = await import('../scenarios');
-  const { diagnoseSnapshot } = await import('./diagnose');
   const colour = useColour(io, options);
   const bold = (s: string) => (colour ? `\u001b[1m${s}\u001b[0m` : s);
   io.stdout.write(
@@ -229,7 +227,6 @@ async function runStart(io: Io, options: Options): Promise<number> {
 }
 
 async function runSlack(io: Io): Promise<number> {
-  const local = await import('./slack/local');
-  await local.runSocketMode(io.env);
+  await runSocketMode(io.env);
   return 0;
 }

@@ -217,7 +217,7 @@ export const SCENARIOS: Scenario[] = [
       s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };
       return refreshPermissions(s);
     },
-    expect: { verdict: 'failing', fails: ['auth.mode', 'msk.bootstrap'] },
+    expect: { verdict: 'failing', cause: 'msk.bootstrap', fails: ['auth.mode'] },
   },
   {
     id: 'msk-role-missing-kafka-cluster',

@@ -5,7 +5,7 @@
  * key, associated with the cluster). Values are never read here: only DescribeSecret, DescribeKey,
  * the simulation and the format facts the collector derived in memory.
  */
-import { AUTH_LABELS, accessConfigs, chooseAuth, esmSource, secretConfigs } from '../model/esm';
+import { AUTH_LABELS, accessConfigs, chooseAuth, clusterClientAuth, esmSource, secretConfigs } from '../model/esm';
 import type { SecretFacts, SecretFormatFacts, Snapshot, SourceAccessConfiguration } from '../model/snapshot';
 import { type Check, type Outcome, pass, skip, valueOf } from './check';
 import { AWS_DOCS } from './lib/aws-docs';
@@ -437,6 +437,12 @@ export const secretMskScram: Check = {
     const configs = accessConfigs(snapshot.esm, 'SASL_SCRAM_512_AUTH');
     if (!configs.length) return skip(`The ESM has no SASL_SCRAM_512_AUTH secret (auth: ${authLabel(snapshot)}).`);
     const clusterArn = snapshot.esm.EventSourceArn!;
+    const cluster = valueOf(snapshot.cluster);
+    // MSK only lets a secret be associated while SASL/SCRAM is on; with it off, "associate the
+    // secret" is impossible advice and the real cause is auth.mode's.
+    if (cluster && clusterClientAuth(cluster)?.Sasl?.Scram?.Enabled !== true) {
+      return skip(`SASL/SCRAM is off on ${clusterArn}, so no secret can be associated with it yet; auth.mode reports that. Check again once SCRAM is on.`);
+    }
     const region = regionOf(snapshot);
     const scram = snapshot.scramSecrets;
     const problems: Problem[] = [];

@@ -111,12 +111,16 @@ function indent(text: string, n: number): string {
     .join('\n');
 }
 
-/** Wraps at word boundaries; never breaks a word (a long ARN or command stays whole). */
+/** A line someone will copy: a shell command or a line of a JSON policy. Never wrapped. */
+const COPYABLE = /^\s*(aws |openssl |esm-doctor |npx |[{}[\]"])/;
+
+/** Wraps prose at word boundaries; never breaks a word, and leaves commands and JSON lines whole. */
 export function wrap(text: string, width: number): string {
   if (width <= 0) return text;
   return text
     .split('\n')
     .map((para) => {
+      if (COPYABLE.test(para)) return para;
       const out: string[] = [];
       let line = '';
       for (const word of para.split(' ')) {

@@ -317,6 +317,16 @@ describe('secret.msk-scram', () => {
     expect(out.detail).toContain(`associated with ${CLUSTER_ARN}`);
   });
 
+  it('skips, pointing at auth.mode, when SASL/SCRAM is off on the cluster (no secret can be associated then)', () => {
+    const snap = mskScramHealthy();
+    const cluster = snap.cluster!;
+    if (cluster.ok) cluster.value.Provisioned!.ClientAuthentication!.Sasl = { Scram: { Enabled: false }, Iam: { Enabled: true } };
+    snap.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };
+    const out = secretMskScram.run(snap);
+    expect(out.status).toBe('skip');
+    expect(out.detail).toContain('auth.mode');
+  });
+
   it('fails when the SCRAM secret is not associated with the cluster', () => {
     const snap = mskScramHealthy();
     snap.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };

@@ -67,6 +67,15 @@ describe('text renderer', () => {
     expect(wrapped.replace(/\n/g, ' ')).toBe(`Fix: ${cmd} now`);
   });
 
+  it('leaves a command or a JSON line on one line, however long', () => {
+    const cmd = 'aws ec2 authorize-security-group-ingress --group-id sg-0a1b2c3d4e5f60718 --protocol tcp --port 9098';
+    expect(wrap(`Add the rule:\n${cmd}\n  "Action": ["kafka-cluster:Connect", "kafka-cluster:DescribeGroup"]`, 30).split('\n')).toEqual([
+      'Add the rule:',
+      cmd,
+      '  "Action": ["kafka-cluster:Connect", "kafka-cluster:DescribeGroup"]',
+    ]);
+  });
+
   it('in summary mode keeps the fails and counts but drops the per-step listing', () => {
     const text = renderText(failingReport(), { summary: true });
     expect(text).toContain('What is broken');
