@@ -1,4 +1,5 @@
 /** `npm run bench`: speed and size targets, measured and printed (never asserted in tests). */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { run as diagnoseBench } from './diagnose';
 
 async function main() {
