@@ -4,7 +4,9 @@
  * Tests that need it call `startMoto()` in beforeAll and skip (with the printed reason) when it
  * answers `{ skipped }` — a machine without python3 or moto still runs the rest of the suite.
  * The launcher (test/support/moto_launcher.py) runs moto in-process and registers the operations
- * moto 5.2.1 lacks (Kafka ESMs, GetBootstrapBrokers, ListScramSecrets, topics, SimulatePrincipalPolicy).
+ * moto 5.2.1 lacks (Kafka ESMs, GetBootstrapBrokers, ListScramSecrets, topics, SimulatePrincipalPolicy;
+ * see test/support/moto_ext). The child watches its stdin pipe and its parent: when the test process
+ * goes away without calling stop(), moto goes too.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -47,7 +49,8 @@ async function waitReady(endpoint: string, child: ChildProcess, timeoutMs: numbe
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto exited with code ${child.exitCode}`);
     try {
-      const res = await fetch(`${endpoint}/moto-api/data.json`);
+      // The extension's own endpoint: answers only once moto *and* moto_ext are in place.
+      const res = await fetch(`${endpoint}/moto-ext/health`);
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -61,9 +64,11 @@ export async function startMoto(): Promise<MotoStart> {
   const missing = motoAvailable();
   if (missing) return { skipped: missing };
   const port = await freePort();
-  const child = spawn('python3', [LAUNCHER, '--host', '127.0.0.1', '--port', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn('python3', [LAUNCHER, '--host', '127.0.0.1', '--port', String(port), '--watch-stdin'], {
+    // stdin stays open as a lifeline: the launcher exits when it reaches end-of-file.
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
+  child.stdin?.on('error', () => undefined);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -86,11 +91,13 @@ export async function startMoto(): Promise<MotoStart> {
     endpoint,
     env,
     async reset() {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!res.ok) throw new Error(`moto reset answered ${res.status}: ${await res.text()}\n${stderr}`);
     },
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
+      child.stdin?.end();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;

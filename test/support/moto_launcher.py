@@ -1,26 +1,66 @@
-"""Test-only launcher: runs moto's server in-process on a loopback port.
+"""Test-only launcher: runs moto's server in-process on a loopback port, with the moto_ext
+additions (test/support/moto_ext) installed in front of it.
 
-Extensions for what moto 5.2.1 lacks are registered here (see the integration suite)."""
+    python3 test/support/moto_launcher.py --host 127.0.0.1 --port 5123
+
+It never outlives the test run that started it: it stops on SIGTERM / SIGINT, when its standard
+input reaches end-of-file (the parent closed the pipe or died), and when its parent process is gone.
+"""
 import argparse
+import logging
+import os
 import signal
 import sys
 import threading
 
-from moto.server import ThreadedMotoServer
+# The extension lives beside this file; keep the source tree free of __pycache__ directories.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--watch-stdin", action="store_true", help="exit when stdin reaches EOF")
     args = parser.parse_args()
-    server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
-    server.start()
+
+    from werkzeug.serving import make_server
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    import moto_ext
+
+    moto_ext.install()
+    # One line per request on stderr costs CPU and buries the errors worth reading.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    app = moto_ext.wrap(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread.start()
+
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
-    server.stop()
+
+    if args.watch_stdin:
+        def watch_stdin() -> None:
+            try:
+                while sys.stdin.buffer.read(4096):
+                    pass
+            except Exception:
+                pass
+            stop.set()
+
+        threading.Thread(target=watch_stdin, daemon=True).start()
+
+    parent = os.getppid()
+    while not stop.wait(1.0):
+        if os.getppid() != parent:  # re-parented: whoever started us is gone
+            break
+    server.shutdown()
+    thread.join(timeout=5)
     return 0
 
 

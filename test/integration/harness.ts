@@ -1,0 +1,65 @@
+/**
+ * One moto per test file: `withMoto(name, body)` declares a describe block that starts moto (with the
+ * moto_ext additions) before its tests, resets it between tests, and stops it afterwards. Where moto
+ * cannot run (no python3, no moto) the block is skipped and the reason printed with console.warn.
+ */
+import { awsClients, type AwsClients } from '../support/aws-seed';
+import { motoAvailable, startMoto, type Moto } from '../support/moto';
+
+export interface MotoContext {
+  /** The running moto (throws if it could not start). */
+  moto(): Moto;
+  /** SDK clients pointed at it. */
+  aws(): AwsClients;
+}
+
+export function withMoto(name: string, body: (ctx: MotoContext) => void, options: { resetBetweenTests?: boolean } = {}): void {
+  const unavailable = motoAvailable();
+  if (unavailable) {
+    console.warn(`${name}: skipped — ${unavailable}`);
+    describe.skip(name, () => body(unreachable));
+    return;
+  }
+  let moto: Moto | undefined;
+  let clients: AwsClients | undefined;
+  const ctx: MotoContext = {
+    moto: () => {
+      if (!moto) throw new Error('moto is not running');
+      return moto;
+    },
+    aws: () => {
+      if (!clients) throw new Error('moto is not running');
+      return clients;
+    },
+  };
+  describe(name, () => {
+    beforeAll(async () => {
+      const started = await startMoto();
+      if ('skipped' in started) {
+        console.warn(`${name}: skipped — ${started.skipped}`);
+        return;
+      }
+      moto = started;
+      clients = awsClients({ endpoint: moto.endpoint });
+    }, 30_000);
+    afterAll(async () => {
+      clients?.destroy();
+      await moto?.stop();
+    }, 15_000);
+    if (options.resetBetweenTests ?? true) {
+      beforeEach(async () => {
+        await moto?.reset();
+      });
+    }
+    body(ctx);
+  });
+}
+
+const unreachable: MotoContext = {
+  moto: () => {
+    throw new Error('moto is not available');
+  },
+  aws: () => {
+    throw new Error('moto is not available');
+  },
+};
