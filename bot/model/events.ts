@@ -1,0 +1,57 @@
+/**
+ * The `ESM State Change` event esm-doctor publishes on its EventBridge bus. Lambda publishes nothing
+ * when a Kafka ESM starts failing (only CloudTrail API-call events for Create/Update/Delete), so the
+ * watcher reads ListEventSourceMappings and publishes one of these per transition. Anyone may add
+ * rules on them (paging, tickets, auto-disable) without touching esm-doctor.
+ */
+import { z } from 'zod';
+
+export const EVENT_SOURCE = 'esm-doctor';
+export const EVENT_DETAIL_TYPE = 'ESM State Change';
+
+export const EsmHealth = z.enum(['failing', 'recovered', 'changed']);
+export type EsmHealth = z.infer<typeof EsmHealth>;
+
+/** What ListEventSourceMappings says of an ESM at one moment. */
+export const ObservedState = z.object({
+  state: z.string(),
+  lastProcessingResult: z.string().optional(),
+  stateTransitionReason: z.string().optional(),
+});
+export type ObservedState = z.infer<typeof ObservedState>;
+
+export const EsmStateChange = z.object({
+  uuid: z.string(),
+  esmArn: z.string(),
+  functionArn: z.string(),
+  /** The MSK cluster ARN, or the self-managed bootstrap servers joined with commas. */
+  eventSource: z.string(),
+  region: z.string(),
+  account: z.string(),
+  health: EsmHealth,
+  /** Absent for an ESM seen for the first time. */
+  previous: ObservedState.optional(),
+  current: ObservedState,
+  observedAt: z.string(),
+});
+export type EsmStateChange = z.infer<typeof EsmStateChange>;
+
+/** The EventBridge envelope as a rule target receives it. */
+export const EsmStateChangeEvent = z.looseObject({
+  source: z.literal(EVENT_SOURCE),
+  'detail-type': z.literal(EVENT_DETAIL_TYPE),
+  id: z.string(),
+  time: z.string().optional(),
+  detail: EsmStateChange,
+});
+export type EsmStateChangeEvent = z.infer<typeof EsmStateChangeEvent>;
+
+/**
+ * Healthy = Enabled (or on its way) and no PROBLEM. Disabled by a user is not a failure; disabled by
+ * Lambda with an error code is. Creating/Updating are transient and judged by their last result.
+ */
+export function isFailing(s: ObservedState): boolean {
+  if (/^\s*PROBLEM:/i.test(s.lastProcessingResult ?? '')) return true;
+  if (s.state === 'Disabled' && /(_ERROR|_NOT_VALID)\b/.test(s.stateTransitionReason ?? '')) return true;
+  return false;
+}
