@@ -1,0 +1,53 @@
+/**
+ * Acknowledge: stamps the message with who and when, and records it per ESM and cause, so the
+ * alerting code stays quiet about this cause until the ESM recovers or fails for another reason.
+ * A second click answers, privately, who acknowledged it already. Quick enough (one conditional
+ * write, one chat.update) to do within Slack's 3 seconds, so it needs no worker.
+ */
+import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { renderNotice, renderReport, slackDate } from '../blocks';
+import { signButtonValue } from '../button';
+import type { ListenerDeps } from '../deps';
+import { causeOf } from '../diff';
+import { explainFailure } from '../failure';
+import { clickedTarget } from './verify';
+
+type Args = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action' | 'respond'>;
+
+export function ackAction(deps: ListenerDeps) {
+  return async ({ ack, body, action, respond }: Args): Promise<void> => {
+    await ack();
+    const clicked = await clickedTarget(deps, body, action, respond);
+    if (!clicked) return;
+    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(text) });
+    try {
+      const stored = await deps.store.getMessage(clicked.channel, clicked.ts);
+      if (!stored) {
+        await say("I no longer have this report (it is too old). Press *Re-run checks* first, then acknowledge the fresh result.");
+        return;
+      }
+      if (stored.target.uuid !== clicked.target.uuid) {
+        deps.logger.event('warn', 'button.refused', { reason: 'value names another ESM', user: clicked.user, channel: clicked.channel });
+        await say(':no_entry: That button belongs to another report, so I ignored it.');
+        return;
+      }
+      const at = deps.now().toISOString();
+      const cause = causeOf(stored.report);
+      const result = await deps.store.acknowledge({ uuid: stored.target.uuid, cause, by: clicked.user, at, channel: clicked.channel, ts: clicked.ts });
+      if (!result.recorded) {
+        const who = result.existing.by === clicked.user ? 'you' : `<@${result.existing.by}>`;
+        await say(`Already acknowledged by ${who} ${slackDate(result.existing.at)}.`);
+        return;
+      }
+      const message = renderReport(stored.report, {
+        buttonValue: signButtonValue(deps.config.buttonKey, stored.target),
+        acknowledged: { by: clicked.user, at },
+        ...(stored.rerun ? { rerun: stored.rerun } : {}),
+      });
+      await deps.slack.chat.update({ channel: clicked.channel, ts: clicked.ts, ...message });
+      deps.logger.event('info', 'esm.acknowledged', { uuid: stored.target.uuid, cause, user: clicked.user, channel: clicked.channel });
+    } catch (err) {
+      await say(explainFailure(err, deps.logger, { action: 'ack' }));
+    }
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Wiring for AWS: the Slack handler (AwsLambdaReceiver; acks, hands jobs to the worker with an
+ * asynchronous invoke) and the worker (runs a job: diagnose, post or edit). One instance of each
+ * concern per container, built at init; the handlers in bot/handlers only call these.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsLambdaReceiver } from '@slack/bolt';
+import { createApp, slackClient } from './app';
+import { describeConfig, loadSlackConfig } from './config';
+import { fromEngine, type EngineDiagnose } from './engine';
+import { Job, runJob, type JobOutcome } from './jobs';
+import { createLogger, type SlackLogger } from './log';
+import { DynamoStore } from './store-dynamodb';
+
+type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+
+/** A dispatch that invokes the worker asynchronously: Lambda queues the event and answers 202 at once. */
+export function invokeWorker(lambda: LambdaClient, functionName: string): (job: Job) => Promise<void> {
+  return async (job) => {
+    const payload = Job.parse(job);
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(payload)),
+      }),
+    );
+    if (out.StatusCode !== undefined && out.StatusCode !== 202) throw new Error(`the worker invoke answered ${out.StatusCode}`);
+  };
+}
+
+export function slackLambdaHandler(
+  env: Record<string, string | undefined>,
+  overrides: { lambda?: LambdaClient; logger?: SlackLogger } = {},
+): AwsHandler {
+  const config = loadSlackConfig(env, 'lambda');
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: config.signingSecret!,
+    logger,
+    invalidRequestSignatureHandler: ({ ts }) => logger.event('warn', 'slack.bad-signature', { ts }),
+  });
+  createApp(config, {
+    receiver,
+    store: new DynamoStore({ table: config.table! }),
+    dispatch: invokeWorker(overrides.lambda ?? new LambdaClient({}), config.workerFunction!),
+    logger,
+  });
+  logger.event('info', 'slack.handler-ready', describeConfig(config));
+  return receiver.toHandler();
+}
+
+export function workerHandler(
+  env: Record<string, string | undefined>,
+  engine: EngineDiagnose,
+  overrides: { logger?: SlackLogger } = {},
+): (event: unknown) => Promise<{ outcome: JobOutcome | 'rejected' }> {
+  const config = loadSlackConfig(env, 'worker');
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const deps = {
+    slack: slackClient(config, logger),
+    store: new DynamoStore({ table: config.table! }),
+    diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets }),
+    buttonKey: config.buttonKey,
+    logger,
+  };
+  return async (event) => {
+    const job = Job.safeParse(event);
+    if (!job.success) {
+      // Not retried: a malformed job stays malformed.
+      logger.event('error', 'worker.bad-job', { issues: job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return { outcome: 'rejected' };
+    }
+    return { outcome: await runJob(job.data, deps) };
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Errors → one line for the person in Slack. A typed esm-doctor error says what to do; anything else
+ * gets a short apology and an error id that finds the details (name, message, code — no stack) in
+ * the logs. Neither ever shows a stack trace, a token or a secret.
+ */
+import { randomBytes } from 'node:crypto';
+import { EsmDoctorError } from '../model/errors';
+import { errorFields, redact, type SlackLogger } from './log';
+
+export function explainFailure(err: unknown, logger: SlackLogger, fields: Record<string, unknown> = {}): string {
+  if (err instanceof EsmDoctorError) {
+    logger.event('info', 'request.refused', { ...fields, error: err.name });
+    return `:warning: ${redact(err.message)}`;
+  }
+  const errorId = randomBytes(4).toString('hex');
+  logger.event('error', 'request.failed', { ...fields, errorId, ...errorFields(err) });
+  return `:confused: Sorry, something went wrong on my side (error id \`${errorId}\`). The details are in esm-doctor's logs.`;
+}
+
+/** Slack Web API errors carry the API's error code in `data.error` (e.g. `not_in_channel`). */
+export function slackErrorCode(err: unknown): string | undefined {
+  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof code === 'string' ? code : undefined;
+}
