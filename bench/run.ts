@@ -1,9 +1,13 @@
 /** `npm run bench`: speed and size targets, measured and printed (never asserted in tests). */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { run as diagnoseBench } from './diagnose';
+import { run as slackAckBench } from './slack-ack';
 
 async function main() {
-  const benches: Array<[string, () => Promise<string[]>]> = [['diagnose', diagnoseBench]];
+  const benches: Array<[string, () => Promise<string[]>]> = [
+    ['diagnose', diagnoseBench],
+    ['slack ack', slackAckBench],
+  ];
   for (const [name, bench] of benches) {
     process.stdout.write(`# ${name}\n`);
     for (const line of await bench()) process.stdout.write(`${line}\n`);
