@@ -34,7 +34,7 @@ describe('text renderer', () => {
   it('leads with the verdict, the headline and what Lambda says', () => {
     const text = renderText(failingReport());
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^FAILING  Failing at step 4 of 9 \(Network path to the brokers\): Cluster SG/);
+    expect(lines[0]).toMatch(/^FAILING {2}Failing at step 4 of 9 \(Network path to the brokers\): Cluster SG/);
     expect(text).toContain('Lambda says: "PROBLEM: Connection error."');
   });
 
