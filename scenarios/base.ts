@@ -40,6 +40,20 @@ export function allowAll(snapshot: Snapshot): EvaluationResult[] {
   }));
 }
 
+/** A secret as DescribeSecret + DescribeKey report it, encrypted with a customer managed key. */
+export function cmkSecret(type: string, arn: string, name: string, keyArn: string): Snapshot['secrets'][number] {
+  return {
+    type,
+    arn,
+    describe: { ok: true, source: 'secretsmanager:DescribeSecret', value: { ARN: arn, Name: name, KmsKeyId: keyArn, LastChangedDate: '2026-10-01T08:00:00.000Z' } },
+    kmsKey: {
+      ok: true,
+      source: 'kms:DescribeKey',
+      value: { KeyId: keyArn.split('/').pop()!, Arn: keyArn, KeyManager: 'CUSTOMER', KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' },
+    },
+  };
+}
+
 function subnet(id: string, az: string, azId: string, cidr: string) {
   return {
     SubnetId: id,
@@ -321,22 +335,7 @@ export function selfManagedScramHealthy(): Snapshot {
         },
       ],
     },
-    secrets: [
-      {
-        type: 'SASL_SCRAM_512_AUTH',
-        arn: SM_SECRET_ARN,
-        describe: {
-          ok: true,
-          source: 'secretsmanager:DescribeSecret',
-          value: { ARN: SM_SECRET_ARN, Name: 'kafka/clickstream/scram', KmsKeyId: SM_KEY_ARN, LastChangedDate: '2026-10-01T08:00:00.000Z' },
-        },
-        kmsKey: {
-          ok: true,
-          source: 'kms:DescribeKey',
-          value: { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', Arn: SM_KEY_ARN, KeyManager: 'CUSTOMER', KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' },
-        },
-      },
-    ],
+    secrets: [cmkSecret('SASL_SCRAM_512_AUTH', SM_SECRET_ARN, 'kafka/clickstream/scram', SM_KEY_ARN)],
     dns: {
       ok: true,
       source: 'dns',

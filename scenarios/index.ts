@@ -8,6 +8,7 @@ import type { Verdict } from '../bot/model/report';
 import {
   ACCOUNT,
   allowAll,
+  cmkSecret,
   CLUSTER_SG,
   mskIamHealthy,
   REGION,
@@ -84,20 +85,7 @@ function withScramCluster(s: Snapshot, { scramOn }: { scramOn: boolean }): Snaps
 
 function scramSecretFacts(exists: boolean): Snapshot['secrets'][number] {
   return exists
-    ? {
-        type: 'SASL_SCRAM_512_AUTH',
-        arn: SCRAM_SECRET_ARN,
-        describe: {
-          ok: true,
-          source: 'secretsmanager:DescribeSecret',
-          value: { ARN: SCRAM_SECRET_ARN, Name: 'AmazonMSK_orders-consumer', KmsKeyId: SCRAM_KEY_ARN, LastChangedDate: '2026-09-12T11:20:00.000Z' },
-        },
-        kmsKey: {
-          ok: true,
-          source: 'kms:DescribeKey',
-          value: { KeyId: '9f8e7d6c-5b4a-4321-9876-0fedcba98765', Arn: SCRAM_KEY_ARN, KeyManager: 'CUSTOMER', KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' },
-        },
-      }
+    ? cmkSecret('SASL_SCRAM_512_AUTH', SCRAM_SECRET_ARN, 'AmazonMSK_orders-consumer', SCRAM_KEY_ARN)
     : {
         type: 'SASL_SCRAM_512_AUTH',
         arn: SCRAM_SECRET_ARN,
