@@ -26,7 +26,7 @@ export interface Io {
 const USAGE = `esm-doctor — why is my Lambda Kafka event source mapping failing?
 
 Usage:
-  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown] [--inspect-secrets]
+  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown] [--inspect-secrets] [--probe[=remote]]
   esm-doctor diagnose --snapshot FILE [--format ...]      diagnose a saved snapshot, offline
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
@@ -38,6 +38,8 @@ Options:
   --region R          AWS region of the ESM (default: from the ARN, AWS_REGION or AWS_DEFAULT_REGION)
   --format F          text (default), json (exactly one Report) or markdown
   --inspect-secrets   let secret.format read secret values in memory (never printed or stored)
+  --probe[=remote]    replay the connection live (DNS, TCP, TLS, SASL, topic, group): --probe from this
+                      machine, --probe=remote from the ESM's subnets through the function in ESM_DOCTOR_PROBE_FUNCTION
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
 
@@ -49,6 +51,7 @@ const Options = z.object({
   region: Region.optional(),
   format: z.enum(FORMATS, { message: `--format must be one of ${FORMATS.join(', ')}` }).default('text'),
   'inspect-secrets': z.boolean().default(false),
+  probe: z.enum(['local', 'remote'], { message: '--probe takes no value (from this machine) or =remote' }).optional(),
   snapshot: z.string().min(1).optional(),
   scenario: z.string().min(1).optional(),
   'no-color': z.boolean().default(false),
@@ -61,13 +64,15 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      // A bare --probe means "from this machine": parseArgs needs the value spelled out.
+      args: argv.map((a) => (a === '--probe' ? '--probe=local' : a)),
       allowPositionals: true,
       strict: true,
       options: {
         region: { type: 'string' },
         format: { type: 'string' },
         'inspect-secrets': { type: 'boolean' },
+        probe: { type: 'string' },
         snapshot: { type: 'string' },
         scenario: { type: 'string' },
         'no-color': { type: 'boolean' },
@@ -183,7 +188,7 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
     report = diagnoseSnapshot(snapshot);
   } else {
     const target = singleTarget(positionals, options, io);
-    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) }));
+    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
   }
   io.stdout.write(render(report, options.format, { color: useColour(io, options) }));
   return exitCodeOf(report);

@@ -8,10 +8,15 @@ import type { Check } from './checks/check';
 import type { Report } from './model/report';
 import type { Snapshot } from './model/snapshot';
 import type { Target } from './model/target';
+import type { ProbeSnapshotOptions } from './probe';
 
 export interface DiagnoseOptions extends CollectOptions {
   /** Defaults to every registered check. */
   checks?: readonly Check[];
+  /** Replay the connection live: 'local' from this machine, 'remote' through the probe function (ESM_DOCTOR_PROBE_FUNCTION). */
+  probe?: 'local' | 'remote';
+  /** Overrides for the probe (tests: an injected resolver, secret reader, Lambda client). */
+  probeOptions?: Omit<ProbeSnapshotOptions, 'mode'>;
 }
 
 export interface Diagnosis {
@@ -21,7 +26,17 @@ export interface Diagnosis {
 
 export async function diagnose(target: Target, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const startedAt = new Date();
-  const snapshot = await collectSnapshot(target, options);
+  let snapshot = await collectSnapshot(target, options);
+  if (options.probe) {
+    options.onProgress?.(options.probe === 'remote' ? 'Probing from the ESM\'s network position…' : 'Probing the brokers from here…');
+    const { probeSnapshot } = await import('./probe');
+    const probe = await probeSnapshot(snapshot, {
+      mode: options.probe,
+      ...(options.clients ? { secretsManager: options.clients.secretsManager, lambda: options.clients.lambda } : {}),
+      ...options.probeOptions,
+    });
+    snapshot = { ...snapshot, probe };
+  }
   options.onProgress?.('Running the checks…');
   const report = evaluate(snapshot, options.checks ?? allChecks, { startedAt });
   return { report, snapshot };

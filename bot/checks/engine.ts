@@ -3,6 +3,7 @@ import type { Finding, Report, Status, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Snapshot } from '../model/snapshot';
 import { AUTH_LABELS, bootstrapServers, chooseAuth, esmSource } from '../model/esm';
+import { PROBE_RECONCILIATION } from './probe';
 
 const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
 
@@ -61,6 +62,52 @@ function withConfirmation(finding: Finding, related: string[] | undefined, all: 
   return { ...finding, detail: finding.detail + sentence };
 }
 
+/**
+ * Static checks prove what the configuration allows; the live probe sees what actually happens.
+ * When a probe step speaks to a static verdict (PROBE_RECONCILIATION), the static finding's detail
+ * says whether the probe confirms or contradicts it, and the probe is trusted: a static failure
+ * the probe disproves becomes a warning (the probe's own finding decides the cause), a static pass
+ * the probe contradicts is marked so. A probe run from this machine cannot speak to the ESM's
+ * network position (DNS, security groups, NACLs), so it only annotates those.
+ */
+export function reconcileWithProbe(findings: Finding[], snapshot: Snapshot): Finding[] {
+  const probe = snapshot.probe;
+  if (!probe?.ok) return findings;
+  const remote = probe.value.where.mode === 'remote';
+  const byId = new Map(findings.map((f) => [f.check, f]));
+  return findings.map((finding) => {
+    let out = finding;
+    for (const rule of PROBE_RECONCILIATION.filter((r) => r.check === finding.check)) {
+      const p = byId.get(rule.probe);
+      if (!p || p.status === 'skip' || p.status === 'error') continue;
+      const saw = `${rule.probe} (${p.status}): ${p.title.replace(/^Live probe: /, '')}`;
+      const probeFailed = p.status === 'fail' || p.status === 'warn';
+      let note: string | undefined;
+      let status = out.status;
+      if ((out.status === 'fail' || out.status === 'warn') && !probeFailed) {
+        if (rule.networkPosition && !remote) {
+          note = `The live probe passed ${rule.probe} from this machine, which is not the ESM's network position: --probe=remote can confirm or refute this.`;
+        } else if (rule.probeCanClear) {
+          note = `Contradicted by the live probe: ${saw}. Trusting the probe: this is not what stops the ESM (the configuration may allow it in a way this check does not model); review it all the same.`;
+          if (out.status === 'fail') status = 'warn';
+        } else {
+          note = `The live probe passed ${rule.probe}, which does not cover everything this check looks at: the finding stands.`;
+        }
+      } else if (out.status === 'pass' && probeFailed) {
+        note = rule.networkPosition && !remote
+          ? `The live probe failed ${saw} from this machine, which is not the ESM's network position: --probe=remote tells whether the ESM is affected.`
+          : `Contradicted by the live probe: ${saw}. Trusting the probe: the configuration looks right, but the live connection fails; the probe's finding names the cause.`;
+      } else if (out.status === 'skip') {
+        note = `The live probe answers: ${saw}.`;
+      } else if ((out.status === 'fail' || out.status === 'warn') && probeFailed) {
+        note = `Confirmed by the live probe: ${saw}.`;
+      }
+      if (note && !out.detail.includes(note)) out = { ...out, status, detail: `${out.detail} ${note}` };
+    }
+    return out;
+  });
+}
+
 export function verdictOf(findings: Finding[]): Verdict {
   if (findings.some((f) => f.status === 'fail')) return 'failing';
   if (findings.some((f) => f.status === 'warn')) return 'at-risk';
@@ -100,7 +147,7 @@ export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: 
   const started = options.startedAt ?? new Date(now());
   const outcomes = checks.map((c) => ({ check: c, outcome: outcomeOf(c, snapshot) }));
   const raw = outcomes.map(({ check, outcome }) => toFinding(check, outcome));
-  const findings = orderFindings(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)));
+  const findings = orderFindings(reconcileWithProbe(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)), snapshot));
   const verdict = verdictOf(findings);
   const esm = snapshot.esm;
   const source = esmSource(esm) ?? 'self-managed';

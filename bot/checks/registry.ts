@@ -14,8 +14,11 @@ import { checks as auth } from './auth';
 import { checks as topic } from './topic';
 import { checks as fn } from './function';
 import { checks as destination } from './destination';
+import { checks as probe } from './probe';
 
 export const checks: readonly Check[] = [
+  // The live probe's steps first: within a setup step, a failure the probe saw is named as the cause before a static one.
+  ...probe,
   ...status,
   ...iam,
   ...egress,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Target } from './target';
+import { ProbeResult } from '../probe/schema';
 
 /**
  * The Snapshot: every fact the checks need about one ESM, JSON-serialisable and versioned.
@@ -455,6 +456,8 @@ export const Snapshot = z.object({
   network: NetworkFacts.optional(),
   secrets: z.array(SecretFacts),
   dns: fact(z.array(ResolvedEndpoint)).optional(),
+  /** A live probe's replay of steps 3–6 (--probe); absent when none ran. Additive: schemaVersion 1 snapshots without it stay valid. */
+  probe: fact(ProbeResult).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
