@@ -10,6 +10,7 @@ import { describeConfig, loadSlackConfig } from './config';
 import { fromEngine, type EngineDiagnose } from './engine';
 import { Job, runJob, type JobOutcome } from './jobs';
 import { createLogger, type SlackLogger } from './log';
+import { deferUntilSecrets, needsSlackSecret } from './secrets';
 import { DynamoStore } from './store-dynamodb';
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -33,6 +34,8 @@ export function slackLambdaHandler(
   env: Record<string, string | undefined>,
   overrides: { lambda?: LambdaClient; logger?: SlackLogger } = {},
 ): AwsHandler {
+  // Tokens in Secrets Manager (SLACK_SECRET_ARN): build on the first request, once they are read.
+  if (needsSlackSecret(env)) return deferUntilSecrets(env, (resolved) => slackLambdaHandler(resolved, overrides) as (...args: Parameters<AwsHandler>) => Promise<Awaited<ReturnType<AwsHandler>>>);
   const config = loadSlackConfig(env, 'lambda');
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const receiver = new AwsLambdaReceiver({
@@ -55,6 +58,7 @@ export function workerHandler(
   engine: EngineDiagnose,
   overrides: { logger?: SlackLogger } = {},
 ): (event: unknown) => Promise<{ outcome: JobOutcome | 'rejected' }> {
+  if (needsSlackSecret(env)) return deferUntilSecrets(env, (resolved) => workerHandler(resolved, engine, overrides));
   const config = loadSlackConfig(env, 'worker');
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const deps = {

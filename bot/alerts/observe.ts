@@ -1,0 +1,123 @@
+/**
+ * What the watcher reads: the Kafka ESMs of one account and region as ListEventSourceMappings
+ * returns them (100 a page, each with State, StateTransitionReason and LastProcessingResult, so no
+ * per-ESM call is needed), or one ESM by GetEventSourceMapping when a CloudTrail event names it.
+ */
+import {
+  GetEventSourceMappingCommand,
+  ListEventSourceMappingsCommand,
+  type EventSourceMappingConfiguration,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { errorCode } from '../collect/fact';
+import { isFailing, type ObservedState } from '../model/events';
+
+/** One ESM at one moment, with what an ESM State Change event says about it. */
+export interface Observation {
+  uuid: string;
+  esmArn: string;
+  functionArn: string;
+  /** The MSK cluster ARN, or the self-managed bootstrap servers joined with commas. */
+  eventSource: string;
+  region: string;
+  account: string;
+  observed: ObservedState;
+}
+
+export type LambdaReader = Pick<LambdaClient, 'send'>;
+
+/** ListEventSourceMappings answers at most 100 mappings a page whatever MaxItems asks for. */
+export const PAGE_SIZE = 100;
+
+const ESM_ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):event-source-mapping:/;
+
+function kafkaSource(esm: EventSourceMappingConfiguration): string | undefined {
+  if (esm.EventSourceArn?.startsWith('arn:') && esm.EventSourceArn.split(':')[2] === 'kafka') return esm.EventSourceArn;
+  const servers = esm.SelfManagedEventSource?.Endpoints?.KAFKA_BOOTSTRAP_SERVERS;
+  if (servers?.length) return servers.join(',');
+  return undefined;
+}
+
+function clean(value: string | undefined | null): string | undefined {
+  const text = value?.trim();
+  return text ? text : undefined;
+}
+
+/** A Kafka ESM as the watcher sees it; undefined for SQS, Kinesis, DynamoDB, ... mappings. */
+export function observationOf(esm: EventSourceMappingConfiguration, scope: { region: string; account?: string }): Observation | undefined {
+  const eventSource = kafkaSource(esm);
+  if (!eventSource || !esm.UUID) return undefined;
+  const arn = esm.EventSourceMappingArn ?? '';
+  const fromArn = ESM_ARN.exec(arn);
+  const region = fromArn?.[1] ?? scope.region;
+  const account = fromArn?.[2] ?? scope.account ?? '';
+  const lastProcessingResult = clean(esm.LastProcessingResult);
+  const stateTransitionReason = clean(esm.StateTransitionReason);
+  return {
+    uuid: esm.UUID.toLowerCase(),
+    esmArn: arn || `arn:aws:lambda:${region}:${account}:event-source-mapping:${esm.UUID.toLowerCase()}`,
+    functionArn: esm.FunctionArn ?? '',
+    eventSource,
+    region,
+    account,
+    observed: {
+      state: esm.State ?? 'Unknown',
+      ...(lastProcessingResult ? { lastProcessingResult } : {}),
+      ...(stateTransitionReason ? { stateTransitionReason } : {}),
+    },
+  };
+}
+
+/**
+ * What must change for the watcher to publish: for a healthy ESM its health and state only
+ * ("OK" ↔ "No records processed" is traffic, not news); for a failing one also the reason and
+ * Lambda's message, since a new message is usually a new cause.
+ */
+export function signatureOf(observed: ObservedState): string {
+  if (!isFailing(observed)) return `healthy|${observed.state}`;
+  return ['failing', observed.state, observed.stateTransitionReason ?? '', observed.lastProcessingResult ?? ''].join('|');
+}
+
+export interface Listing {
+  esms: Observation[];
+  pages: number;
+}
+
+/** Every Kafka ESM in the client's account and region, page by page (the Marker chain is sequential). */
+export async function listKafkaEsms(lambda: LambdaReader, scope: { region: string; account?: string }, maxPages = 1000): Promise<Listing> {
+  const esms: Observation[] = [];
+  let marker: string | undefined;
+  let pages = 0;
+  const seen = new Set<string>();
+  do {
+    const out = await lambda.send(new ListEventSourceMappingsCommand({ MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) }));
+    pages += 1;
+    for (const esm of out.EventSourceMappings ?? []) {
+      // A mapping being deleted is gone as far as the team is concerned: report the deletion now.
+      if (esm.State === 'Deleting') continue;
+      const o = observationOf(esm, scope);
+      if (o) esms.push(o);
+    }
+    marker = out.NextMarker ?? undefined;
+    // A marker seen twice would loop for ever; Lambda never does that, an emulator might.
+    if (marker && seen.has(marker)) break;
+    if (marker) seen.add(marker);
+  } while (marker && pages < maxPages);
+  return { esms, pages };
+}
+
+/** One ESM: its observation, `'deleted'` when Lambda no longer knows it, or undefined when it is not Kafka. */
+export async function readKafkaEsm(
+  lambda: LambdaReader,
+  uuid: string,
+  scope: { region: string; account?: string },
+): Promise<Observation | 'deleted' | undefined> {
+  try {
+    const out = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    if (out.State === 'Deleting') return 'deleted';
+    return observationOf(out, scope);
+  } catch (err) {
+    if (errorCode(err) === 'ResourceNotFoundException') return 'deleted';
+    throw err;
+  }
+}

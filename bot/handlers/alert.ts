@@ -1,0 +1,18 @@
+/**
+ * EventBridge rule on our `ESM State Change` events (failing, recovered, deleted) → the alert
+ * notifier: diagnoses and posts, edits or closes the ESM's alert in Slack. Configuration:
+ * docs/deploy.md. A failure throws, so Lambda retries the event (the notifier is idempotent).
+ */
+import { alertNotifierFromEnv } from '../alerts/aws';
+import type { AlertResult } from '../alerts/notifier';
+import { diagnose } from '../diagnose';
+import { EsmStateChangeEvent } from '../model/events';
+
+// Built on the first event (the Slack tokens may come from Secrets Manager), then reused.
+const notifier = alertNotifierFromEnv(process.env, diagnose);
+
+export async function handler(event: unknown): Promise<AlertResult | { outcome: 'rejected'; reason: string }> {
+  const parsed = EsmStateChangeEvent.safeParse(event);
+  if (!parsed.success) return { outcome: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return (await notifier()).handle(parsed.data.detail, { eventId: parsed.data.id });
+}

@@ -1,0 +1,91 @@
+/**
+ * Every esm-doctor Lambda comes from this one construct (the Powertools example app's habit): a
+ * NodejsFunction with the house defaults, so that the handlers differ only in what they do and what
+ * they may touch.
+ *
+ *  - code: bot/handlers/<handler>.ts, bundled by the local esbuild (no Docker), CommonJS for Node 22,
+ *    minified with source maps, the AWS SDK bundled (the runtime's copy is not the one we test with);
+ *  - runtime nodejs22.x on arm64 (Graviton: ~20 % cheaper per GB-s than x86_64);
+ *  - its own log group with a retention (one month by default) and its own role whose only
+ *    standing grant is writing to that log group — no AWSLambdaBasicExecutionRole managed policy,
+ *    which would allow logs:CreateLogGroup and writing to every log group of the account;
+ *  - X-Ray active tracing;
+ *  - environment: source maps on, the log level, plus whatever the stack adds.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+export interface EsmDoctorFunctionProps
+  extends Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'tracing' | 'role' | 'logGroup' | 'logRetention'> {
+  /** The entry point's name: bot/handlers/<handler>.ts, exporting `handler`. */
+  handler: string;
+  /** How long its logs are kept. Default: one month. */
+  logRetentionDays?: logs.RetentionDays;
+  /** LOG_LEVEL for the handler. Default: info. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class EsmDoctorFunction extends NodejsFunction {
+  /** The function's log group (created here, with its retention). */
+  readonly functionLogGroup: logs.LogGroup;
+  /** The function's execution role. */
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: EsmDoctorFunctionProps) {
+    const { handler, logRetentionDays, logLevel, environment, ...rest } = props;
+    // Siblings of the function: they must exist before it does, and `this` does not exist yet.
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: logRetentionDays ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `esm-doctor ${handler} function`,
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
+    super(scope, id, {
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      ...rest,
+      entry: path.join(PROJECT_ROOT, 'bot', 'handlers', `${handler}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        LOG_LEVEL: logLevel ?? 'info',
+        ...environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.CJS,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+    this.functionLogGroup = logGroup;
+    this.executionRole = role;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The deployment's settings, from CDK context (`cdk.json` or `-c key=value`). Values given on the
+ * command line arrive as strings, so lists and objects may be JSON text; booleans may be "true".
+ */
+import { z } from 'zod';
+import { WatchedAccount } from '../bot/alerts/config';
+import { REGION_PATTERN } from '../bot/model/target';
+
+const CHANNEL = /^[CG][A-Z0-9]{2,}$/;
+
+function fromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text.startsWith('[') || text.startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => {
+    const parsed = fromText(v);
+    if (typeof parsed === 'string') return parsed.split(/[\s,]+/).filter(Boolean);
+    return parsed ?? [];
+  }, z.array(item));
+
+const bool = z.preprocess((v) => (typeof v === 'string' ? v === 'true' : (v ?? false)), z.boolean());
+
+/** A network position the probe function is deployed into (see infra/constructs/probe-function.ts). */
+const ProbeTarget = z.object({
+  placement: z.union([
+    z.object({ kind: z.literal('internet') }),
+    z.object({
+      kind: z.literal('vpc'),
+      vpcId: z.string(),
+      subnetIds: z.array(z.string()).min(1),
+      securityGroupIds: z.array(z.string()).min(1),
+      availabilityZones: z.array(z.string()).optional(),
+    }),
+  ]),
+  secretArns: z.array(z.string()).optional(),
+  kmsKeyArns: z.array(z.string()).optional(),
+  iamCluster: z.object({ clusterArn: z.string(), topics: z.array(z.string()), groups: z.array(z.string()) }).optional(),
+});
+
+export const DeployContext = z.object({
+  /** The default channel for alerts (a channel id, C…). Without it, the stack takes an AlertChannel parameter. */
+  channel: z.string().regex(CHANNEL, 'must be a Slack channel id (C…), not a name').optional(),
+  /** Regions whose Kafka ESMs are watched. Default: the stack's region. */
+  regions: list(z.string().regex(REGION_PATTERN, 'must be region names like eu-west-1')),
+  /** Other accounts: roles esm-doctor assumes there, with the ExternalId their trust policy requires. */
+  accounts: z.preprocess(fromText, z.array(WatchedAccount).default([])),
+  /** Lets the secret-format check read ESM secrets (in memory): grants secretsmanager:GetSecretValue. */
+  inspectSecrets: bool,
+  /** Function-name prefix → channel id. */
+  channelPrefixes: z.preprocess(fromText, z.record(z.string(), z.string().regex(CHANNEL)).default({})),
+  /** Minutes a recovery must hold before it is announced. */
+  recoveryHoldMinutes: z.preprocess((v) => (v === undefined ? 5 : Number(v)), z.number().int().min(0).max(120)),
+  /** Accounts allowed to put events on the esm-doctor bus (forwarded CloudTrail or ESM State Change events). */
+  eventSourceAccounts: list(z.string().regex(/^\d{12}$/, 'must be 12-digit account ids')),
+  /** Network positions to deploy the live probe into (optional). */
+  probeTargets: z.preprocess(fromText, z.array(ProbeTarget).default([])),
+});
+export type DeployContext = z.infer<typeof DeployContext>;
+
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets'] as const;
+
+export function parseContext(read: (key: string) => unknown): DeployContext {
+  const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));
+  const parsed = DeployContext.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'context'}: ${i.message}`);
+    throw new Error(
+      `esm-doctor: invalid CDK context (${problems.join('; ')}). Example: npx cdk deploy -c channel=C0123ABCD -c regions=eu-west-1,eu-central-1 (docs/deploy.md)`,
+    );
+  }
+  return parsed.data;
+}

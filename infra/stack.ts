@@ -1,0 +1,375 @@
+/**
+ * esm-doctor in one stack:
+ *
+ *   schedule (1/min) ─┐                                  ┌─ rule: failing / recovered / deleted ─→ alert ─→ Slack
+ *   CloudTrail ESM ───┴→ watcher ─ PutEvents ─→ esm-doctor bus
+ *   API calls (prefix match)                              └─ (anyone's rules: paging, tickets, …)
+ *
+ *   Slack ─→ Function URL ─→ slack ─ async invoke ─→ worker ─→ Slack
+ *
+ *   DynamoDB table (pk/sk, on-demand, TTL expiresAt, PITR): watch state, alerts, reports, acks, claims
+ *   Secrets Manager: the Slack tokens (+ the button key), read once per container
+ *
+ * IAM is per function and least privilege: read-only describe/list/simulate for the functions that
+ * diagnose (README "Permissions esm-doctor needs"), GetSecretValue on ESM secrets only with
+ * `inspectSecrets`, lambda:InvokeFunction only on the worker, events:PutEvents only on the bus,
+ * DynamoDB only on the table, sts:AssumeRole only on the configured roles.
+ */
+import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import { CLOUDTRAIL_EVENT_PREFIXES } from '../bot/alerts/triggers';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
+import { EsmDoctorFunction } from './constructs/esm-doctor-function';
+import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
+import type { DeployContext } from './context';
+
+export interface EsmDoctorStackProps extends StackProps {
+  settings: DeployContext;
+}
+
+/** What the watcher table layout needs; the TTL attribute is the Slack store's. */
+export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/** The Slack secret's initial content: placeholders for the tokens, a generated button key. */
+export const SLACK_SECRET_TEMPLATE = { SLACK_BOT_TOKEN: 'xoxb-replace-me', SLACK_SIGNING_SECRET: 'replace-me' };
+
+/** EventBridge pattern for Lambda's own CloudTrail events on ESMs (names carry a version suffix: match by prefix). */
+export function cloudTrailEsmPattern(): events.EventPattern {
+  return {
+    source: ['aws.lambda'],
+    detailType: ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['lambda.amazonaws.com'],
+      eventName: events.Match.anyOf(...CLOUDTRAIL_EVENT_PREFIXES.map((p) => events.Match.prefix(p))),
+    },
+  };
+}
+
+/** Our events that need an alert: failing, recovered, and deleted (a `changed` event whose state is Deleted). */
+export function alertPattern(): events.EventPattern {
+  return {
+    source: [EVENT_SOURCE],
+    detailType: [EVENT_DETAIL_TYPE],
+    detail: { $or: [{ health: ['failing', 'recovered'] }, { health: ['changed'], current: { state: ['Deleted'] } }] },
+  };
+}
+
+export class EsmDoctorStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly bus: events.EventBus;
+  readonly slackSecret: secretsmanager.Secret;
+  readonly functions: Record<'slack' | 'worker' | 'watcher' | 'alert', EsmDoctorFunction>;
+  readonly functionUrl: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: EsmDoctorStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+    const regions = s.regions.length ? s.regions : [this.region];
+    const partition = Aws.PARTITION;
+    const account = Aws.ACCOUNT_ID;
+    // The channel from context, or else a parameter: `cdk synth` needs no settings, `cdk deploy` asks.
+    const channel =
+      s.channel ??
+      new CfnParameter(this, 'AlertChannel', {
+        type: 'String',
+        allowedPattern: '^[CG][A-Z0-9]{2,}$',
+        constraintDescription: 'a Slack channel id (C…), not a channel name',
+        description: 'The Slack channel id alerts go to by default (or deploy with -c channel=C…)',
+      }).valueAsString;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: 'esm-doctor', description: 'ESM State Change events from the esm-doctor watcher' });
+
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackTokens', {
+      description: 'esm-doctor Slack app: bot token, signing secret (replace the placeholders), button key (generated)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify(SLACK_SECRET_TEMPLATE),
+        generateStringKey: 'ESM_DOCTOR_BUTTON_KEY',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+    });
+
+    // Where events go that no target could take (rule targets) and async invokes that kept failing.
+    const undelivered = new sqs.Queue(this, 'Undelivered', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    const common = {
+      ESM_DOCTOR_TABLE: this.table.tableName,
+      SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      ESM_DOCTOR_DEFAULT_REGION: regions[0]!,
+    };
+    const watching = {
+      ESM_DOCTOR_REGIONS: regions.join(','),
+      ESM_DOCTOR_ACCOUNTS: JSON.stringify(s.accounts),
+      ESM_DOCTOR_ACCOUNT_ID: account,
+    };
+
+    const worker = new EsmDoctorFunction(this, 'Worker', {
+      handler: 'worker',
+      description: 'esm-doctor: runs a Slack job (diagnose, re-run) and posts or edits the message',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      environment: { ...common, ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets) },
+      deadLetterQueue: undelivered,
+      retryAttempts: 1,
+    });
+
+    const slack = new EsmDoctorFunction(this, 'Slack', {
+      handler: 'slack',
+      description: 'esm-doctor: Slack requests (Function URL): verifies, acks within 3 s, hands jobs to the worker',
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      environment: { ...common, ESM_DOCTOR_WORKER_FUNCTION: worker.functionName },
+    });
+
+    const watcher = new EsmDoctorFunction(this, 'Watcher', {
+      handler: 'watcher',
+      description: 'esm-doctor: lists Kafka ESMs every minute, publishes ESM State Change events per transition',
+      memorySize: 256,
+      // A quiet run over 1,000 ESMs takes ~1-2 s; the first run records every ESM (thousands of
+      // conditional writes). Overlapping runs are safe (conditional writes), so a long one does no harm.
+      timeout: Duration.minutes(3),
+      environment: {
+        ...watching,
+        ESM_DOCTOR_TABLE: this.table.tableName,
+        ESM_DOCTOR_EVENT_BUS: this.bus.eventBusName,
+        ESM_DOCTOR_RECOVERY_HOLD_MINUTES: String(s.recoveryHoldMinutes),
+      },
+      // The next minute's run is the retry; a retried run would only overlap it.
+      retryAttempts: 0,
+    });
+
+    const alert = new EsmDoctorFunction(this, 'Alert', {
+      handler: 'alert',
+      description: 'esm-doctor: ESM State Change → diagnosis → alert in Slack (edited on recovery)',
+      memorySize: 1024,
+      // A storm paces its posts at ~1/s per channel: leave room for a long queue.
+      timeout: Duration.minutes(5),
+      environment: {
+        ...common,
+        ...watching,
+        ESM_DOCTOR_ALERT_CHANNEL: channel,
+        ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
+        ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+      },
+      deadLetterQueue: undelivered,
+      retryAttempts: 2,
+    });
+    this.functions = { slack, worker, watcher, alert };
+
+    // ---- Slack's way in: a Function URL (Bolt verifies every request with the signing secret).
+    this.functionUrl = slack.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    // ---- Rules
+    const target = (fn: EsmDoctorFunction, retry?: { attempts: number; maxAge: Duration }) =>
+      new targets.LambdaFunction(fn, { deadLetterQueue: undelivered, ...(retry ? { retryAttempts: retry.attempts, maxEventAge: retry.maxAge } : {}) });
+    new events.Rule(this, 'EveryMinute', {
+      description: 'esm-doctor watcher: list the Kafka ESMs every minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // A late tick is worthless: the next one is a minute away.
+      targets: [target(watcher, { attempts: 0, maxAge: Duration.minutes(2) })],
+    });
+    new events.Rule(this, 'EsmApiCalls', {
+      description: 'esm-doctor watcher: check an ESM at once when it is created, updated or deleted',
+      eventPattern: cloudTrailEsmPattern(),
+      targets: [target(watcher, { attempts: 2, maxAge: Duration.hours(1) })],
+    });
+    if (s.eventSourceAccounts.length) {
+      // Other accounts forward their ESM API calls (and may forward ESM State Change events) here.
+      new events.Rule(this, 'ForwardedEsmApiCalls', {
+        description: 'esm-doctor watcher: ESM API calls forwarded from other accounts',
+        eventBus: this.bus,
+        eventPattern: cloudTrailEsmPattern(),
+        targets: [target(watcher, { attempts: 2, maxAge: Duration.hours(1) })],
+      });
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AcceptForwardedEvents',
+          principals: s.eventSourceAccounts.map((a) => new iam.AccountPrincipal(a)),
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+        }),
+      );
+    }
+    new events.Rule(this, 'EsmStateChanges', {
+      description: 'esm-doctor alerts: failing, recovered and deleted ESMs',
+      eventBus: this.bus,
+      eventPattern: alertPattern(),
+      // EventBridge's default retry policy (24 h, 185 attempts), then the queue: no alert is dropped.
+      targets: [target(alert)],
+    });
+
+    // ---- Permissions
+    const tableArn = this.table.tableArn;
+    const tableActions = (...actions: string[]) => new iam.PolicyStatement({ sid: 'StateTable', actions: actions.map((a) => `dynamodb:${a}`), resources: [tableArn] });
+    const readSlackSecret = new iam.PolicyStatement({ sid: 'ReadSlackTokens', actions: ['secretsmanager:GetSecretValue'], resources: [this.slackSecret.secretArn] });
+    const roleArns = s.accounts.map((a) => a.roleArn);
+    const assumeWatchedRoles = roleArns.length ? [new iam.PolicyStatement({ sid: 'AssumeWatchedAccountRoles', actions: ['sts:AssumeRole'], resources: roleArns })] : [];
+
+    // Slack handler: the store (GetItem/PutItem/DeleteItem), its tokens, and the worker — nothing else.
+    grant(slack, tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret);
+    grant(slack, new iam.PolicyStatement({ sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [worker.functionArn] }));
+
+    // Worker: diagnoses (read-only) in this account, and the store.
+    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret);
+
+    // Watcher: lists ESMs, reads one on a CloudTrail call, records transitions, publishes them.
+    grant(
+      watcher,
+      new iam.PolicyStatement({ sid: 'ListEsms', actions: ['lambda:ListEventSourceMappings'], resources: ['*'] }),
+      new iam.PolicyStatement({ sid: 'ReadEsm', actions: ['lambda:GetEventSourceMapping'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:event-source-mapping:*`) }),
+      new iam.PolicyStatement({ sid: 'PublishStateChanges', actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
+      tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+      ...assumeWatchedRoles,
+    );
+
+    // Alert: diagnoses (here, or through the watched accounts' roles), reads routing tags, the store, its tokens.
+    grant(
+      alert,
+      ...diagnosisStatements(regions, s.inspectSecrets),
+      new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
+      tableActions('Query', 'GetItem', 'PutItem', 'DeleteItem'),
+      readSlackSecret,
+      ...assumeWatchedRoles,
+    );
+
+    // ---- The live probe (optional): one function per network position, invoked by the diagnosing functions.
+    if (s.probeTargets.length) {
+      const probes = new ProbeFunctions(this, 'Probes', { targets: s.probeTargets as ProbeTarget[] });
+      const fns = [...probes.byPosition.values()].map((p) => p.function);
+      for (const fn of [worker, alert]) {
+        grant(fn, new iam.PolicyStatement({ sid: 'InvokeProbe', actions: ['lambda:InvokeFunction'], resources: fns.map((f) => f.functionArn) }));
+        if (fns.length === 1) fn.addEnvironment('ESM_DOCTOR_PROBE_FUNCTION', fns[0]!.functionName);
+      }
+      acknowledgeProbe(probes);
+    }
+
+    new CfnOutput(this, 'SlackRequestUrl', {
+      value: this.functionUrl.url,
+      description: 'Paste into the Slack app: Slash Commands → /esm → Request URL, and Interactivity → Request URL',
+    });
+    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn, description: 'Store the Slack tokens here (docs/deploy.md)' });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'ESM State Change events are published here' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+
+    acknowledgeNagFindings(this, regions);
+  }
+}
+
+function grant(fn: EsmDoctorFunction, ...statements: iam.PolicyStatement[]): void {
+  for (const st of statements) fn.executionRole.addToPrincipalPolicy(st);
+}
+
+/** The collectors' read-only calls (README "Permissions esm-doctor needs"), scoped to this account where IAM allows. */
+export function diagnosisStatements(regions: string[], inspectSecrets: boolean): iam.PolicyStatement[] {
+  const p = Aws.PARTITION;
+  const a = Aws.ACCOUNT_ID;
+  const inRegions = (service: string, resource: string) => regions.map((r) => `arn:${p}:${service}:${r}:${a}:${resource}`);
+  const statements = [
+    new iam.PolicyStatement({ sid: 'DiagnoseReadEsm', actions: ['lambda:GetEventSourceMapping'], resources: inRegions('lambda', 'event-source-mapping:*') }),
+    // ListEventSourceMappings and the EC2 / STS reads support no resource-level permissions.
+    new iam.PolicyStatement({
+      sid: 'DiagnoseUnscopedReads',
+      actions: [
+        'lambda:ListEventSourceMappings',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeNatGateways',
+        'ec2:DescribeVpcEndpoints',
+        'ec2:DescribeNetworkAcls',
+        'ec2:DescribeVpcAttribute',
+        'sts:GetCallerIdentity',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({ sid: 'DiagnoseReadFunction', actions: ['lambda:GetFunction', 'lambda:GetFunctionConcurrency'], resources: inRegions('lambda', 'function:*') }),
+    new iam.PolicyStatement({
+      sid: 'DiagnoseReadCluster',
+      actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka:ListScramSecrets', 'kafka-cluster:Connect'],
+      resources: inRegions('kafka', 'cluster/*'),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DiagnoseReadTopic',
+      actions: ['kafka:DescribeTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration'],
+      resources: inRegions('kafka', 'topic/*'),
+    }),
+    new iam.PolicyStatement({ sid: 'DiagnoseDescribeSecret', actions: ['secretsmanager:DescribeSecret'], resources: inRegions('secretsmanager', 'secret:*') }),
+    new iam.PolicyStatement({ sid: 'DiagnoseDescribeKey', actions: ['kms:DescribeKey'], resources: inRegions('kms', 'key/*') }),
+    new iam.PolicyStatement({ sid: 'DiagnoseReadRole', actions: ['iam:GetRole', 'iam:SimulatePrincipalPolicy'], resources: [`arn:${p}:iam::${a}:role/*`] }),
+  ];
+  if (inspectSecrets) {
+    statements.push(
+      new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: ['secretsmanager:GetSecretValue'], resources: inRegions('secretsmanager', 'secret:*') }),
+      new iam.PolicyStatement({
+        sid: 'DecryptEsmSecrets',
+        actions: ['kms:Decrypt'],
+        resources: inRegions('kms', 'key/*'),
+        conditions: { StringLike: { 'kms:ViaService': regions.map((r) => `secretsmanager.${r}.amazonaws.com`) } },
+      }),
+    );
+  }
+  return statements;
+}
+
+function ack(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** cdk-nag (AwsSolutions) findings that are deliberate, each with its reason, on the narrowest construct. */
+function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void {
+  ack(stack, 'AwsSolutions-L1', 'nodejs22.x is the runtime esm-doctor is built and tested for (the house default); moving to a newer runtime is a deliberate change, not a drift.');
+  ack(stack.slackSecret, 'AwsSolutions-SMG4', 'Slack bot tokens and signing secrets cannot be rotated by a Secrets Manager rotation function; they are rotated in the Slack app and stored again (docs/deploy.md).');
+
+  const region = (r: string) => (Token.isUnresolved(r) ? '<AWS::Region>' : r);
+  const arn = (service: string, r: string, resource: string) => `arn:<AWS::Partition>:${service}:${region(r)}:<AWS::AccountId>:${resource}`;
+  const wildcard = (fn: EsmDoctorFunction, resources: string[], reason: string) => {
+    for (const resource of resources) ack(fn.executionRole, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
+  };
+  const { slack, worker, watcher, alert } = stack.functions;
+  for (const fn of [slack, worker, watcher, alert]) {
+    wildcard(fn, ['*'], 'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the unscoped reads (lambda:ListEventSourceMappings, ec2:Describe*, sts:GetCallerIdentity) support no resource-level permissions.');
+  }
+  for (const fn of [worker, watcher, alert]) {
+    wildcard(fn, regions.map((r) => arn('lambda', r, 'event-source-mapping:*')), 'Any ESM of the watched regions may fail and be diagnosed; GetEventSourceMapping is read-only and limited to this account and those regions.');
+  }
+  const diagnosisReason = (what: string) => `The diagnosis reads ${what} of whichever ESM fails, which cannot be known at deploy time; read-only and limited to this account and the watched regions.`;
+  for (const fn of [worker, alert]) {
+    wildcard(fn, regions.map((r) => arn('lambda', r, 'function:*')), diagnosisReason('the function (GetFunction, GetFunctionConcurrency, ListTags for routing)'));
+    wildcard(fn, regions.map((r) => arn('kafka', r, 'cluster/*')), diagnosisReason('the MSK cluster (DescribeClusterV2, GetBootstrapBrokers, ListScramSecrets)'));
+    wildcard(fn, regions.map((r) => arn('kafka', r, 'topic/*')), diagnosisReason('the topic (DescribeTopic)'));
+    wildcard(fn, regions.map((r) => arn('secretsmanager', r, 'secret:*')), `${diagnosisReason('the metadata of the ESM\'s secrets (DescribeSecret)')} GetSecretValue is granted only with inspectSecrets.`);
+    wildcard(fn, regions.map((r) => arn('kms', r, 'key/*')), diagnosisReason('the key of the ESM\'s secret (DescribeKey)'));
+    wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
+  }
+}
+
+function acknowledgeProbe(probes: ProbeFunctions): void {
+  // The probe construct is its own (infra/constructs/probe-function.ts): its function keeps CDK's default role.
+  for (const policy of ['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole']) {
+    ack(
+      probes,
+      `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+      'The probe runs in the ESM\'s network position: the AWS managed Lambda execution policies give it its logs and the VPC ENIs it needs; its own grants are scoped to the ESMs\' secrets, keys and topics.',
+    );
+  }
+}
