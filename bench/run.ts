@@ -3,12 +3,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { run as diagnoseBench } from './diagnose';
 import { run as slackAckBench } from './slack-ack';
 import { run as probeBench } from './probe';
+import { run as watcherBench } from './watcher';
 
 async function main() {
   const benches: Array<[string, () => Promise<string[]>]> = [
     ['diagnose', diagnoseBench],
     ['slack ack', slackAckBench],
     ['probe steps on loopback', probeBench],
+    ['watcher over 5,000 ESMs', watcherBench],
   ];
   for (const [name, bench] of benches) {
     process.stdout.write(`# ${name}\n`);
