@@ -116,7 +116,8 @@ export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides
       slack: slackClient(slackConfig, logger),
       store: new DynamoStore({ table: config.table, client: dynamo(resolved) }),
       alerts: new DynamoAlertStore({ table: config.table, client: dynamo(resolved) }),
-      diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets }),
+      diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe }),
+      probe: slackConfig.probe !== 'off',
       router: createChannelRouter({
         defaultChannel: config.defaultChannel!,
         prefixes: config.channelPrefixes,

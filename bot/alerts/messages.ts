@@ -62,15 +62,33 @@ export interface AlertOptions {
   /** When the failure began. */
   since: string;
   history: HistoryEntry[];
+  /** Offer Run live probe (probing is configured). */
+  probe?: boolean;
+}
+
+/**
+ * The alert line and the history, shown under the report's header. Stored with the message as its
+ * preface, so a Re-run or an Acknowledge on the alert keeps them.
+ */
+export function alertPreface(since: string, history: HistoryEntry[]): string[] {
+  const lines = [`:rotating_light: *Alert* from the esm-doctor watcher · failing since ${slackDate(since)}`];
+  if (history.length > 1) lines.push(`*History*\n${historyLines(history)}`);
+  return lines;
+}
+
+/** What a closed alert keeps on top if someone re-runs it later: how it ended, and the history. */
+export function closedPreface(headline: { emoji: string; text: string }, history: HistoryEntry[]): string[] {
+  return [`${headline.emoji} *${headline.text}* · alert closed`, `*History*\n${historyLines(history)}`];
 }
 
 /** The live alert: the report message, with the alert line and the history under its header. */
 export function renderAlert(report: SlackReport, options: AlertOptions): SlackMessage {
-  const base = renderReport(report, { buttonValue: options.buttonValue, ...(options.acknowledged ? { acknowledged: options.acknowledged } : {}) });
-  const extra: KnownBlock[] = [context(`:rotating_light: *Alert* from the esm-doctor watcher · failing since ${slackDate(options.since)}`)];
-  if (options.history.length > 1) extra.push(context(`*History*\n${historyLines(options.history)}`));
-  const [header, ...rest] = base.blocks;
-  return enforceLimits({ text: base.text, blocks: [header!, ...extra, ...rest] });
+  return renderReport(report, {
+    buttonValue: options.buttonValue,
+    preface: alertPreface(options.since, options.history),
+    ...(options.acknowledged ? { acknowledged: options.acknowledged } : {}),
+    ...(options.probe ? { probe: true } : {}),
+  });
 }
 
 export type Closure = 'recovered' | 'deleted';

@@ -37,7 +37,17 @@ import { escapeMrkdwn, fitText, type SlackMessage } from '../slack/limits';
 import { createLogger, errorFields, redact, type SlackLogger } from '../slack/log';
 import type { SlackStore } from '../slack/store';
 import { ALERT_TTL, hashKey, MemoryAlertStore, type AlertRecord, type AlertStore, type HistoryEntry, type StormParent } from './alert-store';
-import { closedHeadline, functionLabel, renderAlert, renderClosed, renderStormParent, renderThreadNote, type Closure } from './messages';
+import {
+  alertPreface,
+  closedHeadline,
+  closedPreface,
+  functionLabel,
+  renderAlert,
+  renderClosed,
+  renderStormParent,
+  renderThreadNote,
+  type Closure,
+} from './messages';
 import { sleep as realSleep } from './pool';
 import type { ChannelRouter } from './router';
 
@@ -71,6 +81,8 @@ export interface AlertNotifierDeps {
   fallbackChannel?: string;
   /** Signs the Re-run / Acknowledge button values (SlackConfig.buttonKey). */
   buttonKey: Buffer;
+  /** Offer Run live probe on alerts (SlackConfig.probe is not off). */
+  probe?: boolean;
   now?: () => Date;
   /** Alert records, storms, claims, send slots. Default: in memory (one process). */
   alerts?: AlertStore;
@@ -265,7 +277,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
     if (!(await alerts.putAlert(opening, previous?.version))) throw new AlertBusy(change.uuid);
     try {
       const storm = await joinStorm(stormKey, channel, change.eventSource);
-      const message = renderAlert(report, { buttonValue: buttonValue(change), since: change.observedAt, history });
+      const message = renderAlert(report, { buttonValue: buttonValue(change), since: change.observedAt, history, ...(deps.probe ? { probe: true } : {}) });
       let postedIn = channel;
       let thread = storm?.ts;
       let ts: string;
@@ -284,7 +296,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
       }
       const open: AlertRecord = { ...opening, status: 'open', channel: postedIn, ts, ...(thread ? { threadTs: thread } : {}), version: opening.version + 1, updatedAt: iso() };
       await alerts.putAlert(open, opening.version);
-      await deps.store.putMessage({ channel: postedIn, ts, target: targetOf(change), report });
+      await deps.store.putMessage({ channel: postedIn, ts, target: targetOf(change), report, preface: alertPreface(change.observedAt, history) });
       if (thread) await refreshStorm(stormKey);
       logger.event('info', 'alert.posted', { uuid: change.uuid, channel: postedIn, ts, cause, storm: Boolean(thread) });
       return { outcome: thread ? 'threaded' : 'posted', channel: postedIn, ts };
@@ -306,9 +318,15 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
         ? `Cause changed: \`${live.cause}\` → \`${cause}\`. ${escapeMrkdwn(fitText(report.headline, 300))}`
         : `Still failing; Lambda now says: ${escapeMrkdwn(fitText(said, 300))}`;
     const history = [...live.history, { at: change.observedAt, text }].slice(-HISTORY_KEEP);
-    const message = renderAlert(report, { buttonValue: buttonValue(change), since: live.openedAt, history, ...(acknowledged ? { acknowledged } : {}) });
+    const message = renderAlert(report, {
+      buttonValue: buttonValue(change),
+      since: live.openedAt,
+      history,
+      ...(acknowledged ? { acknowledged } : {}),
+      ...(deps.probe ? { probe: true } : {}),
+    });
     await deps.slack.chat.update({ channel: live.channel, ts: live.ts!, ...message });
-    await deps.store.putMessage({ channel: live.channel, ts: live.ts!, target: targetOf(change), report });
+    await deps.store.putMessage({ channel: live.channel, ts: live.ts!, target: targetOf(change), report, preface: alertPreface(live.openedAt, history) });
     if (!acknowledged) await post(live.channel, renderThreadNote(`:arrows_counterclockwise: ${text}`), live.threadTs ?? live.ts);
     const next: AlertRecord = {
       ...live,
@@ -334,6 +352,8 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
     if (live.ts) {
       const message = renderClosed(stored?.report, { kind, durationMs, history, change, buttonValue: buttonValue(change) });
       await deps.slack.chat.update({ channel: live.channel, ts: live.ts, ...message });
+      // A later Re-run on the closed alert shows a fresh report under how the alert ended.
+      if (stored) await deps.store.putMessage({ ...stored, preface: closedPreface(headline, history) });
       // Storm members are summed up in the parent instead of one reply each.
       if (!live.threadTs) await post(live.channel, renderThreadNote(`${headline.emoji} ${headline.text}.`), live.ts);
     }

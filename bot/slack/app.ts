@@ -46,7 +46,7 @@ export function createApp(config: SlackConfig, deps: AppDeps): App {
   let dispatch = deps.dispatch;
   if (!dispatch) {
     if (!deps.diagnose) throw new Error('createApp needs either deps.dispatch or deps.diagnose');
-    dispatch = inProcessRunner({ slack, store: deps.store, diagnose: deps.diagnose, buttonKey: config.buttonKey, logger, now }).dispatch;
+    dispatch = inProcessRunner({ slack, store: deps.store, diagnose: deps.diagnose, buttonKey: config.buttonKey, probe: config.probe !== 'off', logger, now }).dispatch;
   }
   const listenerDeps: ListenerDeps = {
     config,

@@ -64,8 +64,9 @@ export function workerHandler(
   const deps = {
     slack: slackClient(config, logger),
     store: new DynamoStore({ table: config.table! }),
-    diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets }),
+    diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets, probe: config.probe }),
     buttonKey: config.buttonKey,
+    probe: config.probe !== 'off',
     logger,
   };
   return async (event) => {

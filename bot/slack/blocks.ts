@@ -27,6 +27,7 @@ export type SlackReport = Report & { pollerMode?: PollerMode };
 
 export const ACTION_IDS = {
   recheck: 'esm_recheck',
+  probe: 'esm_probe',
   ack: 'esm_ack',
   openEsm: 'esm_open_esm',
   openFunction: 'esm_open_function',
@@ -42,6 +43,8 @@ export interface Stamp {
 export interface RerunNote extends Stamp {
   /** Absent when there was no earlier run of this message to compare with. */
   diff?: ReportDiff;
+  /** The re-run included the live probe. */
+  probe?: boolean;
 }
 
 export interface RenderOptions {
@@ -49,8 +52,15 @@ export interface RenderOptions {
   buttonValue: string;
   acknowledged?: Stamp;
   rerun?: RerunNote;
-  /** A re-run is under way, requested by this user. */
-  pending?: { by: string };
+  /** A re-run is under way, requested by this user (with the live probe when `probe`). */
+  pending?: { by: string; probe?: boolean };
+  /** Offer the Run live probe button (probing is configured). */
+  probe?: boolean;
+  /**
+   * Context lines shown under the header whatever else changes (an alert's "failing since" and its
+   * history). Stored with the message, so a re-run or an acknowledgement keeps them.
+   */
+  preface?: string[];
 }
 
 const VERDICT: Record<Verdict, { emoji: string; label: string }> = {
@@ -153,13 +163,14 @@ function headerBlock(report: Report): KnownBlock {
 }
 
 function notesBlocks(options: RenderOptions): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
+  const blocks: KnownBlock[] = (options.preface ?? []).map((line) => context(fitText(line, SLACK_LIMITS.contextElementText)));
   if (options.pending) {
-    blocks.push(context(`:hourglass_flowing_sand: Re-running the checks for ${user(options.pending.by)}…`));
+    const what = options.pending.probe ? 'Running the checks and the live probe' : 'Re-running the checks';
+    blocks.push(context(`:hourglass_flowing_sand: ${what} for ${user(options.pending.by)}…`));
   }
   if (options.rerun) {
     const { diff } = options.rerun;
-    const by = `:repeat: Re-run by ${user(options.rerun.by)} ${slackDate(options.rerun.at)}`;
+    const by = `${options.rerun.probe ? ':satellite_antenna: Live probe' : ':repeat: Re-run'} by ${user(options.rerun.by)} ${slackDate(options.rerun.at)}`;
     if (!diff) {
       blocks.push(context(`${by}: no earlier run of this message to compare with`));
       return blocks.concat(ackNote(options));
@@ -297,6 +308,9 @@ function actionsBlock(report: Report, options: RenderOptions): ActionsBlock {
       style: 'primary',
       value: options.buttonValue,
     },
+    ...(options.probe
+      ? [{ type: 'button' as const, action_id: ACTION_IDS.probe, text: { type: 'plain_text' as const, text: 'Run live probe' }, value: options.buttonValue }]
+      : []),
     { type: 'button', action_id: ACTION_IDS.ack, text: { type: 'plain_text', text: 'Acknowledge' }, value: options.buttonValue },
     { type: 'button', action_id: ACTION_IDS.openEsm, text: { type: 'plain_text', text: 'ESM in console' }, url: urls.esm },
   ];

@@ -36,6 +36,9 @@ const Env = z.object({
   /** Only for tests and API proxies: where the Web API is (default https://slack.com/api/). */
   SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ESM_DOCTOR_INSPECT_SECRETS: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  /** The Run live probe button: off, from where the bot runs (local), or through the probe function (remote). */
+  ESM_DOCTOR_PROBE: z.enum(['off', 'local', 'remote'], { error: 'must be off, local or remote' }).optional(),
+  ESM_DOCTOR_PROBE_FUNCTION: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).optional(),
 });
 
@@ -56,6 +59,12 @@ export interface SlackConfig {
   slackApiUrl?: string;
   /** Lets the secret-format check read secret values, in memory only. */
   inspectSecrets: boolean;
+  /**
+   * Whether messages offer Run live probe, and how it runs. Default: remote when a probe function
+   * is configured (the worker Lambda sits outside the ESM's VPC, so only the probe function sees
+   * what the ESM sees), otherwise off.
+   */
+  probe: 'off' | 'local' | 'remote';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -106,6 +115,7 @@ export function loadSlackConfig(env: Record<string, string | undefined>, mode: R
     ...(e.ESM_DOCTOR_WORKER_FUNCTION ? { workerFunction: e.ESM_DOCTOR_WORKER_FUNCTION } : {}),
     ...(e.SLACK_API_URL ? { slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` } : {}),
     inspectSecrets: e.ESM_DOCTOR_INSPECT_SECRETS === 'true',
+    probe: e.ESM_DOCTOR_PROBE ?? (e.ESM_DOCTOR_PROBE_FUNCTION ? 'remote' : 'off'),
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

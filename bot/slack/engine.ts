@@ -11,14 +11,19 @@ import type { SlackReport } from './blocks';
 
 export type EngineDiagnose = (
   target: Target,
-  options?: { inspectSecrets?: boolean; onProgress?: (message: string) => void },
+  options?: { inspectSecrets?: boolean; onProgress?: (message: string) => void; probe?: 'local' | 'remote' },
 ) => Promise<{ report: Report; snapshot: Snapshot }>;
 
-export type Diagnose = (target: Target) => Promise<SlackReport>;
+/** `probe: true` asks for the live probe too (the Run live probe button). */
+export type Diagnose = (target: Target, options?: { probe?: boolean }) => Promise<SlackReport>;
 
-export function fromEngine(engine: EngineDiagnose, options: { inspectSecrets?: boolean } = {}): Diagnose {
-  return async (target) => {
-    const { report, snapshot } = await engine(target, { inspectSecrets: options.inspectSecrets ?? false });
+export function fromEngine(
+  engine: EngineDiagnose,
+  options: { inspectSecrets?: boolean; probe?: 'off' | 'local' | 'remote' } = {},
+): Diagnose {
+  return async (target, request = {}) => {
+    const probe = request.probe && options.probe && options.probe !== 'off' ? options.probe : undefined;
+    const { report, snapshot } = await engine(target, { inspectSecrets: options.inspectSecrets ?? false, ...(probe ? { probe } : {}) });
     // The Report does not say on-demand or provisioned; the snapshot does, and the message shows it.
     const esm = snapshot?.esm;
     return esm ? { ...report, pollerMode: isProvisionedMode(esm) ? 'provisioned' : 'on-demand' } : report;

@@ -30,6 +30,8 @@ export const Job = z
     /** Slack user id of who asked. */
     user: z.string().regex(/^[UW][A-Z0-9]+$/),
     idempotencyKey: z.string().min(1).max(300),
+    /** Run the live probe too (the Run live probe button). */
+    probe: z.boolean().optional(),
   })
   .refine((job) => job.kind !== 'recheck' || job.messageTs !== undefined, {
     message: 'a recheck needs the message ts',
@@ -45,6 +47,8 @@ export interface JobDeps {
   diagnose: Diagnose;
   buttonKey: Buffer;
   logger: SlackLogger;
+  /** Offer the Run live probe button on the messages this job renders. */
+  probe?: boolean;
   now?: () => Date;
   /** Posts to a response_url; fetch by default. */
   respond?: (url: string, message: SlackMessage) => Promise<void>;
@@ -84,11 +88,16 @@ function buttonValue(deps: JobDeps, target: Target, report: SlackReport): string
   return signButtonValue(deps.buttonKey, withAccount(target, report));
 }
 
+/** What every rendering of a message carries besides the report: the buttons and the kept preface. */
+function common(deps: JobDeps, target: Target, report: SlackReport, preface?: string[]) {
+  return { buttonValue: buttonValue(deps, target, report), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
+}
+
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
 
 async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Promise<JobOutcome> {
   const acknowledged = await currentAck(deps.store, report);
-  const message = renderReport(report, { buttonValue: buttonValue(deps, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
+  const message = renderReport(report, { ...common(deps, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
   let ts: string | undefined;
   try {
     const res = await deps.slack.chat.postMessage({ channel: job.channel, ...message, unfurl_links: false, unfurl_media: false });
@@ -122,8 +131,8 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     // Show at once that something is happening; a diagnosis takes seconds.
     const acknowledged = await currentAck(deps.store, previous.report);
     const pending = renderReport(previous.report, {
-      buttonValue: buttonValue(deps, job.target, previous.report),
-      pending: { by: job.user },
+      ...common(deps, job.target, previous.report, previous.preface),
+      pending: { by: job.user, ...(job.probe ? { probe: true } : {}) },
       ...(previous.rerun ? { rerun: previous.rerun } : {}),
       ...(acknowledged ? { acknowledged } : {}),
     });
@@ -133,12 +142,12 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   }
   let report: SlackReport;
   try {
-    report = await deps.diagnose(job.target);
+    report = await (job.probe ? deps.diagnose(job.target, { probe: true }) : deps.diagnose(job.target));
   } catch (err) {
     if (previous) {
       const acknowledged = await currentAck(deps.store, previous.report);
       const restored = renderReport(previous.report, {
-        buttonValue: buttonValue(deps, job.target, previous.report),
+        ...common(deps, job.target, previous.report, previous.preface),
         ...(previous.rerun ? { rerun: previous.rerun } : {}),
         ...(acknowledged ? { acknowledged } : {}),
       });
@@ -149,10 +158,15 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   }
   // "Until it recovers": a healthy run ends the acknowledgement, so the next failure alerts again.
   if (report.verdict === 'healthy') await deps.store.clearAcknowledgement(report.target.uuid);
-  const rerun: RerunNote = { by: job.user, at: now.toISOString(), ...(previous ? { diff: diffReports(previous.report, report) } : {}) };
+  const rerun: RerunNote = {
+    by: job.user,
+    at: now.toISOString(),
+    ...(previous ? { diff: diffReports(previous.report, report) } : {}),
+    ...(job.probe ? { probe: true } : {}),
+  };
   const acknowledged = await currentAck(deps.store, report);
   const message = renderReport(report, {
-    buttonValue: buttonValue(deps, job.target, report),
+    ...common(deps, job.target, report, previous?.preface),
     rerun,
     ...(acknowledged ? { acknowledged } : {}),
   });
@@ -162,7 +176,14 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));
     return 'failed';
   }
-  await deps.store.putMessage({ channel: job.channel, ts, target: withAccount(job.target, report), report, rerun });
+  await deps.store.putMessage({
+    channel: job.channel,
+    ts,
+    target: withAccount(job.target, report),
+    report,
+    rerun,
+    ...(previous?.preface ? { preface: previous.preface } : {}),
+  });
   deps.logger.event('info', 'diagnosis.updated', { uuid: job.target.uuid, verdict: report.verdict, channel: job.channel, ts });
   return 'updated';
 }

@@ -26,6 +26,7 @@ const StoredMessageItem = z.object({
   target: Target,
   report: z.string(),
   rerun: z.string().optional(),
+  preface: z.array(z.string()).optional(),
 });
 
 const AckItem = z.object({
@@ -91,6 +92,7 @@ export class DynamoStore implements SlackStore {
       // zod strips what the Report contract does not name; the Slack extras are put back.
       report: { ...report.data, ...(raw.pollerMode === 'on-demand' || raw.pollerMode === 'provisioned' ? { pollerMode: raw.pollerMode } : {}) },
       ...(parsed.data.rerun ? { rerun: JSON.parse(parsed.data.rerun) } : {}),
+      ...(parsed.data.preface ? { preface: parsed.data.preface } : {}),
     };
   }
 
@@ -106,6 +108,7 @@ export class DynamoStore implements SlackStore {
           target: message.target,
           report: JSON.stringify(message.report),
           ...(message.rerun ? { rerun: JSON.stringify(message.rerun) } : {}),
+          ...(message.preface?.length ? { preface: message.preface } : {}),
           [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.messageSeconds,
         },
       }),

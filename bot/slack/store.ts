@@ -17,6 +17,8 @@ export interface StoredMessage {
   report: SlackReport;
   /** The last re-run's note, so that re-rendering (e.g. to stamp an acknowledgement) keeps it. */
   rerun?: RerunNote;
+  /** Context lines every rendering of this message keeps under its header (an alert's state and history). */
+  preface?: string[];
 }
 
 export interface Acknowledgement extends Stamp {

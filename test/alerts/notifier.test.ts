@@ -13,6 +13,7 @@ import { causeOf } from '../../bot/slack/diff';
 import { limitViolations } from '../../bot/slack/limits';
 import { createLogger } from '../../bot/slack/log';
 import { MemoryStore } from '../../bot/slack/store';
+import { runJob } from '../../bot/slack/jobs';
 import type { SlackReport } from '../../bot/slack/blocks';
 import { afterSgFixReport, failingReport } from '../slack/support/reports';
 import { ACCOUNT, CLUSTER_ARN, FakeClock, fakeChat, OTHER_CLUSTER_ARN, PROBLEM_SASL, REGION, stateChange, uuidOf } from './support/fakes';
@@ -65,6 +66,28 @@ describe('alerts', () => {
     const actions = post!.args.blocks.find((b: KnownBlock) => b.type === 'actions');
     expect(verifyButtonValue(KEY, actions.elements[0].value)).toEqual({ uuid: A, region: REGION, account: ACCOUNT });
     expect(await store.getMessage('C0ALERTS', result.ts!)).toMatchObject({ target: { uuid: A }, report: { verdict: 'failing' } });
+  });
+
+  it('keeps the alert line when someone presses Re-run on the alert, and says how it ended after recovery', async () => {
+    const { chat, store, notifier, clock, diagnose } = setup();
+    const { ts } = await notifier.handle(stateChange(A, 'failing', { at: at(0) }), { eventId: 'evt-1' });
+    const rerun = (key: string) =>
+      runJob(
+        { kind: 'recheck', target: { uuid: A, region: REGION, account: ACCOUNT }, channel: 'C0ALERTS', messageTs: ts!, user: 'U0BOB', idempotencyKey: key },
+        { slack: chat.client, store, diagnose, buttonKey: KEY, logger: createLogger({ sink: () => undefined }), now: clock.now },
+      );
+    expect(await rerun('rerun-1')).toBe('updated');
+    const edited = chat.updates().at(-1)!;
+    expect(allText(edited.args.blocks)).toContain('*Alert* from the esm-doctor watcher');
+    expect(allText(edited.args.blocks)).toContain('Re-run by <@U0BOB>');
+
+    clock.advance(20);
+    await notifier.handle(stateChange(A, 'recovered', { at: at(20) }), { eventId: 'evt-2' });
+    diagnose.mockImplementation(async (target: { uuid: string }) => reportFor(target, afterSgFixReport));
+    expect(await rerun('rerun-2')).toBe('updated');
+    const later = allText(chat.updates().at(-1)!.args.blocks);
+    expect(later).toContain('Recovered after 20 min');
+    expect(later).not.toContain('*Alert* from the esm-doctor watcher');
   });
 
   it('never posts twice for duplicate EventBridge deliveries of one event, even when they arrive together', async () => {

@@ -41,6 +41,7 @@ beforeAll(async () => {
       ESM_DOCTOR_ALLOWED_CHANNELS: 'C0INCIDENT',
       ESM_DOCTOR_ALLOWED_USERGROUPS: 'S0ONCALL',
       ESM_DOCTOR_DEFAULT_REGION: 'eu-west-1',
+      ESM_DOCTOR_PROBE: 'remote',
     },
     'http',
   );
@@ -50,7 +51,7 @@ beforeAll(async () => {
   diagnose = jest.fn();
   const client = slackClient(config, logger);
   const now = () => clock;
-  const runner = inProcessRunner({ slack: client, store, diagnose, buttonKey: config.buttonKey, logger, now });
+  const runner = inProcessRunner({ slack: client, store, diagnose, buttonKey: config.buttonKey, probe: true, logger, now });
   idle = runner.idle;
   // processBeforeResponse: answer when the listener is done, as on Lambda, so tests see its effects.
   const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events', logger, processBeforeResponse: true });
@@ -137,7 +138,7 @@ describe('/esm diagnose', () => {
     expect(postCall!.args.text).toMatch(/^Failing: orders-consumer ← orders/);
     expect(postCall!.args.blocks[0].text.text).toBe(':red_circle: Failing: orders-consumer ← orders');
     expect(allText(postCall!.args.blocks)).toContain('Most likely cause — step 4 of 9 — Network path to the brokers');
-    expect(buttons(postCall!.args.blocks).map((b) => b.action_id)).toEqual(['esm_recheck', 'esm_ack', 'esm_open_esm', 'esm_open_function']);
+    expect(buttons(postCall!.args.blocks).map((b) => b.action_id)).toEqual(['esm_recheck', 'esm_probe', 'esm_ack', 'esm_open_esm', 'esm_open_function']);
   });
 
   it('answers help with the usage', async () => {
@@ -242,6 +243,37 @@ describe('Re-run checks', () => {
     expect(slack.callsOf('chat.update')).toHaveLength(0);
     expect(slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: expect.stringMatching(/did not check out/) });
     expect(logs.some((l) => l.includes('"event":"button.refused"') && l.includes('"level":"warn"'))).toBe(true);
+  });
+});
+
+describe('Run live probe', () => {
+  it('offers the button, and edits the message in place with a diagnosis that includes the probe', async () => {
+    diagnose.mockResolvedValueOnce(failingReport());
+    await slash(`diagnose ${ESM_UUID}`);
+    const posted = slack.callsOf('chat.postMessage').at(-1)!;
+    const probeButton = buttons(posted.args.blocks).find((b) => b.action_id === 'esm_probe');
+    expect(probeButton?.text.text).toBe('Run live probe');
+    const ts = await lastTs();
+    slack.reset();
+    diagnose.mockReset();
+    diagnose.mockResolvedValueOnce(afterSgFixReport());
+    clock = new Date('2026-11-20T09:21:00.000Z');
+    const res = await click('esm_probe', probeButton!.value!, ts, 'U0BOB');
+    expect(res.status).toBe(200);
+    expect(diagnose).toHaveBeenCalledWith({ uuid: ESM_UUID, region: 'eu-west-1', account: '123456789012' }, { probe: true });
+    const updates = slack.callsOf('chat.update');
+    expect(updates).toHaveLength(2);
+    expect(allText(updates[0]!.args.blocks)).toContain('Running the checks and the live probe for <@U0BOB>');
+    expect(allText(updates[1]!.args.blocks)).toContain(':satellite_antenna: Live probe by <@U0BOB>');
+    expect(slack.callsOf('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('refuses a forged probe button like any other', async () => {
+    const { ts, value } = await postReport();
+    const forged = JSON.stringify({ ...JSON.parse(value), region: 'us-east-1' });
+    await click('esm_probe', forged, ts);
+    expect(diagnose).not.toHaveBeenCalled();
+    expect(slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/did not check out/) });
   });
 });
 

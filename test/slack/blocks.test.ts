@@ -86,6 +86,24 @@ describe('renderReport', () => {
     expect(buttons[3]!.url).toBe('https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1#/functions/orders-consumer');
   });
 
+  it('offers Run live probe, after Re-run, only when probing is configured', () => {
+    const ids = (probe: boolean) =>
+      ((renderReport(failingReport(), { ...OPTIONS, probe }).blocks.at(-1) as ActionsBlock).elements as Button[]).map((b) => b.action_id);
+    expect(ids(false)).not.toContain(ACTION_IDS.probe);
+    expect(ids(true).slice(0, 3)).toEqual([ACTION_IDS.recheck, ACTION_IDS.probe, ACTION_IDS.ack]);
+  });
+
+  it('keeps a preface (an alert\'s state and history) right under the header, above the notes', () => {
+    const { blocks } = renderReport(failingReport(), {
+      ...OPTIONS,
+      preface: [':rotating_light: *Alert* from the esm-doctor watcher', '*History*\nfailing'],
+      acknowledged: { by: 'U0ALICE', at: '2026-11-20T09:15:00.000Z' },
+    });
+    expect(texts([blocks[1]!])).toEqual([':rotating_light: *Alert* from the esm-doctor watcher']);
+    expect(texts([blocks[2]!])).toEqual(['*History*\nfailing']);
+    expect(texts([blocks[3]!])[0]).toMatch(/^:white_check_mark: Acknowledged by <@U0ALICE>/);
+  });
+
   it('gives notifications a fallback text with the status, the function and the headline', () => {
     expect(renderReport(failingReport(), OPTIONS).text).toBe(
       `Failing: orders-consumer ← orders (ESM ${ESM_UUID}, eu-west-1) — Failing at step 4 of 9 (Network path to the brokers): No cluster security group admits port 9098 from the ESM's subnets`,

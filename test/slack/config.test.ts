@@ -1,4 +1,7 @@
 import { describeConfig, loadSlackConfig, SlackConfigError } from '../../bot/slack/config';
+import { fromEngine, type EngineDiagnose } from '../../bot/slack/engine';
+import { mskIamHealthy } from '../../scenarios/base';
+import { diagnoseSnapshot } from '../../bot/diagnose';
 
 const BASE = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl',
@@ -55,6 +58,27 @@ describe('loadSlackConfig', () => {
     expect(text).not.toContain(BASE.SLACK_SIGNING_SECRET);
     expect(text).not.toContain('kkkk');
     expect(describeConfig(config).buttonKey).toBe('configured');
+  });
+});
+
+describe('the live probe setting', () => {
+  it('is off by default, remote once a probe function is configured, and can be set explicitly', () => {
+    expect(loadSlackConfig(BASE, 'lambda').probe).toBe('off');
+    expect(loadSlackConfig({ ...BASE, ESM_DOCTOR_PROBE_FUNCTION: 'esm-doctor-probe-a1b2' }, 'lambda').probe).toBe('remote');
+    expect(loadSlackConfig({ ...BASE, ESM_DOCTOR_PROBE: 'local' }, 'lambda').probe).toBe('local');
+    expect(problem({ ...BASE, ESM_DOCTOR_PROBE: 'yes' }, 'lambda')).toMatch(/ESM_DOCTOR_PROBE.*must be off, local or remote/);
+  });
+
+  it('asks the engine for a probe only when the button asked and probing is on', async () => {
+    const engine = jest.fn<ReturnType<EngineDiagnose>, Parameters<EngineDiagnose>>(async () => {
+      const snapshot = mskIamHealthy();
+      return { report: diagnoseSnapshot(snapshot), snapshot };
+    });
+    const target = { uuid: '14e0db71-5d35-4eb5-b481-8945cf9d10c2', region: 'eu-west-1' };
+    await fromEngine(engine, { probe: 'remote' })(target, { probe: true });
+    await fromEngine(engine, { probe: 'remote' })(target);
+    await fromEngine(engine, { probe: 'off' })(target, { probe: true });
+    expect(engine.mock.calls.map((c) => c[1]?.probe)).toEqual(['remote', undefined, undefined]);
   });
 });
 

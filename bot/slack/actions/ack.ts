@@ -43,6 +43,8 @@ export function ackAction(deps: ListenerDeps) {
         buttonValue: signButtonValue(deps.config.buttonKey, stored.target),
         acknowledged: { by: clicked.user, at },
         ...(stored.rerun ? { rerun: stored.rerun } : {}),
+        ...(stored.preface?.length ? { preface: stored.preface } : {}),
+        ...(deps.config.probe !== 'off' ? { probe: true } : {}),
       });
       await deps.slack.chat.update({ channel: clicked.channel, ts: clicked.ts, ...message });
       deps.logger.event('info', 'esm.acknowledged', { uuid: stored.target.uuid, cause, user: clicked.user, channel: clicked.channel });
