@@ -14,6 +14,7 @@ import { renderText } from './render/text';
 import { collectSnapshot } from './collect/snapshot';
 import { diagnose, diagnoseSnapshot } from './diagnose';
 import { runSocketMode } from './slack/local';
+import { runSandbox, sandboxPort } from './sandbox/index';
 import { SCENARIOS } from '../scenarios/index';
 import { version } from '../package.json';
 
@@ -21,6 +22,8 @@ export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Long-running commands (start, sandbox) stop when this resolves; default: Ctrl-C (SIGINT) or SIGTERM. */
+  until?: Promise<unknown>;
 }
 
 const USAGE = `esm-doctor — why is my Lambda Kafka event source mapping failing?
@@ -31,7 +34,11 @@ Usage:
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
   esm-doctor scenarios                                    list the bundled scenarios
-  esm-doctor start                                        diagnose every bundled scenario (no AWS needed)
+  esm-doctor report                                       diagnose every bundled scenario, in the terminal (no AWS needed)
+  esm-doctor sandbox [--port N]                           the whole product on http://localhost:3000: a local Slack
+                                                          channel, the real Slack app and checks, no Slack or AWS account
+  esm-doctor start [--port N]                             npm start: the Slack app in Socket Mode when SLACK_BOT_TOKEN /
+                                                          SLACK_APP_TOKEN are set, the sandbox otherwise
   esm-doctor slack                                        run the Slack app in Socket Mode
 
 Options:
@@ -40,6 +47,7 @@ Options:
   --inspect-secrets   let secret.format read secret values in memory (never printed or stored)
   --probe[=remote]    replay the connection live (DNS, TCP, TLS, SASL, topic, group): --probe from this
                       machine, --probe=remote from the ESM's subnets through the function in ESM_DOCTOR_PROBE_FUNCTION
+  --port N            sandbox: the local port (default PORT or 3000; 0 picks a free one); it listens on 127.0.0.1 only
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
 
@@ -54,6 +62,7 @@ const Options = z.object({
   probe: z.enum(['local', 'remote'], { message: '--probe takes no value (from this machine) or =remote' }).optional(),
   snapshot: z.string().min(1).optional(),
   scenario: z.string().min(1).optional(),
+  port: z.string().optional(),
   'no-color': z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
@@ -75,6 +84,7 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
         probe: { type: 'string' },
         snapshot: { type: 'string' },
         scenario: { type: 'string' },
+        port: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -110,8 +120,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await runCollect(positionals, options, io);
       case 'scenarios':
         return runListScenarios(io);
+      case 'report':
+        return await runReport(io, options);
       case 'start':
         return await runStart(io, options);
+      case 'sandbox':
+        return await runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
       case 'slack':
         return await runSlack(io);
       default:
@@ -214,8 +228,8 @@ function runListScenarios(io: Io): number {
   return 0;
 }
 
-/** `npm start` with no configuration: every bundled scenario through the real checks. */
-async function runStart(io: Io, options: Options): Promise<number> {
+/** Every bundled scenario through the real checks, summarised in the terminal. */
+async function runReport(io: Io, options: Options): Promise<number> {
   const colour = useColour(io, options);
   const bold = (s: string) => (colour ? `\u001b[1m${s}\u001b[0m` : s);
   io.stdout.write(
@@ -229,6 +243,38 @@ async function runStart(io: Io, options: Options): Promise<number> {
   }
   io.stdout.write('\nFull report of one scenario: npx esm-doctor diagnose --scenario <name>   (list: npx esm-doctor scenarios)\n');
   return 0;
+}
+
+/** Resolves on io.until, or on the first Ctrl-C / SIGTERM (a second one exits at once). */
+function untilStopped(io: Io): Promise<unknown> {
+  if (io.until) return io.until;
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', () => process.exit(130));
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * `npm start`: with Slack tokens, the app in Socket Mode against the real workspace and the AWS
+ * account of the current credentials; without, the sandbox. Either runs until Ctrl-C.
+ */
+async function runStart(io: Io, options: Options): Promise<number> {
+  if (io.env.SLACK_BOT_TOKEN || io.env.SLACK_APP_TOKEN) {
+    io.stdout.write('esm-doctor: Slack tokens are set: starting the Slack app in Socket Mode (unset SLACK_BOT_TOKEN and SLACK_APP_TOKEN for the local sandbox).\n');
+    const app = await runSocketMode(io.env);
+    io.stdout.write('esm-doctor: connected to Slack; /esm diagnose <uuid> in a channel the bot is in. Ctrl-C to stop.\n');
+    await untilStopped(io);
+    io.stdout.write('\nesm-doctor: stopping…\n');
+    await app.stop();
+    return 0;
+  }
+  return runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
 }
 
 async function runSlack(io: Io): Promise<number> {

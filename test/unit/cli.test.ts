@@ -88,9 +88,9 @@ describe('esm-doctor CLI: offline diagnosis', () => {
     }
   });
 
-  it('`start` diagnoses every bundled scenario without AWS', async () => {
+  it('`report` diagnoses every bundled scenario without AWS', async () => {
     const t = fakeIo({});
-    expect(await main(['start'], t.io)).toBe(0);
+    expect(await main(['report'], t.io)).toBe(0);
     for (const s of SCENARIOS) expect(t.stdout()).toContain(s.id);
     expect(t.stdout()).toContain('HEALTHY');
     expect(t.stdout()).toContain('FAILING');
@@ -100,6 +100,60 @@ describe('esm-doctor CLI: offline diagnosis', () => {
     const t = fakeIo();
     expect(await main(['scenarios'], t.io)).toBe(0);
     expect(t.stdout().trim().split('\n')).toHaveLength(SCENARIOS.length);
+  });
+});
+
+describe('esm-doctor start / sandbox', () => {
+  function stoppable(env: Record<string, string | undefined> = {}) {
+    let stop: () => void = () => undefined;
+    const until = new Promise<void>((resolve) => (stop = resolve));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env, until };
+    return { io, stop, stdout: () => out.join(''), stderr: () => err.join('') };
+  }
+
+  async function waitForUrl(stdout: () => string): Promise<string> {
+    for (let i = 0; i < 500; i++) {
+      const url = /esm-doctor sandbox: (http:\/\/localhost:\d+)/.exec(stdout())?.[1];
+      if (url) return url;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no URL printed: ${stdout()}`);
+  }
+
+  it('`start` without Slack tokens runs the sandbox on the port given, prints its URL, and stops cleanly', async () => {
+    const t = stoppable({ PORT: '0' });
+    const exit = main(['start'], t.io);
+    const url = await waitForUrl(t.stdout);
+    const port = Number(url.split(':').at(-1));
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Local sandbox');
+    expect(t.stdout()).toContain('Ctrl-C to stop');
+    t.stop();
+    expect(await exit).toBe(0);
+    expect(t.stdout()).toContain('esm-doctor sandbox: stopped.');
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it('`sandbox --port` wins over PORT, and a bad port is one clear line, exit 2', async () => {
+    const t = stoppable({ PORT: '1' });
+    const exit = main(['sandbox', '--port', '0'], t.io);
+    await waitForUrl(t.stdout);
+    t.stop();
+    expect(await exit).toBe(0);
+    const bad = fakeIo({ PORT: 'http' });
+    expect(await main(['sandbox'], bad.io)).toBe(2);
+    expect(bad.stderr()).toBe('esm-doctor: PORT must be a port number (0-65535; 0 picks a free one), not "http"\n');
+  });
+
+  it('`start` with Slack tokens runs Socket Mode, and says which variable is missing (never a value)', async () => {
+    const t = fakeIo({ SLACK_BOT_TOKEN: 'xoxb-1-2-verysecretvalue' });
+    expect(await main(['start'], t.io)).toBe(2);
+    expect(t.stdout()).toContain('starting the Slack app in Socket Mode');
+    expect(t.stderr()).toMatch(/^esm-doctor: invalid Slack configuration: .*SLACK_APP_TOKEN is required here/);
+    expect(t.stdout() + t.stderr()).not.toContain('verysecretvalue');
   });
 });
 

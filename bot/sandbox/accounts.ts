@@ -1,0 +1,172 @@
+/**
+ * The sandbox's "AWS account": one ESM per bundled scenario, each diagnosed by the real checks from
+ * its snapshot. Several scenarios are variations of the same baseline and share its ESM UUID; here
+ * every ESM needs its own, so a scenario whose UUID is already taken gets a stable one derived from
+ * its id, substituted everywhere in the snapshot (ARN, consumer group, IAM resources) so the facts
+ * stay consistent and the checks find what the scenario expects (pinned by test/sandbox).
+ *
+ * One ESM is "watched": it starts healthy, and the sandbox watcher switches it to a failing scenario
+ * and back, as a real ESM would fail when someone edits a security group.
+ */
+import { createHash } from 'node:crypto';
+import { diagnoseSnapshot } from '../diagnose';
+import { TargetNotFound } from '../model/errors';
+import type { ObservedState, EsmStateChange, EsmHealth } from '../model/events';
+import type { Snapshot } from '../model/snapshot';
+import type { Target } from '../model/target';
+import type { EngineDiagnose } from '../slack/engine';
+import { SCENARIOS, type Scenario } from '../../scenarios/index';
+
+export interface SandboxEsm {
+  uuid: string;
+  region: string;
+  account: string;
+  /** The scenario it is (for the watched ESM: the one it is now). */
+  scenario: Scenario;
+  functionName: string;
+  topics: string[];
+  /** Switched between two scenarios by the watcher. */
+  watched: boolean;
+}
+
+export interface WatchedPair {
+  /** Scenario ids: the healthy state and the failing one. */
+  healthy: string;
+  failing: string;
+}
+
+export const DEFAULT_WATCHED: WatchedPair = { healthy: 'msk-iam-healthy', failing: 'msk-sg-missing-self-rule' };
+
+/** A UUID (version 4 layout) from a name, the same on every run. */
+export function derivedUuid(name: string): string {
+  const h = createHash('sha256').update(`esm-doctor sandbox ${name}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The snapshot with every occurrence of its ESM UUID replaced. */
+function withUuid(snapshot: Snapshot, uuid: string): Snapshot {
+  const original = snapshot.target.uuid;
+  if (original === uuid) return snapshot;
+  return JSON.parse(JSON.stringify(snapshot).split(original).join(uuid)) as Snapshot;
+}
+
+function functionName(snapshot: Snapshot): string {
+  return /:function:([^:]+)/.exec(snapshot.esm.FunctionArn ?? '')?.[1] ?? snapshot.esm.FunctionArn ?? 'unknown';
+}
+
+/** What ListEventSourceMappings would say of the ESM in this snapshot. */
+export function observedState(snapshot: Snapshot): ObservedState {
+  const esm = snapshot.esm;
+  return {
+    state: esm.State ?? 'Unknown',
+    ...(esm.LastProcessingResult ? { lastProcessingResult: esm.LastProcessingResult } : {}),
+    ...(esm.StateTransitionReason ? { stateTransitionReason: esm.StateTransitionReason } : {}),
+  };
+}
+
+/** The ESM State Change event the production watcher would publish for this transition. */
+export function stateChange(previous: Snapshot, current: Snapshot, health: EsmHealth, observedAt: Date): EsmStateChange {
+  const esm = current.esm;
+  const servers = esm.SelfManagedEventSource?.Endpoints?.KAFKA_BOOTSTRAP_SERVERS;
+  return {
+    uuid: current.target.uuid,
+    esmArn: esm.EventSourceMappingArn ?? `arn:aws:lambda:${current.target.region}:${current.target.account}:event-source-mapping:${current.target.uuid}`,
+    functionArn: esm.FunctionArn ?? '',
+    eventSource: esm.EventSourceArn ?? servers?.join(',') ?? '',
+    region: current.target.region,
+    account: current.target.account ?? '',
+    health,
+    previous: observedState(previous),
+    current: observedState(current),
+    observedAt: observedAt.toISOString(),
+  };
+}
+
+interface Entry {
+  esm: SandboxEsm;
+  snapshot: () => Snapshot;
+}
+
+export class SandboxAccounts {
+  private readonly entries = new Map<string, Entry>();
+  private readonly watchedStates: { healthy: Entry; failing: Entry } | undefined;
+  private watchedPhase: 'healthy' | 'failing' = 'healthy';
+  readonly watchedUuid: string | undefined;
+
+  constructor(scenarios: readonly Scenario[] = SCENARIOS, watched: WatchedPair | undefined = DEFAULT_WATCHED) {
+    for (const scenario of scenarios) {
+      const base = scenario.snapshot();
+      const uuid = this.entries.has(base.target.uuid) ? derivedUuid(scenario.id) : base.target.uuid;
+      this.entries.set(uuid, this.entry(scenario, uuid, false));
+    }
+    if (watched) {
+      const healthy = scenarios.find((s) => s.id === watched.healthy);
+      const failing = scenarios.find((s) => s.id === watched.failing);
+      if (!healthy || !failing) throw new Error(`the watched scenarios ${watched.healthy} / ${watched.failing} are not bundled`);
+      const uuid = [...this.entries.values()].find((e) => e.esm.scenario === healthy)!.esm.uuid;
+      this.watchedStates = { healthy: this.entry(healthy, uuid, true), failing: this.entry(failing, uuid, true) };
+      this.watchedUuid = uuid;
+      this.entries.set(uuid, this.watchedStates.healthy);
+    }
+  }
+
+  private entry(scenario: Scenario, uuid: string, watched: boolean): Entry {
+    const snapshot = () => withUuid(scenario.snapshot(), uuid);
+    const first = snapshot();
+    return {
+      snapshot,
+      esm: {
+        uuid,
+        region: first.target.region,
+        account: first.target.account ?? '',
+        scenario,
+        functionName: functionName(first),
+        topics: first.esm.Topics ?? [],
+        watched,
+      },
+    };
+  }
+
+  list(): SandboxEsm[] {
+    return [...this.entries.values()].map((e) => e.esm);
+  }
+
+  get(uuid: string): SandboxEsm | undefined {
+    return this.entries.get(uuid.toLowerCase())?.esm;
+  }
+
+  /** The snapshot the ESM has now, as `esm-doctor collect` would have read it; TargetNotFound elsewhere. */
+  snapshotOf(target: Pick<Target, 'uuid' | 'region' | 'account'>): Snapshot {
+    const entry = this.entries.get(target.uuid.toLowerCase());
+    if (!entry || entry.esm.region !== target.region || (target.account && target.account !== entry.esm.account)) {
+      throw new TargetNotFound(target.uuid, target.region);
+    }
+    return entry.snapshot();
+  }
+
+  /** Switches the watched ESM; returns the transition (undefined when nothing changed). */
+  setWatchedPhase(phase: 'healthy' | 'failing', observedAt = new Date()): EsmStateChange | undefined {
+    if (!this.watchedStates || phase === this.watchedPhase) return undefined;
+    const previous = this.watchedStates[this.watchedPhase];
+    const next = this.watchedStates[phase];
+    this.watchedPhase = phase;
+    this.entries.set(next.esm.uuid, next);
+    return stateChange(previous.snapshot(), next.snapshot(), phase === 'failing' ? 'failing' : 'recovered', observedAt);
+  }
+
+  get watchedPhaseNow(): 'healthy' | 'failing' {
+    return this.watchedPhase;
+  }
+
+  /** The engine's entry point over these snapshots: what `diagnose` does with AWS, offline. */
+  engine(options: { delayMs?: number } = {}): EngineDiagnose {
+    return async (target) => {
+      const snapshot = this.snapshotOf(target);
+      // A real diagnosis takes seconds (a dozen AWS calls); a short pause shows the same progress
+      // states in the channel ("Re-running the checks…") that a real one does.
+      if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+      return { report: diagnoseSnapshot(snapshot), snapshot };
+    };
+  }
+}
