@@ -177,9 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     'http',
   );
-  const created = options.logger ?? createLogger({ level: config.logLevel, name: 'esm-doctor.sandbox' });
-  // Bolt sets its logger to INFO when createApp passes no logLevel; the sandbox keeps the level it chose.
-  const logger: SlackLogger = { ...created, setLevel: () => undefined };
+  const logger: SlackLogger = options.logger ?? createLogger({ level: config.logLevel, name: 'esm-doctor.sandbox' });
   const workspace = new SandboxWorkspace(botToken);
   const accounts = new SandboxAccounts();
   const store = new MemoryStore();

@@ -62,6 +62,8 @@ export function createApp(config: SlackConfig, deps: AppDeps): App {
     // A single workspace and a known bot token: no auth.test round-trip before the first ack.
     authorize: async () => ({ botToken: config.botToken }),
     logger,
+    // Without it Bolt resets the logger to INFO, and LOG_LEVEL=warn would be ignored.
+    logLevel: logger.getLevel(),
     ignoreSelf: false,
     convoStore: false,
     ...(config.slackApiUrl ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}),
