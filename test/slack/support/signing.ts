@@ -1,11 +1,18 @@
-/** Requests signed the way Slack signs them: v0= + HMAC-SHA256("v0:<ts>:<body>") with the signing secret. */
-import { createHmac } from 'node:crypto';
+/**
+ * Requests signed the way Slack signs them, for the tests: the sandbox's product code (which plays
+ * Slack for real) builds the bodies and signatures; this adds the test workspace's defaults.
+ */
+import {
+  blockActionBody as productBlockAction,
+  slackSignature,
+  slashCommandBody as productSlashCommand,
+  type Workspace,
+} from '../../../bot/sandbox/signing';
+
+export { slackSignature };
 
 export const SIGNING_SECRET = 'e3b0c44298fc1c149afbf4c8996fb924';
 
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
 
 export interface SignedOptions {
   secret?: string;
@@ -34,23 +41,20 @@ export interface SlashCommand {
   responseUrl: string;
 }
 
-/** A slash command as Slack sends it: form-encoded. */
+const WORKSPACE: Workspace = { teamId: 'T0ACME', teamDomain: 'acme', appId: 'A0ESMDOC' };
+
+/** A slash command as Slack sends it (form-encoded), with the test workspace's defaults. */
 export function slashCommandBody(c: SlashCommand): string {
-  return new URLSearchParams({
-    token: 'deprecated-verification-token',
-    team_id: 'T0ACME',
-    team_domain: 'acme',
-    channel_id: c.channel ?? 'C0INCIDENT',
-    channel_name: 'incidents',
-    user_id: c.user ?? 'U0ALICE',
-    user_name: 'alice',
+  return productSlashCommand(WORKSPACE, {
     command: '/esm',
     text: c.text,
-    api_app_id: 'A0ESMDOC',
-    is_enterprise_install: 'false',
-    response_url: c.responseUrl,
-    trigger_id: c.triggerId ?? '13345224609.738474920.8088930838d88f008e0',
-  }).toString();
+    userId: c.user ?? 'U0ALICE',
+    userName: 'alice',
+    channelId: c.channel ?? 'C0INCIDENT',
+    channelName: 'incidents',
+    responseUrl: c.responseUrl,
+    triggerId: c.triggerId ?? '13345224609.738474920.8088930838d88f008e0',
+  });
 }
 
 export interface ButtonClick {
@@ -63,34 +67,19 @@ export interface ButtonClick {
   actionTs?: string;
 }
 
-/** A block_actions payload as Slack sends it: form-encoded `payload=<json>`. */
+/** A block_actions payload as Slack sends it (form-encoded `payload=<json>`), on a bot message. */
 export function blockActionBody(c: ButtonClick): string {
-  const channel = c.channel ?? 'C0INCIDENT';
   const user = c.user ?? 'U0ALICE';
-  const payload = {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0ACME' },
-    api_app_id: 'A0ESMDOC',
-    token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: c.messageTs, channel_id: channel, is_ephemeral: false },
-    trigger_id: '13345224609.738474920.8088930838d88f008e1',
-    team: { id: 'T0ACME', domain: 'acme' },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: channel, name: 'incidents' },
-    message: { type: 'message', user: 'U0BOT', ts: c.messageTs, bot_id: 'B0BOT', text: 'report' },
-    state: { values: {} },
-    response_url: c.responseUrl,
-    actions: [
-      {
-        action_id: c.actionId,
-        block_id: 'esm_actions',
-        text: { type: 'plain_text', text: 'button', emoji: true },
-        value: c.value,
-        type: 'button',
-        action_ts: c.actionTs ?? '1763630100.123456',
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return productBlockAction(WORKSPACE, {
+    userId: user,
+    userName: user.toLowerCase(),
+    channelId: c.channel ?? 'C0INCIDENT',
+    channelName: 'incidents',
+    message: { ts: c.messageTs, user: 'U0BOT', botId: 'B0BOT', text: 'report' },
+    isEphemeral: false,
+    action: { actionId: c.actionId, blockId: 'esm_actions', text: { type: 'plain_text', text: 'button', emoji: true }, value: c.value },
+    actionTs: c.actionTs ?? '1763630100.123456',
+    responseUrl: c.responseUrl,
+    triggerId: '13345224609.738474920.8088930838d88f008e1',
+  });
 }
