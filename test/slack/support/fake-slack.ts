@@ -4,7 +4,7 @@
  * `error`). The app reaches it through `clientOptions.slackApiUrl` / SLACK_API_URL.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
+import { parseApiArgs } from '../../../bot/sandbox/workspace';
 
 export interface ApiCall {
   method: string;
@@ -38,24 +38,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
-  if (contentType?.includes('application/json')) return raw ? JSON.parse(raw) : {};
-  const form = parseQuery(raw) as Record<string, string>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(form)) {
-    // The Web API client sends blocks and attachments as JSON strings inside the form.
-    if ((k === 'blocks' || k === 'attachments' || k === 'metadata') && typeof v === 'string') {
-      try {
-        out[k] = JSON.parse(v);
-        continue;
-      } catch {
-        // leave as is
-      }
-    }
-    out[k] = v;
-  }
-  return out;
-}
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: ApiCall[] = [];
@@ -77,7 +59,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     if (!path.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_path' });
     const method = path.slice('/api/'.length);
-    const args = parseArgs(raw, req.headers['content-type']);
+    const args = parseApiArgs(raw, req.headers['content-type']);
     const auth = req.headers.authorization;
     calls.push({ method, args, ...(auth ? { token: auth.replace(/^Bearer /, '') } : {}) });
     const failure = failures.get(method)?.shift();
