@@ -364,12 +364,11 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
 }
 
 function acknowledgeProbe(probes: ProbeFunctions): void {
-  // The probe construct is its own (infra/constructs/probe-function.ts): its function keeps CDK's default role.
-  for (const policy of ['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole']) {
+  for (const probe of probes.byPosition.values()) {
     ack(
-      probes,
-      `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
-      'The probe runs in the ESM\'s network position: the AWS managed Lambda execution policies give it its logs and the VPC ENIs it needs; its own grants are scoped to the ESMs\' secrets, keys and topics.',
+      probe.function.executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray and the ENI actions a function in a VPC needs (ec2:CreateNetworkInterface and friends) support no resource-level permissions; the probe\'s own grants are scoped to the ESMs\' secrets, keys, topics and groups.',
     );
   }
 }

@@ -9,6 +9,8 @@
  *  - its own log group with a retention (one month by default) and its own role whose only
  *    standing grant is writing to that log group — no AWSLambdaBasicExecutionRole managed policy,
  *    which would allow logs:CreateLogGroup and writing to every log group of the account;
+ *  - in a VPC (the probe), the ENI permissions Lambda needs, as a statement of that role rather
+ *    than the AWSLambdaVPCAccessExecutionRole managed policy;
  *  - X-Ray active tracing;
  *  - environment: source maps on, the log level, plus whatever the stack adds.
  */
@@ -56,6 +58,24 @@ export class EsmDoctorFunction extends NodejsFunction {
         resources: [logGroup.logGroupArn],
       }),
     );
+    if (rest.vpc) {
+      // What Lambda needs to attach the function to the VPC (the content of the managed
+      // AWSLambdaVPCAccessExecutionRole); these EC2 actions take no resource-level scoping.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ManageVpcEnis',
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
 
     super(scope, id, {
       memorySize: 256,

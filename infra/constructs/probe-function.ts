@@ -4,21 +4,17 @@
  * VPC_SECURITY_GROUP; no VPC for a self-managed ESM on the internet. One function per distinct
  * network position (`ProbeFunctions` groups the ESMs), each with only what the probe needs:
  * GetSecretValue on the ESMs' secrets, kms:Decrypt through Secrets Manager on their keys,
- * kafka-cluster:Connect / Describe* for IAM clusters, and the ENI permissions through the AWS
- * managed AWSLambdaVPCAccessExecutionRole policy (which CDK attaches for a function in a VPC).
+ * kafka-cluster:Connect / Describe* for IAM clusters, and the ENI permissions a function in a VPC
+ * needs. The function itself is an EsmDoctorFunction, like every other esm-doctor Lambda.
  *
- * Standalone: props in, a NodejsFunction bundled with the local esbuild (no Docker), nodejs22.x on
- * arm64. The main stack passes what the collector knows about each ESM (model/esm `esmPlacement`).
+ * The main stack passes what the collector knows about each ESM (model/esm `esmPlacement`).
  */
-import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { EsmDoctorFunction } from './esm-doctor-function';
 
 /** Where an ESM's pollers sit. `internet`: a self-managed ESM without VPC_SUBNET / VPC_SECURITY_GROUP. */
 export type ProbePlacement =
@@ -54,8 +50,6 @@ export interface ProbeFunctionProps extends Omit<ProbeTarget, 'iamCluster'> {
   functionName?: string;
   /** The probe's own budget is 20 s; the function gets room for cold start and secrets. */
   timeout?: Duration;
-  /** Default: bot/handlers/probe.ts. */
-  entry?: string;
 }
 
 /** The same subnets and security groups (in any order) are one network position. */
@@ -70,7 +64,7 @@ function kafkaResourceArn(clusterArn: string, kind: 'topic' | 'group', name: str
 }
 
 export class ProbeFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: EsmDoctorFunction;
 
   constructor(scope: Construct, id: string, props: ProbeFunctionProps) {
     super(scope, id);
@@ -92,31 +86,15 @@ export class ProbeFunction extends Construct {
       };
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new EsmDoctorFunction(this, 'Function', {
+      handler: 'probe',
       ...(props.functionName ? { functionName: props.functionName } : {}),
-      entry: props.entry ?? path.join(ROOT, 'bot', 'handlers', 'probe.ts'),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(30),
       description: 'esm-doctor live probe: replays an ESM\'s connection (DNS, TCP, TLS, SASL, metadata, group) from its network position',
       ...vpcProps,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Bundle the AWS SDK too: the runtime's copy is not the version we test with.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
     });
 
-    const role = this.function.role!;
+    const role = this.function.executionRole;
     const secrets = [...new Set(props.secretArns ?? [])];
     if (secrets.length) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadEsmSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets }));

@@ -24,7 +24,7 @@ const FULL = {
   channelPrefixes: '{"orders-": "C0ORDERS"}',
   eventSourceAccounts: '210987654321',
   probeTargets: JSON.stringify([
-    { placement: { kind: 'vpc', vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1', 'subnet-0b2'], securityGroupIds: ['sg-0c3'] }, secretArns: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-AbCdEf'] },
+    { placement: { kind: 'vpc', vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a11aa11aa11aa111', 'subnet-0b22bb22bb22bb222'], securityGroupIds: ['sg-0a1b2c3d4e5f60718'] }, secretArns: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-AbCdEf'] },
   ]),
 };
 
@@ -58,13 +58,14 @@ const withAction = (sts: Statement[], action: string) => sts.filter((s) => actio
 const ref = (stack: EsmDoctorStack, construct: { node: { defaultChild?: unknown } } | object) => stack.getLogicalId(((construct as { node: { defaultChild?: unknown } }).node.defaultChild ?? construct) as never);
 
 describe('resources', () => {
-  it('runs slack, worker, watcher and alert from the one house construct: nodejs22.x on arm64, X-Ray, its own log group kept a month', () => {
+  it('runs slack, worker, watcher, alert and the probe from the one house construct: nodejs22.x on arm64, X-Ray, its own log group kept a month', () => {
     for (const fn of Object.values(full.functions)) {
       expect(fn).toBeInstanceOf(EsmDoctorFunction);
       expect(fn).toBeInstanceOf(NodejsFunction);
     }
-    t.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } }, 4);
-    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    t.resourceCountIs('AWS::Lambda::Function', 5);
+    t.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } }, 5);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
     t.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', ESM_DOCTOR_EVENT_BUS: Match.anyValue(), ESM_DOCTOR_REGIONS: 'eu-west-1,eu-central-1' }) },
