@@ -10,17 +10,10 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { errorCode } from '../collect/fact';
-import { isFailing, type ObservedState } from '../model/events';
+import { isFailing, type EsmIdentity, type ObservedState } from '../model/events';
 
 /** One ESM at one moment, with what an ESM State Change event says about it. */
-export interface Observation {
-  uuid: string;
-  esmArn: string;
-  functionArn: string;
-  /** The MSK cluster ARN, or the self-managed bootstrap servers joined with commas. */
-  eventSource: string;
-  region: string;
-  account: string;
+export interface Observation extends EsmIdentity {
   observed: ObservedState;
 }
 

@@ -12,19 +12,13 @@
  * The recovery event's `observedAt` is when the ESM was first seen healthy, so "recovered after N
  * min" counts the outage, not the hold.
  */
-import { isFailing, type EsmStateChange, type ObservedState } from '../model/events';
+import { isFailing, type EsmIdentity, type EsmStateChange, type ObservedState } from '../model/events';
 import { signatureOf, type Observation } from './observe';
 
 export type Health = 'failing' | 'healthy';
 
 /** What the watcher keeps per ESM (one DynamoDB item). */
-export interface WatchRecord {
-  uuid: string;
-  esmArn: string;
-  functionArn: string;
-  eventSource: string;
-  region: string;
-  account: string;
+export interface WatchRecord extends EsmIdentity {
   /** The health last published. */
   health: Health;
   /** The observation last published: the next event's `previous`. */

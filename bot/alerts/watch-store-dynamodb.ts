@@ -10,17 +10,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { EsmStateChange, ObservedState } from '../model/events';
+import { EsmIdentity, EsmStateChange, ObservedState } from '../model/events';
 import type { WatchRecord } from './transitions';
 import type { Settled, WatchStore } from './watch-store';
 
-const Item = z.object({
-  uuid: z.string(),
-  esmArn: z.string(),
-  functionArn: z.string(),
-  eventSource: z.string(),
-  region: z.string(),
-  account: z.string(),
+const Item = EsmIdentity.extend({
   health: z.enum(['failing', 'healthy']),
   observed: ObservedState,
   signature: z.string(),

@@ -20,7 +20,8 @@ export const ObservedState = z.object({
 });
 export type ObservedState = z.infer<typeof ObservedState>;
 
-export const EsmStateChange = z.object({
+/** Which ESM: what every event, watcher record and observation says about its subject. */
+export const EsmIdentity = z.object({
   uuid: z.string(),
   esmArn: z.string(),
   functionArn: z.string(),
@@ -28,6 +29,10 @@ export const EsmStateChange = z.object({
   eventSource: z.string(),
   region: z.string(),
   account: z.string(),
+});
+export type EsmIdentity = z.infer<typeof EsmIdentity>;
+
+export const EsmStateChange = EsmIdentity.extend({
   health: EsmHealth,
   /** Absent for an ESM seen for the first time. */
   previous: ObservedState.optional(),
