@@ -14,7 +14,7 @@ import { createLogger } from '../../bot/slack/log';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available) {
-  console.warn(`test/sandbox/browser.test.ts skipped: no Chromium at ${CHROMIUM} (install it with scripts/ci-browser-deps.sh, or set CHROMIUM_PATH)`);
+  console.warn(`test/sandbox/browser.test.ts skipped: no Chromium at ${CHROMIUM} (install it with scripts/ci-deps.sh, or set CHROMIUM_PATH)`);
 }
 const describeInBrowser = available ? describe : describe.skip;
 

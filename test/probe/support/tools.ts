@@ -1,7 +1,7 @@
 /**
  * What the probe tests need from the machine, and a printed reason when it is missing: the
  * suites skip (console.warn) rather than fail where a tool or root is not there.
- * scripts/ci-system-deps.sh installs the Debian packages.
+ * scripts/ci-deps.sh installs the Debian packages.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ export function hasCommand(cmd: string): boolean {
 /** undefined when every tool is there, else why not. */
 export function missing(tools: string[], files: string[] = []): string | undefined {
   const absent = [...tools.filter((t) => !hasCommand(t)), ...files.filter((f) => !existsSync(f))];
-  return absent.length ? `missing ${absent.join(', ')} (run scripts/ci-system-deps.sh)` : undefined;
+  return absent.length ? `missing ${absent.join(', ')} (run scripts/ci-deps.sh)` : undefined;
 }
 
 export function isRoot(): boolean {
