@@ -46,8 +46,9 @@ import {
   renderClosed,
   renderStormParent,
   renderThreadNote,
+  withNote,
   type Closure,
-} from './messages';
+} from '../slack/alert-messages';
 import { sleep as realSleep } from './pool';
 import type { ChannelRouter } from './router';
 
@@ -290,7 +291,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
         // Routed to a channel the bot cannot post in: the alert still has to reach someone.
         logger.event('warn', 'alert.channel-refused', { uuid: change.uuid, channel, slackError: code, fallback });
         const note = `:warning: This alert was routed to <#${channel}>, where I cannot post (\`${code}\`): invite @esm-doctor there.`;
-        ts = await post(fallback, { text: message.text, blocks: [message.blocks[0]!, { type: 'context', elements: [{ type: 'mrkdwn', text: note }] }, ...message.blocks.slice(1)] });
+        ts = await post(fallback, withNote(message, note));
         postedIn = fallback;
         thread = undefined;
       }

@@ -10,7 +10,7 @@ import { createLogger } from '../../bot/slack/log';
 import { watchedAccounts } from '../../bot/alerts/aws';
 import { AlertsConfigError, loadAlertsConfig } from '../../bot/alerts/config';
 import { assumeRoleProvider } from '../../bot/alerts/credentials';
-import { formatDuration, renderClosed, renderStormParent } from '../../bot/alerts/messages';
+import { formatDuration, renderClosed, renderStormParent } from '../../bot/slack/alert-messages';
 import { limitViolations } from '../../bot/slack/limits';
 import { deferUntilSecrets, loadSlackSecret, slackEnvOnce } from '../../bot/slack/secrets';
 import { SlackConfigError } from '../../bot/slack/config';

@@ -10,9 +10,9 @@
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { EsmStateChange } from '../model/events';
 import { functionNameFromArn } from '../model/esm';
-import { ACTION_IDS, renderReport, slackDate, type SlackReport, type Stamp } from '../slack/blocks';
-import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from '../slack/limits';
-import type { HistoryEntry, StormMember } from './alert-store';
+import type { HistoryEntry, StormMember } from '../alerts/alert-store';
+import { ACTION_IDS, renderReport, slackDate, type SlackReport, type Stamp } from './blocks';
+import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 
 function context(...texts: string[]): ContextBlock {
   return { type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn' as const, text: fitText(text, SLACK_LIMITS.contextElementText) })) };
@@ -137,6 +137,12 @@ export function renderClosed(report: SlackReport | undefined, options: ClosedOpt
   }
   const lambdaSays = options.change.current.lastProcessingResult ? ` Lambda now says: ${options.change.current.lastProcessingResult}` : '';
   return enforceLimits({ text: escapeMrkdwn(`${headline.text}: ${subject(report, options.change)} (ESM ${options.change.uuid}).${lambdaSays}`), blocks });
+}
+
+/** The message with a note under its header (an alert that had to go to another channel says why). */
+export function withNote(message: SlackMessage, note: string): SlackMessage {
+  const [header, ...rest] = message.blocks;
+  return enforceLimits({ text: message.text, blocks: [header!, context(note), ...rest] });
 }
 
 /** A short reply in an alert's thread. */
