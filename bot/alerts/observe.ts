@@ -1,26 +1,17 @@
 /**
- * What the watcher reads: the Kafka ESMs of one account and region as ListEventSourceMappings
- * returns them (100 a page, each with State, StateTransitionReason and LastProcessingResult, so no
- * per-ESM call is needed), or one ESM by GetEventSourceMapping when a CloudTrail event names it.
+ * What the watcher sees: the Kafka ESMs of one account and region (read by bot/collect/inventory),
+ * each as an observation — which ESM, and its state, reason and Lambda's last result.
  */
-import {
-  GetEventSourceMappingCommand,
-  ListEventSourceMappingsCommand,
-  type EventSourceMappingConfiguration,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
-import { errorCode } from '../collect/fact';
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { listEventSourceMappings, readEventSourceMapping, type LambdaReader } from '../collect/inventory';
 import { isFailing, type EsmIdentity, type ObservedState } from '../model/events';
+
+export { PAGE_SIZE, type LambdaReader } from '../collect/inventory';
 
 /** One ESM at one moment, with what an ESM State Change event says about it. */
 export interface Observation extends EsmIdentity {
   observed: ObservedState;
 }
-
-export type LambdaReader = Pick<LambdaClient, 'send'>;
-
-/** ListEventSourceMappings answers at most 100 mappings a page whatever MaxItems asks for. */
-export const PAGE_SIZE = 100;
 
 const ESM_ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):event-source-mapping:/;
 
@@ -76,26 +67,16 @@ export interface Listing {
   pages: number;
 }
 
-/** Every Kafka ESM in the client's account and region, page by page (the Marker chain is sequential). */
+/** Every Kafka ESM in the client's account and region. */
 export async function listKafkaEsms(lambda: LambdaReader, scope: { region: string; account?: string }, maxPages = 1000): Promise<Listing> {
+  const { mappings, pages } = await listEventSourceMappings(lambda, maxPages);
   const esms: Observation[] = [];
-  let marker: string | undefined;
-  let pages = 0;
-  const seen = new Set<string>();
-  do {
-    const out = await lambda.send(new ListEventSourceMappingsCommand({ MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) }));
-    pages += 1;
-    for (const esm of out.EventSourceMappings ?? []) {
-      // A mapping being deleted is gone as far as the team is concerned: report the deletion now.
-      if (esm.State === 'Deleting') continue;
-      const o = observationOf(esm, scope);
-      if (o) esms.push(o);
-    }
-    marker = out.NextMarker ?? undefined;
-    // A marker seen twice would loop for ever; Lambda never does that, an emulator might.
-    if (marker && seen.has(marker)) break;
-    if (marker) seen.add(marker);
-  } while (marker && pages < maxPages);
+  for (const esm of mappings) {
+    // A mapping being deleted is gone as far as the team is concerned: report the deletion now.
+    if (esm.State === 'Deleting') continue;
+    const o = observationOf(esm, scope);
+    if (o) esms.push(o);
+  }
   return { esms, pages };
 }
 
@@ -105,12 +86,7 @@ export async function readKafkaEsm(
   uuid: string,
   scope: { region: string; account?: string },
 ): Promise<Observation | 'deleted' | undefined> {
-  try {
-    const out = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
-    if (out.State === 'Deleting') return 'deleted';
-    return observationOf(out, scope);
-  } catch (err) {
-    if (errorCode(err) === 'ResourceNotFoundException') return 'deleted';
-    throw err;
-  }
+  const esm = await readEventSourceMapping(lambda, uuid);
+  if (esm === 'not-found' || esm.State === 'Deleting') return 'deleted';
+  return observationOf(esm, scope);
 }

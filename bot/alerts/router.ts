@@ -6,7 +6,7 @@
  *  3. the default channel.
  * Tags are read with lambda:ListTags and cached per function for ten minutes.
  */
-import { ListTagsCommand } from '@aws-sdk/client-lambda';
+import { readFunctionTags } from '../collect/inventory';
 import type { EsmStateChange } from '../model/events';
 import { functionNameFromArn } from '../model/esm';
 import type { LambdaReader } from './observe';
@@ -69,9 +69,6 @@ export function createChannelRouter(options: RouterOptions): ChannelRouter {
 export function lambdaTagReader(lambdaFor: (account: string, region: string) => LambdaReader): TagReader {
   return async (change) => {
     if (!change.functionArn.startsWith('arn:')) return undefined;
-    // ListTags wants the unqualified function ARN.
-    const unqualified = change.functionArn.split(':').slice(0, 7).join(':');
-    const out = await lambdaFor(change.account, change.region).send(new ListTagsCommand({ Resource: unqualified }));
-    return out.Tags;
+    return readFunctionTags(lambdaFor(change.account, change.region), change.functionArn);
   };
 }
