@@ -26,6 +26,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { CLOUDTRAIL_EVENT_PREFIXES } from '../bot/alerts/triggers';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
+import { SLACK_SECRET_TEMPLATE } from '../bot/slack/secrets';
 import { EsmDoctorFunction } from './constructs/esm-doctor-function';
 import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
 import type { DeployContext } from './context';
@@ -38,7 +39,6 @@ export interface EsmDoctorStackProps extends StackProps {
 export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
 /** The Slack secret's initial content: placeholders for the tokens, a generated button key. */
-export const SLACK_SECRET_TEMPLATE = { SLACK_BOT_TOKEN: 'xoxb-replace-me', SLACK_SIGNING_SECRET: 'replace-me' };
 
 /** EventBridge pattern for Lambda's own CloudTrail events on ESMs (names carry a version suffix: match by prefix). */
 export function cloudTrailEsmPattern(): events.EventPattern {

@@ -246,7 +246,8 @@ const TEMPLATES: Record<string, string> = {
   SASL_SCRAM_512_AUTH: '{"username":"…","password":"…"}',
   SASL_SCRAM_256_AUTH: '{"username":"…","password":"…"}',
   BASIC_AUTH: '{"username":"…","password":"…"}',
-  CLIENT_CERTIFICATE_TLS_AUTH: '{"certificate":"-----BEGIN CERTIFICATE-----\\n…","privateKey":"-----BEGIN PRIVATE KEY-----\\n…","privateKeyPassword":"… (only for an encrypted key)"}',
+  CLIENT_CERTIFICATE_TLS_AUTH:
+    '{"certificate":"<PEM chain, client certificate first>","privateKey":"<PKCS#8 PEM: BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY>","privateKeyPassword":"… (only for an encrypted key)"}',
   SERVER_ROOT_CA_CERTIFICATE: '{"certificate":"-----BEGIN CERTIFICATE-----\\n…"}',
 };
 

@@ -22,6 +22,9 @@ const SlackSecret = z.object(Object.fromEntries(KEYS.map((k) => [k, z.string().o
 /** What `npx cdk deploy` puts in the secret until someone stores the real tokens. */
 export const PLACEHOLDER = 'replace-me';
 
+/** What the stack writes into the secret at creation: placeholders the loader refuses until replaced. */
+export const SLACK_SECRET_TEMPLATE = { SLACK_BOT_TOKEN: `${PLACEHOLDER}-with-the-bot-token`, SLACK_SIGNING_SECRET: `${PLACEHOLDER}-with-the-signing-secret` };
+
 type Env = Record<string, string | undefined>;
 
 /** True when the tokens are to come from Secrets Manager: a secret is named and no token is set. */

@@ -12,9 +12,10 @@ import { AlertsConfigError, loadAlertsConfig } from '../../bot/alerts/config';
 import { assumeRoleProvider } from '../../bot/alerts/credentials';
 import { formatDuration, renderClosed, renderStormParent } from '../../bot/slack/alert-messages';
 import { limitViolations } from '../../bot/slack/limits';
-import { deferUntilSecrets, loadSlackSecret, slackEnvOnce } from '../../bot/slack/secrets';
+import { deferUntilSecrets, loadSlackSecret, SLACK_SECRET_TEMPLATE, slackEnvOnce } from '../../bot/slack/secrets';
 import { SlackConfigError } from '../../bot/slack/config';
 import { stateChange, uuidOf } from './support/fakes';
+import { fakeBotToken } from '../fixtures/slack-tokens';
 
 const ROLE = 'arn:aws:iam::210987654321:role/esm-doctor-read';
 
@@ -78,20 +79,20 @@ describe('Slack tokens from Secrets Manager', () => {
   const env = { SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:esm-doctor-slack-AbCdEf', ESM_DOCTOR_TABLE: 't' };
 
   it('fills in the tokens the environment lacks; a variable that is set wins', async () => {
-    const sm = secretValue({ SLACK_BOT_TOKEN: 'xoxb-1-2-secret', SLACK_SIGNING_SECRET: 'abcdef0123456789', ESM_DOCTOR_BUTTON_KEY: 'k'.repeat(48) });
+    const sm = secretValue({ SLACK_BOT_TOKEN: fakeBotToken('secret'), SLACK_SIGNING_SECRET: 'abcdef0123456789', ESM_DOCTOR_BUTTON_KEY: 'k'.repeat(48) });
     const resolved = await loadSlackSecret({ ...env, ESM_DOCTOR_BUTTON_KEY: 'from-env'.repeat(5) }, sm);
-    expect(resolved).toMatchObject({ SLACK_BOT_TOKEN: 'xoxb-1-2-secret', SLACK_SIGNING_SECRET: 'abcdef0123456789', ESM_DOCTOR_BUTTON_KEY: 'from-env'.repeat(5) });
+    expect(resolved).toMatchObject({ SLACK_BOT_TOKEN: fakeBotToken('secret'), SLACK_SIGNING_SECRET: 'abcdef0123456789', ESM_DOCTOR_BUTTON_KEY: 'from-env'.repeat(5) });
     expect(await loadSlackSecret({ ...env, SLACK_BOT_TOKEN: 'xoxb-env' }, sm)).toMatchObject({ SLACK_BOT_TOKEN: 'xoxb-env' });
     expect(sm.send).toHaveBeenCalledTimes(1);
   });
 
   it('refuses placeholders and malformed secrets with a message that names the keys, never the content', async () => {
-    await expect(loadSlackSecret(env, secretValue({ SLACK_BOT_TOKEN: 'xoxb-replace-me', SLACK_SIGNING_SECRET: 'replace-me' }))).rejects.toThrow(
+    await expect(loadSlackSecret(env, secretValue(SLACK_SECRET_TEMPLATE))).rejects.toThrow(
       /still has placeholders for SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/,
     );
-    const notJson = loadSlackSecret(env, secretValue('xoxb-9-9-leaked'));
+    const notJson = loadSlackSecret(env, secretValue(fakeBotToken('leaked')));
     await expect(notJson).rejects.toBeInstanceOf(SlackConfigError);
-    await expect(loadSlackSecret(env, secretValue('xoxb-9-9-leaked'))).rejects.not.toThrow(/leaked/);
+    await expect(loadSlackSecret(env, secretValue(fakeBotToken('leaked')))).rejects.not.toThrow(/leaked/);
   });
 
   it('reads the secret once per container, and again after a failure', async () => {
@@ -116,7 +117,7 @@ describe('Slack tokens from Secrets Manager', () => {
 describe('the Slack entry points with the tokens in Secrets Manager', () => {
   it('builds the worker on its first job, from SLACK_SECRET_ARN, instead of failing at start-up for want of SLACK_BOT_TOKEN', async () => {
     const sm = mockClient(SecretsManagerClient);
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-5-5-worker', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }) });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: fakeBotToken('worker'), SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }) });
     try {
       const env = { SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:esm-doctor-worker-test', ESM_DOCTOR_TABLE: 'esm-doctor', AWS_REGION: 'eu-west-1' };
       const handler = workerHandler(env, jest.fn(), { logger: createLogger({ sink: () => undefined }) });

@@ -14,8 +14,9 @@ import { startMoto, type Moto } from '../support/moto';
 import { awsClients, seedMskIamWithNat, setEsmStatus, SEED_ACCOUNT } from '../support/aws-seed';
 import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack';
 import { captureBus, clientConfig, createBus, createTable, type DeliveredEvent } from './support/moto-aws';
+import { fakeBotToken } from '../fixtures/slack-tokens';
 
-const BOT_TOKEN = 'xoxb-2222-3333-e2etoken';
+const BOT_TOKEN = fakeBotToken('e2etoken');
 let moto: Moto | undefined;
 let skipped: string | undefined;
 let slack: FakeSlack;

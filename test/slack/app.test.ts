@@ -16,8 +16,9 @@ import { TargetNotFound } from '../../bot/model/errors';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack';
 import { blockActionBody, signedHeaders, SIGNING_SECRET, slashCommandBody } from './support/signing';
 import { afterSgFixReport, ESM_UUID, failingReport } from './support/reports';
+import { FAKE_BOT_TOKEN } from '../fixtures/slack-tokens';
 
-const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
+const BOT_TOKEN = FAKE_BOT_TOKEN;
 const FORM = 'application/x-www-form-urlencoded';
 
 let slack: FakeSlack;

@@ -2,9 +2,10 @@ import { describeConfig, loadSlackConfig, SlackConfigError } from '../../bot/sla
 import { fromEngine, type EngineDiagnose } from '../../bot/slack/engine';
 import { mskIamHealthy } from '../../scenarios/base';
 import { diagnoseSnapshot } from '../../bot/diagnose';
+import { fakeBotToken, fakeUserToken } from '../fixtures/slack-tokens';
 
 const BASE = {
-  SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl',
+  SLACK_BOT_TOKEN: fakeBotToken('abcdefghijkl'),
   SLACK_SIGNING_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924',
   ESM_DOCTOR_TABLE: 'esm-doctor',
   ESM_DOCTOR_WORKER_FUNCTION: 'esm-doctor-worker',
@@ -43,7 +44,7 @@ describe('loadSlackConfig', () => {
   });
 
   it('names a malformed variable without echoing its value', () => {
-    const message = problem({ ...BASE, SLACK_BOT_TOKEN: 'xoxp-user-token-secret-value' }, 'lambda');
+    const message = problem({ ...BASE, SLACK_BOT_TOKEN: fakeUserToken('user-token-secret-value') }, 'lambda');
     expect(message).toMatch(/SLACK_BOT_TOKEN must be a bot token/);
     expect(message).not.toContain('secret-value');
     expect(problem({ ...BASE, ESM_DOCTOR_ALLOWED_CHANNELS: 'incidents' }, 'lambda')).toMatch(/ESM_DOCTOR_ALLOWED_CHANNELS must be a comma-separated list of channel ids/);

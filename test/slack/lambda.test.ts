@@ -13,6 +13,7 @@ import { startFakeSlack, type FakeSlack } from './support/fake-slack';
 import { functionUrlEvent } from './support/lambda-events';
 import { blockActionBody, SIGNING_SECRET, slashCommandBody } from './support/signing';
 import { ESM_UUID, failingReport } from './support/reports';
+import { fakeBotToken } from '../fixtures/slack-tokens';
 
 jest.mock('../../bot/diagnose', () => ({ diagnose: jest.fn() }));
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   process.env = {
     ...savedEnv,
-    SLACK_BOT_TOKEN: 'xoxb-1111-2222-lambdatoken',
+    SLACK_BOT_TOKEN: fakeBotToken('lambdatoken'),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     ESM_DOCTOR_TABLE: 'esm-doctor',
@@ -156,7 +157,7 @@ describe('handlers/worker', () => {
     expect(res).toEqual({ outcome: 'posted' });
     expect(diagnose).toHaveBeenCalledWith({ uuid: ESM_UUID, region: 'eu-west-1' }, { inspectSecrets: false });
     const [post] = slack.callsOf('chat.postMessage');
-    expect(post!.token).toBe('xoxb-1111-2222-lambdatoken');
+    expect(post!.token).toBe(fakeBotToken('lambdatoken'));
     expect(post!.args.channel).toBe('C0INCIDENT');
     expect(JSON.stringify(post!.args.blocks)).toContain('Provisioned mode');
     const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { main, type Io } from '../../bot/cli';
 import { Report } from '../../bot/model/report';
 import { SCENARIOS } from '../../scenarios';
+import { fakeBotToken } from '../fixtures/slack-tokens';
 
 function fakeIo(env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
@@ -149,7 +150,7 @@ describe('esm-doctor start / sandbox', () => {
   });
 
   it('`start` with Slack tokens runs Socket Mode, and says which variable is missing (never a value)', async () => {
-    const t = fakeIo({ SLACK_BOT_TOKEN: 'xoxb-1-2-verysecretvalue' });
+    const t = fakeIo({ SLACK_BOT_TOKEN: fakeBotToken('verysecretvalue') });
     expect(await main(['start'], t.io)).toBe(2);
     expect(t.stdout()).toContain('starting the Slack app in Socket Mode');
     expect(t.stderr()).toMatch(/^esm-doctor: invalid Slack configuration: .*SLACK_APP_TOKEN is required here/);
