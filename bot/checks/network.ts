@@ -41,6 +41,13 @@ export const LOW_FREE_IPS = 10;
 const INTERNET_SKIP =
   'The ESM has no VPC_SUBNET / VPC_SECURITY_GROUP, so Lambda reaches the brokers over the internet from its own network: there are no security groups, ACLs or subnets of yours on the ESM side to check.';
 
+/** The ESM's position when it sits in a VPC; a skip (it reaches the brokers over the internet) or the unread fact otherwise. */
+function vpcPosition(snapshot: Snapshot): ReturnType<typeof esmPosition> {
+  const pos = esmPosition(snapshot);
+  if (pos.ok && pos.value.placement.kind === 'internet') return { ok: false, outcome: skip(INTERNET_SKIP) };
+  return pos;
+}
+
 function subnetText(s: Subnet): string {
   return `${s.SubnetId} (${s.CidrBlock ?? 'CIDR unknown'})`;
 }
@@ -79,10 +86,9 @@ export const sgBrokerIngress: Check = {
   title: 'The brokers\' security groups admit the ESM on the broker port',
   docs: DOCS.NET_MSK,
   run(snapshot) {
-    const pos = esmPosition(snapshot);
+    const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;
-    if (placement.kind === 'internet') return skip(INTERNET_SKIP);
     const ports = brokerPorts(snapshot, pos.value);
     if (!ports) {
       return skip(
@@ -185,10 +191,9 @@ export const sgEgress: Check = {
   title: 'The ESM\'s security groups let it out to the brokers (and to AWS on 443)',
   docs: DOCS.NET_MSK,
   run(snapshot) {
-    const pos = esmPosition(snapshot);
+    const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;
-    if (placement.kind === 'internet') return skip(INTERNET_SKIP);
     const sgFact = needFact(snapshot.network?.securityGroups, 'the security groups', 'ec2:DescribeSecurityGroups');
     if (!sgFact.ok) return sgFact.outcome;
     const vpcId = snapshot.network?.vpcId;
@@ -392,10 +397,9 @@ export const nacl: Check = {
   title: 'The subnets\' network ACLs let the broker traffic and its replies through',
   docs: DOCS.NET_MSK,
   run(snapshot) {
-    const pos = esmPosition(snapshot);
+    const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;
-    if (placement.kind === 'internet') return skip(INTERNET_SKIP);
     const acls = needFact(snapshot.network?.networkAcls, 'the network ACLs', 'ec2:DescribeNetworkAcls');
     if (!acls.ok) return acls.outcome;
     const subnets = esmSubnets(snapshot, placement);
@@ -519,10 +523,9 @@ export const subnets: Check = {
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
   docs: DOCS.NET_MSK,
   run(snapshot) {
-    const pos = esmPosition(snapshot);
+    const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;
-    if (placement.kind === 'internet') return skip(INTERNET_SKIP);
     if (placement.subnetIds.length === 0) {
       return skip(placement.kind === 'msk' ? 'The cluster lists no client subnets.' : 'The ESM has VPC_SECURITY_GROUP but no VPC_SUBNET; network.self-managed-vpc reports it.');
     }
