@@ -4,14 +4,17 @@
  * `error` when a fact it needs could not be read (naming the call and the permission).
  */
 import type { FactError, Fact, Snapshot } from '../model/snapshot';
-import type { Status, Step } from '../model/report';
+import type { Remedy, Status, Step } from '../model/report';
 
 export interface Outcome {
   status: Status;
   /** Overrides the check's default title with a specific one-liner ("Cluster SG sg-1 does not admit 9098"). */
   title?: string;
   detail: string;
+  /** Plain-text fix; prefer `remedy`, from which the engine derives `fix` when this is absent. */
   fix?: string;
+  /** What to do, as data (summary, commands, documents): every fail and warn that has a fix carries one. */
+  remedy?: Remedy;
   resources?: string[];
   /**
    * Checks that would confirm this finding (esm.last-result decodes Lambda's message into a category

@@ -4,6 +4,7 @@ import { STEP_NAMES } from '../model/report';
 import type { Snapshot } from '../model/snapshot';
 import { AUTH_LABELS, bootstrapServers, chooseAuth, esmSource } from '../model/esm';
 import { PROBE_RECONCILIATION } from './probe';
+import { remedyText } from '../model/remedy';
 
 const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
 
@@ -34,7 +35,9 @@ function toFinding(check: Check, outcome: Outcome): Finding {
     title: outcome.title ?? check.title,
     detail: outcome.detail,
   };
-  if (outcome.fix) finding.fix = outcome.fix;
+  if (outcome.remedy) finding.remedy = outcome.remedy;
+  const fix = outcome.fix ?? (outcome.remedy ? remedyText(outcome.remedy) : undefined);
+  if (fix) finding.fix = fix;
   if (outcome.resources?.length) finding.resources = outcome.resources;
   if (check.docs) finding.docs = check.docs;
   return finding;
@@ -149,6 +152,7 @@ export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: 
   const raw = outcomes.map(({ check, outcome }) => toFinding(check, outcome));
   const findings = orderFindings(reconcileWithProbe(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)), snapshot));
   const verdict = verdictOf(findings);
+  const cause = mostLikelyCause(findings);
   const esm = snapshot.esm;
   const source = esmSource(esm) ?? 'self-managed';
   const cluster = snapshot.cluster?.ok ? snapshot.cluster.value : undefined;
@@ -174,6 +178,7 @@ export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: 
     },
     verdict,
     headline: headlineOf(findings, verdict),
+    ...(cause ? { cause: cause.check } : {}),
     findings,
     startedAt: started.toISOString(),
     durationMs: Math.max(0, now() - started.getTime()),

@@ -24,13 +24,29 @@ export const STEP_NAMES: Record<Step, string> = {
   9: 'Invoke the function',
 };
 
+/**
+ * What to do about a finding, as data: renderers lay each command and document out verbatim (a code
+ * block in Slack, a fence in markdown, never wrapped in a terminal), so what is copied runs as printed.
+ */
+export const Remedy = z.object({
+  /** One or two sentences of prose: what to change and why. */
+  summary: z.string(),
+  /** Complete shell commands, one per entry, each runnable as printed (`--region` always, real ids). */
+  commands: z.array(z.string()).optional(),
+  /** Documents to apply, e.g. the policy statement to add, as JSON. */
+  documents: z.array(z.object({ title: z.string(), json: z.unknown() })).optional(),
+});
+export type Remedy = z.infer<typeof Remedy>;
+
 export const Finding = z.object({
   check: z.string(),
   step: Step,
   status: Status,
   title: z.string(),
   detail: z.string(),
+  /** Kept for compatibility: the plain-text rendering of `remedy` (or a fix that has no structure). */
   fix: z.string().optional(),
+  remedy: Remedy.optional(),
   resources: z.array(z.string()).optional(),
   docs: z.string().optional(),
 });
@@ -38,6 +54,16 @@ export type Finding = z.infer<typeof Finding>;
 
 export const Verdict = z.enum(['healthy', 'failing', 'at-risk', 'unknown']);
 export type Verdict = z.infer<typeof Verdict>;
+
+/** A management event on a resource a failing finding names (CloudTrail), newest first. */
+export const Change = z.object({
+  time: z.string(),
+  event: z.string(),
+  resource: z.string(),
+  principal: z.string(),
+  source: z.literal('cloudtrail'),
+});
+export type Change = z.infer<typeof Change>;
 
 export const Report = z.object({
   target: z.object({
@@ -61,7 +87,10 @@ export const Report = z.object({
     .optional(),
   verdict: Verdict,
   headline: z.string(),
+  /** The check id of the most likely cause; renderers read it instead of re-deriving it. */
+  cause: z.string().optional(),
   findings: z.array(Finding),
+  changes: z.array(Change).optional(),
   startedAt: z.string(),
   durationMs: z.number(),
 });
