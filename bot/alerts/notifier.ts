@@ -38,6 +38,7 @@ import { createLogger, errorFields, redact, type SlackLogger } from '../slack/lo
 import type { SlackStore } from '../slack/store';
 import { ALERT_TTL, hashKey, MemoryAlertStore, type AlertRecord, type AlertStore, type HistoryEntry, type StormParent } from './alert-store';
 import {
+  ackHistoryEntry,
   alertPreface,
   closedHeadline,
   closedPreface,
@@ -348,7 +349,9 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   async function closeAlert(live: AlertRecord, change: EsmStateChange, kind: Closure): Promise<AlertResult> {
     const durationMs = Date.parse(change.observedAt) - Date.parse(live.openedAt);
     const headline = closedHeadline(kind, change, durationMs);
-    const history = [...live.history, { at: change.observedAt, text: headline.text }].slice(-HISTORY_KEEP);
+    // Who acknowledged it stays in the closed alert's history (the acknowledgement itself is cleared below).
+    const ack = await deps.store.getAcknowledgement(change.uuid);
+    const history = [...live.history, ...(ack ? [ackHistoryEntry(ack)] : []), { at: change.observedAt, text: headline.text }].slice(-HISTORY_KEEP);
     const stored = live.ts ? await deps.store.getMessage(live.channel, live.ts) : undefined;
     if (live.ts) {
       const message = renderClosed(stored?.report, { kind, durationMs, history, change, buttonValue: buttonValue(change) });

@@ -162,11 +162,15 @@ export class SandboxAccounts {
   /** The engine's entry point over these snapshots: what `diagnose` does with AWS, offline. */
   engine(options: { delayMs?: number } = {}): EngineDiagnose {
     return async (target) => {
+      const started = Date.now();
       const snapshot = this.snapshotOf(target);
       // A real diagnosis takes seconds (a dozen AWS calls); a short pause shows the same progress
       // states in the channel ("Re-running the checks…") that a real one does.
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-      return { report: diagnoseSnapshot(snapshot), snapshot };
+      // The pause stands in for collecting: timed from its start, as diagnose() times collection,
+      // or every report would say "in 0.0 s" (the checks alone take milliseconds).
+      const report = diagnoseSnapshot(snapshot);
+      return { report: { ...report, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started }, snapshot };
     };
   }
 }

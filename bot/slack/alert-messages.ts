@@ -11,8 +11,8 @@ import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { EsmStateChange } from '../model/events';
 import { functionNameFromArn } from '../model/esm';
 import type { HistoryEntry, StormMember } from '../alerts/alert-store';
-import { ACTION_IDS, renderReport, slackDate, type SlackReport, type Stamp } from './blocks';
-import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
+import { ACTION_IDS, renderReport, slackDate, userMention, type SlackReport, type Stamp } from './blocks';
+import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, unescapeMrkdwn, type SlackMessage } from './limits';
 
 function context(...texts: string[]): ContextBlock {
   return { type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn' as const, text: fitText(text, SLACK_LIMITS.contextElementText) })) };
@@ -103,6 +103,10 @@ export interface ClosedOptions {
   buttonValue: string;
 }
 
+/**
+ * How the alert ended, as one line of mrkdwn: the state and StateTransitionReason come from AWS, so
+ * they are escaped here, once, for every place the line goes (history, thread note, preface).
+ */
 export function closedHeadline(kind: Closure, change: EsmStateChange, durationMs: number): { emoji: string; text: string } {
   const after = formatDuration(durationMs);
   if (kind === 'deleted') return { emoji: ':wastebasket:', text: `Deleted after failing for ${after}` };
@@ -110,14 +114,20 @@ export function closedHeadline(kind: Closure, change: EsmStateChange, durationMs
   if (state === 'Enabled' || state === 'Enabling' || state === 'Updating' || state === 'Creating') {
     return { emoji: ':large_green_circle:', text: `Recovered after ${after}` };
   }
-  const reason = change.current.stateTransitionReason ? `, ${change.current.stateTransitionReason}` : '';
-  return { emoji: ':white_circle:', text: `No longer failing after ${after} (now ${state}${reason})` };
+  const reason = change.current.stateTransitionReason ? `, ${fitText(change.current.stateTransitionReason, 300)}` : '';
+  return { emoji: ':white_circle:', text: escapeMrkdwn(`No longer failing after ${after} (now ${state}${reason})`) };
+}
+
+/** The history line that records who acknowledged the alert (kept when the alert closes). */
+export function ackHistoryEntry(stamp: Stamp): HistoryEntry {
+  return { at: stamp.at, text: `Acknowledged by ${userMention(stamp.by)}` };
 }
 
 /** The alert once closed: what happened, the history, and the last diagnosis kept underneath. */
 export function renderClosed(report: SlackReport | undefined, options: ClosedOptions): SlackMessage {
   const headline = closedHeadline(options.kind, options.change, options.durationMs);
-  const title = `${headline.emoji} ${headline.text}: ${subject(report, options.change)}`;
+  // The header is plain_text, shown as written: the headline's escaping is undone for it.
+  const title = `${headline.emoji} ${unescapeMrkdwn(headline.text)}: ${subject(report, options.change)}`;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', emoji: true, text: fitText(title, SLACK_LIMITS.headerText) } },
     context(`*History*\n${historyLines(options.history)}`),
@@ -136,7 +146,7 @@ export function renderClosed(report: SlackReport | undefined, options: ClosedOpt
     }
   }
   const lambdaSays = options.change.current.lastProcessingResult ? ` Lambda now says: ${options.change.current.lastProcessingResult}` : '';
-  return enforceLimits({ text: escapeMrkdwn(`${headline.text}: ${subject(report, options.change)} (ESM ${options.change.uuid}).${lambdaSays}`), blocks });
+  return enforceLimits({ text: `${headline.text}: ${escapeMrkdwn(`${subject(report, options.change)} (ESM ${options.change.uuid}).${lambdaSays}`)}`, blocks });
 }
 
 /** The message with a note under its header (an alert that had to go to another channel says why). */

@@ -2,22 +2,22 @@
  * Report → Slack message (Block Kit). Pure: no clock, no I/O; everything that changes between two
  * renders (the signed button value, who re-ran or acknowledged it and when) comes in `options`.
  *
- * Layout, top to bottom, in the order an on-call engineer needs it:
- *   header        status, function ← topic
- *   notes         acknowledged by / re-run by, what changed / re-running…
- *   context       account · region · ESM · cluster or brokers · on-demand/provisioned · auth
- *   Lambda says   LastProcessingResult, quoted (the PROBLEM: text), and the state
- *   cause         the first failing step: "step N of 9 — <name>", evidence, fix
+ * Layout, top to bottom, so that the first lines answer "what is wrong" at a glance:
+ *   header        the status and the cause in plain words ("Failing: No cluster security group …")
+ *   notes         alert line and history, re-running… / re-run by, what changed
+ *   context       function ← topic · account · region · ESM · cluster or brokers · mode · auth
+ *   Lambda says   LastProcessingResult's first sentence and the state; the full message under it
+ *   cause         "step N of 9 — <name>", the evidence as short lines
+ *   remedy        the summary as prose, then each document and each command in its own code block
  *   also          the other fails, warnings and checks that could not run, one line each
- *   by step       every step's checks, counted by status
- *   buttons       Re-run checks · Acknowledge · ESM in console · Function in console
+ *   by step       one line: every step's worst status, step 7 included ("no checks")
+ *   buttons       Re-run checks · Acknowledge (or the stamp, once acknowledged) · console links
  */
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Finding, Report, Status, Step, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Target } from '../model/target';
-import { mostLikelyCause } from '../checks/engine';
-import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
+import { codeBlock, enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 import { isProblem, summariseDiff, type ReportDiff } from './diff';
 
 export type PollerMode = 'on-demand' | 'provisioned';
@@ -99,9 +99,12 @@ export function slackDate(iso: string): string {
   return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-function user(id: string): string {
+/** A Slack user id as a mention; anything else (a sandbox or test name) as escaped text. */
+export function userMention(id: string): string {
   return /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id);
 }
+
+const user = userMention;
 
 interface ParsedArn {
   partition: string;
@@ -154,11 +157,18 @@ function stepLabel(step: Step): string {
 // ---------------------------------------------------------------------------------------------
 // The report message
 
-function headerBlock(report: Report): KnownBlock {
+/** The finding the engine named as the most likely cause (`report.cause`); never re-derived here. */
+export function causeFinding(report: Pick<Report, 'cause' | 'findings'>): Finding | undefined {
+  return report.cause ? report.findings.find((f) => f.check === report.cause) : undefined;
+}
+
+function headerBlock(report: Report, cause: Finding | undefined): KnownBlock {
   const v = VERDICT[report.verdict];
+  // plain_text: shown as written, so nothing is escaped here.
+  const what = cause ? cause.title : subject(report);
   return {
     type: 'header',
-    text: { type: 'plain_text', emoji: true, text: fitText(`${v.emoji} ${v.label}: ${subject(report)}`, SLACK_LIMITS.headerText) },
+    text: { type: 'plain_text', emoji: true, text: fitText(`${v.emoji} ${v.label}: ${what}`, SLACK_LIMITS.headerText) },
   };
 }
 
@@ -173,7 +183,7 @@ function notesBlocks(options: RenderOptions): KnownBlock[] {
     const by = `${options.rerun.probe ? ':satellite_antenna: Live probe' : ':repeat: Re-run'} by ${user(options.rerun.by)} ${slackDate(options.rerun.at)}`;
     if (!diff) {
       blocks.push(context(`${by}: no earlier run of this message to compare with`));
-      return blocks.concat(ackNote(options));
+      return blocks;
     }
     const texts = [`${by}: *${summariseDiff(diff)}*`];
     const list = (label: string, changes: ReportDiff['fixed'], arrow: boolean) =>
@@ -188,56 +198,83 @@ function notesBlocks(options: RenderOptions): KnownBlock[] {
     if (detail) texts.push(fitText(detail, SLACK_LIMITS.contextElementText));
     blocks.push(context(...texts));
   }
-  return blocks.concat(ackNote(options));
+  return blocks;
 }
 
-function ackNote(options: RenderOptions): KnownBlock[] {
-  if (!options.acknowledged) return [];
-  return [
-    context(
-      `:white_check_mark: Acknowledged by ${user(options.acknowledged.by)} ${slackDate(options.acknowledged.at)} — re-alerts for this cause are paused until the ESM recovers or the cause changes`,
-    ),
-  ];
+/** Where the Acknowledge button was: who acknowledged it and when. */
+export function ackStamp(stamp: Stamp): string {
+  return `:white_check_mark: Acknowledged by ${user(stamp.by)} ${slackDate(stamp.at)} · re-alerts for this cause are paused until the ESM recovers or the cause changes`;
+}
+
+function code(text: string): string {
+  return `\`${escapeMrkdwn(text)}\``;
 }
 
 function facts(report: SlackReport): string[] {
   const out: string[] = [];
-  if (report.target.account) out.push(`Account *${report.target.account}*`);
-  out.push(`Region *${report.target.region}*`);
-  out.push(`ESM \`${report.target.uuid}\``);
+  const topics = report.esm?.topics ?? [];
+  out.push(topics.length ? `*${escapeMrkdwn(functionLabel(report))}* ← ${topics.map(code).join(', ')}` : `*${escapeMrkdwn(functionLabel(report))}*`);
+  if (report.target.account) out.push(`Account *${escapeMrkdwn(report.target.account)}*`);
+  out.push(`Region *${escapeMrkdwn(report.target.region)}*`);
+  out.push(`ESM ${code(report.target.uuid)}`);
   const esm = report.esm;
   if (esm?.clusterArn) out.push(`MSK cluster *${escapeMrkdwn(clusterName(esm.clusterArn))}*`);
-  else if (esm?.bootstrapServers?.length) out.push(`Brokers ${esm.bootstrapServers.map((b) => `\`${escapeMrkdwn(b)}\``).join(', ')}`);
+  else if (esm?.bootstrapServers?.length) out.push(`Brokers ${esm.bootstrapServers.map(code).join(', ')}`);
   else if (esm) out.push(esm.source === 'msk' ? 'Amazon MSK' : 'Self-managed Kafka');
   if (report.pollerMode) out.push(report.pollerMode === 'provisioned' ? 'Provisioned mode' : 'On-demand mode');
   if (esm) out.push(`Auth *${escapeMrkdwn(esm.auth)}*`);
   return out;
 }
 
-function lambdaSaysBlock(report: Report): KnownBlock | undefined {
+/** "PROBLEM: Connection error. Please check …" → "PROBLEM: Connection error." (and the rest). */
+export function firstSentence(text: string): { first: string; rest: string } {
+  const m = /^([\s\S]*?[.!?])(\s+)(?=\S)/.exec(text);
+  if (!m || m[1]!.length < 8) return { first: text, rest: '' };
+  return { first: m[1]!, rest: text.slice(m[0].length) };
+}
+
+function lambdaSaysBlocks(report: Report): KnownBlock[] {
   const esm = report.esm;
-  if (!esm) return undefined;
-  const lines = ['*What Lambda says*'];
-  if (esm.lastProcessingResult) lines.push(`>${escapeMrkdwn(esm.lastProcessingResult).replace(/\n/g, '\n>')}`);
-  else lines.push('_No processing result reported yet._');
-  const state = esm.stateTransitionReason ? `${esm.state} (${esm.stateTransitionReason})` : esm.state;
-  lines.push(`State: *${escapeMrkdwn(state)}*`);
-  return mrkdwn(fitText(lines.join('\n'), SLACK_LIMITS.sectionText));
+  if (!esm) return [];
+  const said = esm.lastProcessingResult ? firstSentence(esm.lastProcessingResult) : undefined;
+  const quote = said ? `>${escapeMrkdwn(fitText(said.first, 600)).replace(/\n/g, '\n>')}` : '_No processing result reported yet._';
+  const reason = esm.stateTransitionReason ? ` (${escapeMrkdwn(esm.stateTransitionReason)})` : '';
+  const blocks: KnownBlock[] = [mrkdwn(`*What Lambda says* · state *${escapeMrkdwn(esm.state)}*${reason}\n${quote}`)];
+  if (said?.rest) {
+    blocks.push(context(`_Full message:_ ${escapeMrkdwn(fitText(esm.lastProcessingResult!, SLACK_LIMITS.contextElementText - 200))}`));
+  }
+  return blocks;
 }
 
 /**
- * Checks write commands as lines indented by two spaces (as the text renderer shows them); Slack
- * drops the indentation, so each run of such lines becomes a code block that copies cleanly.
+ * The evidence as a few short lines: the check's detail, one sentence (or clause list) a line, at
+ * most `max` lines; what does not fit is counted, never cut mid-word.
+ */
+export function evidenceLines(detail: string, max = 4): string[] {
+  const sentences = detail
+    .split('\n')
+    .flatMap((line) => (/^\s*[-•*] /.test(line) ? [line] : line.split(/(?<=[.;])\s+(?=[A-Z0-9"'(])/)))
+    .map((s) => s.trim().replace(/^[-•*]\s+/, ''))
+    .filter(Boolean);
+  const kept = sentences.slice(0, max).map((s) => `• ${escapeMrkdwn(fitText(s, 240))}`);
+  if (sentences.length > max) kept.push(`_…and ${sentences.length - max} more (the CLI shows the whole evidence)_`);
+  return kept;
+}
+
+/**
+ * A fix without a remedy (an older report, or a check not converted yet) writes commands as lines
+ * indented by two spaces, or as a line of its own starting with `aws `; Slack drops indentation, so
+ * each run of such lines becomes a code block.
  */
 export function formatFix(fix: string): string {
   const out: string[] = [];
-  let code: string[] = [];
+  let lines: string[] = [];
   const flush = () => {
-    if (code.length) out.push(`\`\`\`${code.join('\n')}\`\`\``);
-    code = [];
+    if (lines.length) out.push(codeBlock(lines.join('\n')) ?? lines.map(escapeMrkdwn).join('\n'));
+    lines = [];
   };
   for (const line of fix.split('\n')) {
-    if (/^ {2,}\S/.test(line)) code.push(escapeMrkdwn(line.trim()));
+    if (/^ {2,}\S/.test(line) || /^aws [a-z0-9-]+ [a-z0-9-]+/.test(line)) lines.push(line.trim());
     else {
       flush();
       out.push(escapeMrkdwn(line));
@@ -247,19 +284,50 @@ export function formatFix(fix: string): string {
   return out.join('\n');
 }
 
+const CODE_BUDGET = SLACK_LIMITS.sectionText - 200;
+
+/** A document as JSON in a code block: pretty-printed, or compact when pretty does not fit. */
+function documentBlock(title: string, json: unknown): string {
+  const heading = `_${escapeMrkdwn(fitText(title, 150))}_`;
+  for (const text of [JSON.stringify(json, null, 2), JSON.stringify(json)]) {
+    const block = text === undefined ? undefined : codeBlock(text);
+    if (block && block.length <= CODE_BUDGET) return `${heading}\n${block}`;
+  }
+  return `${heading}\n_Too large to show in Slack whole: \`esm-doctor diagnose --format markdown\` prints it._`;
+}
+
+function commandBlock(command: string): string {
+  const block = codeBlock(command);
+  if (block && block.length <= CODE_BUDGET) return block;
+  return `_A command too long to show in Slack whole: \`esm-doctor diagnose --format markdown\` prints it._`;
+}
+
+/** The fix: the remedy's summary as prose, then each document and each command in its own block. */
+export function remedyBlocks(finding: Finding): KnownBlock[] {
+  const remedy = finding.remedy;
+  if (!remedy) {
+    return finding.fix ? [mrkdwn(fitText(`*Fix:* ${formatFix(finding.fix)}`, SLACK_LIMITS.sectionText))] : [];
+  }
+  const blocks: KnownBlock[] = [];
+  if (remedy.summary) blocks.push(mrkdwn(fitText(`*Fix:* ${escapeMrkdwn(remedy.summary)}`, SLACK_LIMITS.sectionText)));
+  for (const doc of remedy.documents ?? []) blocks.push(mrkdwn(documentBlock(doc.title, doc.json)));
+  for (const command of remedy.commands ?? []) blocks.push(mrkdwn(commandBlock(command)));
+  return blocks;
+}
+
 function causeBlocks(report: Report, cause: Finding | undefined): KnownBlock[] {
   if (!cause) {
     return [mrkdwn(fitText(`*${escapeMrkdwn(report.headline)}*`, SLACK_LIMITS.sectionText))];
   }
   const head = `*Most likely cause — ${stepLabel(cause.step)}*\n${STATUS_ICON[cause.status]} *${escapeMrkdwn(cause.title)}*`;
-  const evidence = mrkdwn(`${head}\n${fitText(escapeMrkdwn(cause.detail), SLACK_LIMITS.sectionText - head.length - 1)}`);
-  const blocks: KnownBlock[] = [evidence];
-  const fixParts: string[] = [];
-  if (cause.fix) fixParts.push(`*Fix:* ${formatFix(cause.fix)}`);
-  if (cause.resources?.length) fixParts.push(`*Resources:* ${cause.resources.map((r) => `\`${escapeMrkdwn(r)}\``).join(', ')}`);
-  if (fixParts.length) blocks.push(mrkdwn(fitLines(fixParts, SLACK_LIMITS.sectionText - 60, () => '_(resources left out)_')));
-  const footer = [`check \`${cause.check}\``];
-  if (cause.docs) footer.push(`<${cause.docs}|AWS documentation>`);
+  const blocks: KnownBlock[] = [mrkdwn(`${head}\n${fitLines(evidenceLines(cause.detail), SLACK_LIMITS.sectionText - head.length - 1, (n) => `_…and ${n} more_`)}`)];
+  blocks.push(...remedyBlocks(cause));
+  const footer = [`check \`${escapeMrkdwn(cause.check)}\``];
+  if (cause.resources?.length) {
+    const shown = cause.resources.slice(0, 3).map((r) => code(fitText(r, 200)));
+    footer.push(`resources ${shown.join(', ')}${cause.resources.length > 3 ? ` and ${cause.resources.length - 3} more` : ''}`);
+  }
+  if (cause.docs && /^https:\/\/[^\s<>|]+$/.test(cause.docs)) footer.push(`<${cause.docs}|AWS documentation>`);
   blocks.push(context(footer.join(' · ')));
   return blocks;
 }
@@ -271,31 +339,38 @@ function othersBlock(report: Report, cause: Finding | undefined): KnownBlock | u
   if (!others.length) return undefined;
   const heading = cause ? '*Also found*' : '*Found*';
   const lines = others.map(
-    (f) => `${STATUS_ICON[f.status]} *${escapeMrkdwn(fitText(f.title, 200))}* — step ${f.step} · \`${f.check}\``,
+    (f) => `${STATUS_ICON[f.status]} *${escapeMrkdwn(fitText(f.title, 200))}* — step ${f.step} · \`${escapeMrkdwn(f.check)}\``,
   );
   return mrkdwn(
-    `${heading}\n${fitLines(lines, SLACK_LIMITS.sectionText - heading.length - 1, (n) => `_…and ${n} more (see the summary by step below)_`)}`,
+    `${heading}\n${fitLines(lines, SLACK_LIMITS.sectionText - heading.length - 1, (n) => `_…and ${n} more (the CLI lists them all)_`)}`,
   );
 }
 
-function stepSummaryBlock(report: Report): KnownBlock | undefined {
-  if (!report.findings.length) return undefined;
-  const steps = new Map<Step, Finding[]>();
-  for (const f of report.findings) steps.set(f.step, [...(steps.get(f.step) ?? []), f]);
-  const lines = [...steps.keys()]
-    .sort((a, b) => a - b)
-    .map((step) => {
-      const findings = steps.get(step)!;
-      const worst = findings.reduce((w, f) => (STATUS_RANK[f.status] < STATUS_RANK[w] ? f.status : w), 'skip' as Status);
-      const counts = (['fail', 'error', 'warn', 'pass', 'skip'] as const)
-        .map((s) => [s, findings.filter((f) => f.status === s).length] as const)
-        .filter(([, n]) => n > 0)
-        .map(([s, n]) => `${n} ${s}`)
-        .join(', ');
-      return `${STATUS_ICON[worst]} *${step}* ${STEP_NAMES[step]} — ${counts}`;
-    });
-  const heading = '*All checks by step*';
-  return mrkdwn(`${heading}\n${fitLines(lines, SLACK_LIMITS.sectionText - heading.length - 1, (n) => `_…and ${n} more steps_`)}`);
+const ALL_STEPS: Step[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/**
+ * Every step on one line, by its worst status; a step no check covers says so ("7 no checks")
+ * instead of disappearing, so that a gap never reads as a pass.
+ */
+export function stepLine(findings: Finding[]): string {
+  const parts = ALL_STEPS.map((step) => {
+    const here = findings.filter((f) => f.step === step);
+    if (!here.length) return `${step} _no checks_`;
+    const worst = here.reduce((w, f) => (STATUS_RANK[f.status] < STATUS_RANK[w] ? f.status : w), 'skip' as Status);
+    return `${step} ${STATUS_ICON[worst]}`;
+  });
+  const counts = (['fail', 'error', 'warn', 'pass', 'skip'] as const)
+    .map((s) => [s, findings.filter((f) => f.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  return `*All checks by step:* ${parts.join(' · ')} — ${findings.length} checks: ${counts}`;
+}
+
+/** "in 8.4 s", or "in 37 ms" for an offline run that takes less than a tenth of a second. */
+export function formatRunTime(ms: number): string {
+  if (ms < 100) return `${Math.max(0, Math.round(ms))} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function actionsBlock(report: Report, options: RenderOptions): ActionsBlock {
@@ -311,7 +386,10 @@ function actionsBlock(report: Report, options: RenderOptions): ActionsBlock {
     ...(options.probe
       ? [{ type: 'button' as const, action_id: ACTION_IDS.probe, text: { type: 'plain_text' as const, text: 'Run live probe' }, value: options.buttonValue }]
       : []),
-    { type: 'button', action_id: ACTION_IDS.ack, text: { type: 'plain_text', text: 'Acknowledge' }, value: options.buttonValue },
+    // Nothing to acknowledge on a healthy report; once acknowledged, the stamp replaces the button.
+    ...(report.verdict !== 'healthy' && !options.acknowledged
+      ? [{ type: 'button' as const, action_id: ACTION_IDS.ack, text: { type: 'plain_text' as const, text: 'Acknowledge' }, value: options.buttonValue }]
+      : []),
     { type: 'button', action_id: ACTION_IDS.openEsm, text: { type: 'plain_text', text: 'ESM in console' }, url: urls.esm },
   ];
   if (urls.function) {
@@ -331,19 +409,16 @@ function fallbackText(report: Report): string {
 }
 
 export function renderReport(report: SlackReport, options: RenderOptions): SlackMessage {
-  const cause = mostLikelyCause(report.findings);
-  const blocks: KnownBlock[] = [headerBlock(report), ...notesBlocks(options), context(...facts(report))];
-  const says = lambdaSaysBlock(report);
-  if (says) blocks.push(says);
+  const cause = causeFinding(report);
+  const blocks: KnownBlock[] = [headerBlock(report, cause), ...notesBlocks(options), context(...facts(report)), ...lambdaSaysBlocks(report)];
   blocks.push({ type: 'divider' }, ...causeBlocks(report, cause));
   const others = othersBlock(report, cause);
   if (others) blocks.push(others);
-  const summary = stepSummaryBlock(report);
-  if (summary) blocks.push({ type: 'divider' }, summary);
-  blocks.push(
-    context(`Checked ${slackDate(report.startedAt)} in ${(report.durationMs / 1000).toFixed(1)} s`),
-    actionsBlock(report, options),
-  );
+  blocks.push({ type: 'divider' });
+  if (report.findings.length) blocks.push(context(stepLine(report.findings)));
+  blocks.push(context(`Checked ${slackDate(report.startedAt)} in ${formatRunTime(report.durationMs)}`));
+  if (options.acknowledged) blocks.push(context(ackStamp(options.acknowledged)));
+  blocks.push(actionsBlock(report, options));
   return enforceLimits({ text: escapeMrkdwn(fallbackText(report)), blocks });
 }
 
@@ -352,13 +427,13 @@ export function renderReport(report: SlackReport, options: RenderOptions): Slack
 
 export const USAGE = [
   '*Usage*',
-  '`/esm diagnose <uuid|arn> [region]` — find out why a Kafka event source mapping fails, and how to fix it',
+  '`/esm diagnose &lt;uuid|arn&gt; [region]` — find out why a Kafka event source mapping fails, and how to fix it',
   '`/esm help` — this message',
   'Examples: `/esm diagnose 14e0db71-5d35-4eb5-b481-8945cf9d10c2 eu-west-1` · `/esm diagnose arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:14e0db71-5d35-4eb5-b481-8945cf9d10c2`',
 ].join('\n');
 
 export function renderUsage(problem?: string, defaultRegion?: string): SlackMessage {
-  const region = defaultRegion ? `\nWithout a region or an ARN, the region is *${defaultRegion}*.` : '';
+  const region = defaultRegion ? `\nWithout a region or an ARN, the region is *${escapeMrkdwn(defaultRegion)}*.` : '';
   const blocks: KnownBlock[] = [];
   if (problem) blocks.push(mrkdwn(fitText(`:warning: ${escapeMrkdwn(problem)}`, SLACK_LIMITS.sectionText)));
   blocks.push(mrkdwn(`${USAGE}${region}`));
@@ -366,7 +441,7 @@ export function renderUsage(problem?: string, defaultRegion?: string): SlackMess
 }
 
 export function renderProgress(target: Target): SlackMessage {
-  const text = `:hourglass_flowing_sand: Diagnosing \`${target.uuid}\` in ${target.region}… the report will appear in this channel.`;
+  const text = `:hourglass_flowing_sand: Diagnosing \`${escapeMrkdwn(target.uuid)}\` in ${escapeMrkdwn(target.region)}… the report will appear in this channel.`;
   return { text, blocks: [mrkdwn(text)] };
 }
 

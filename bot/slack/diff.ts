@@ -81,6 +81,8 @@ export function summariseDiff(diff: ReportDiff): string {
  * of network.sg-broker-ingress" says nothing about a later failure in auth.mode.
  */
 export function causeOf(report: Report): string {
+  if (report.cause) return report.cause;
+  // Reports stored before the engine named the cause.
   const cause = mostLikelyCause(report.findings);
   if (cause) return cause.check;
   const warn = report.findings.find((f) => f.status === 'warn');

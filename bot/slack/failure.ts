@@ -6,11 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { EsmDoctorError } from '../model/errors';
 import { errorFields, redact, type SlackLogger } from './log';
+import { escapeMrkdwn } from './limits';
 
 export function explainFailure(err: unknown, logger: SlackLogger, fields: Record<string, unknown> = {}): string {
   if (err instanceof EsmDoctorError) {
     logger.event('info', 'request.refused', { ...fields, error: err.name });
-    return `:warning: ${redact(err.message)}`;
+    // The message can quote what the person typed or what AWS answered: escaped for mrkdwn.
+    return `:warning: ${escapeMrkdwn(redact(err.message))}`;
   }
   const errorId = randomBytes(4).toString('hex');
   logger.event('error', 'request.failed', { ...fields, errorId, ...errorFields(err) });

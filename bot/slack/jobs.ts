@@ -14,7 +14,7 @@ import { signButtonValue } from './button';
 import { causeOf, diffReports } from './diff';
 import type { Diagnose } from './engine';
 import { explainFailure, slackErrorCode } from './failure';
-import type { SlackMessage } from './limits';
+import { escapeMrkdwn, type SlackMessage } from './limits';
 import { errorFields, type SlackLogger } from './log';
 import type { SlackStore } from './store';
 
@@ -106,7 +106,7 @@ async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Prom
     const code = slackErrorCode(err);
     if (code && CANNOT_POST.has(code)) {
       deps.logger.event('info', 'slack.cannot-post', { channel: job.channel, slackError: code });
-      await tell(job, deps, `:warning: I can't post in this channel (\`${code}\`). Invite me with \`/invite @esm-doctor\` and run the command again. Meanwhile: ${report.headline}`);
+      await tell(job, deps, `:warning: I can't post in this channel (\`${code}\`). Invite me with \`/invite @esm-doctor\` and run the command again. Meanwhile: ${escapeMrkdwn(report.headline)}`);
       return 'failed';
     }
     await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));

@@ -93,9 +93,34 @@ export function fitLines(lines: string[], max: number, more: (omitted: number) =
   return kept.join('\n');
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * The one escaping helper for everything an AWS API or a person wrote that reaches a channel.
+ * Slack reads `&`, `<` and `>` as control characters in every mrkdwn text, code blocks included
+ * (`<https://x|y>` or `<!channel>` inside backticks is still a link or a mention), and decodes
+ * exactly these three entities for display, inside code blocks too. So code is escaped the same
+ * way, and nothing else is escaped anywhere: any other escape would be shown literally.
+ * https://docs.slack.dev/messaging/formatting-message-text#escaping
+ */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The inverse, for text Slack sends us already escaped (a slash command's `text`): decoded once at
+ * the boundary, so that escapeMrkdwn on the way out does not turn `&lt;` into `&amp;lt;`.
+ */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&(amp|lt|gt);/g, (_, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
+}
+
+/**
+ * `content` as a Slack code block, to be copied as printed: escaped as above and not otherwise
+ * touched. Undefined when it cannot be shown faithfully: mrkdwn has no way to escape a backtick, so
+ * content holding ``` would end the block early.
+ */
+export function codeBlock(content: string): string | undefined {
+  if (content.includes('```') || content.length === 0) return undefined;
+  return `\`\`\`${escapeMrkdwn(content)}\`\`\``;
 }
 
 function fitSection(block: SectionBlock): SectionBlock {

@@ -115,7 +115,8 @@ it('event → alert → recovery: the watcher sees the ESM fail, the alert handl
     const post = slack.callsOf('chat.postMessage')[0]!;
     expect(post.token).toBe(BOT_TOKEN); // from Secrets Manager
     expect(post.args.channel).toBe('C0ALERTS');
-    expect(headerOf(post.args.blocks)).toMatch(/^:red_circle: Failing: orders-consumer ← orders/);
+    expect(headerOf(post.args.blocks)).toMatch(/^:red_circle: Failing: Cluster security group sg-\w+ does not admit the ESM on 9098/);
+    expect(JSON.stringify(post.args.blocks)).toContain('*orders-consumer* ← `orders`');
     const text = JSON.stringify(post.args.blocks);
     expect(text).toContain('network.sg-broker-ingress');
     expect(text).toContain('*Alert* from the esm-doctor watcher');

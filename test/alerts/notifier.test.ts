@@ -60,7 +60,8 @@ describe('alerts', () => {
     const [post] = chat.posts();
     expect(post!.args.channel).toBe('C0ALERTS');
     expect(post!.args.thread_ts).toBeUndefined();
-    expect(header(post!.args.blocks)).toMatch(/^:red_circle: Failing: orders-consumer ← orders/);
+    expect(header(post!.args.blocks)).toBe(":red_circle: Failing: No cluster security group admits port 9098 from the ESM's subnets");
+    expect(allText(post!.args.blocks)).toContain('*orders-consumer* ← `orders`');
     expect(allText(post!.args.blocks)).toContain('*Alert* from the esm-doctor watcher');
     expect(limitViolations({ text: post!.args.text, blocks: post!.args.blocks })).toEqual([]);
     const actions = post!.args.blocks.find((b: KnownBlock) => b.type === 'actions');

@@ -137,7 +137,7 @@ describe('/esm diagnose', () => {
     expect(postCall!.token).toBe(BOT_TOKEN);
     expect(postCall!.args.channel).toBe('C0INCIDENT');
     expect(postCall!.args.text).toMatch(/^Failing: orders-consumer ← orders/);
-    expect(postCall!.args.blocks[0].text.text).toBe(':red_circle: Failing: orders-consumer ← orders');
+    expect(postCall!.args.blocks[0].text.text).toBe(":red_circle: Failing: No cluster security group admits port 9098 from the ESM's subnets");
     expect(allText(postCall!.args.blocks)).toContain('Most likely cause — step 4 of 9 — Network path to the brokers');
     expect(buttons(postCall!.args.blocks).map((b) => b.action_id)).toEqual(['esm_recheck', 'esm_probe', 'esm_ack', 'esm_open_esm', 'esm_open_function']);
   });
@@ -145,7 +145,8 @@ describe('/esm diagnose', () => {
   it('answers help with the usage', async () => {
     const res = await slash('help');
     expect(res.json!.response_type).toBe('ephemeral');
-    expect(JSON.stringify(res.json!.blocks)).toContain('/esm diagnose <uuid|arn> [region]');
+    // Escaped: a raw <uuid|arn> would be read by Slack as a link to "uuid" labelled "arn".
+    expect(JSON.stringify(res.json!.blocks)).toContain('/esm diagnose &lt;uuid|arn&gt; [region]');
   });
 
   it('answers a malformed uuid with what is wrong and the usage, and diagnoses nothing', async () => {

@@ -80,7 +80,7 @@ describe('esmCommand listener', () => {
     const reply = ack.mock.calls[0][0];
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toMatch(/"nope" is not an event source mapping UUID/);
-    expect(JSON.stringify(reply.blocks)).toContain('/esm diagnose <uuid|arn> [region]');
+    expect(JSON.stringify(reply.blocks)).toContain('/esm diagnose &lt;uuid|arn&gt; [region]');
   });
 
   it('apologises with an error id, not a stack trace, when the hand-off fails', async () => {

@@ -29,7 +29,7 @@ export async function clickedTarget(
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      ...renderNotice(':no_entry: That button did not check out, so I ignored it. Run `/esm diagnose <uuid>` for a fresh report.'),
+      ...renderNotice(':no_entry: That button did not check out, so I ignored it. Run `/esm diagnose &lt;uuid&gt;` for a fresh report.'),
     });
     return undefined;
   }
@@ -37,7 +37,7 @@ export async function clickedTarget(
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      ...renderNotice('This button only works on a report esm-doctor posted in a channel. Run `/esm diagnose <uuid>` there.'),
+      ...renderNotice('This button only works on a report esm-doctor posted in a channel. Run `/esm diagnose &lt;uuid&gt;` there.'),
     });
     return undefined;
   }

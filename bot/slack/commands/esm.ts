@@ -9,6 +9,7 @@ import { parseTarget, type Target } from '../../model/target';
 import { renderNotice, renderProgress, renderUsage } from '../blocks';
 import type { ListenerDeps } from '../deps';
 import { explainFailure } from '../failure';
+import { unescapeMrkdwn } from '../limits';
 
 export type EsmCommand =
   | { kind: 'help' }
@@ -16,7 +17,8 @@ export type EsmCommand =
   | { kind: 'invalid'; problem: string };
 
 export function parseEsmCommand(text: string, defaultRegion?: string): EsmCommand {
-  const words = text.trim().split(/\s+/).filter(Boolean);
+  // Slack sends the text with &, < and > escaped; decoded once here, escaped once on the way out.
+  const words = unescapeMrkdwn(text).trim().split(/\s+/).filter(Boolean);
   const [sub, ...args] = words;
   if (!sub || /^(help|-h|--help|\?)$/i.test(sub)) return { kind: 'help' };
   if (sub.toLowerCase() !== 'diagnose') {

@@ -4,6 +4,7 @@
  */
 import type { Finding, Report, Status, Step } from '../../../bot/model/report';
 import type { SlackReport } from '../../../bot/slack/blocks';
+import { mostLikelyCause } from '../../../bot/checks/engine';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -90,6 +91,8 @@ function report(findings: Finding[], verdict: Report['verdict'], headline: strin
     },
     verdict,
     headline,
+    // As the engine sets it: renderers read the cause, never derive it.
+    ...(mostLikelyCause(findings) ? { cause: mostLikelyCause(findings)!.check } : {}),
     findings,
     startedAt: '2026-11-20T09:14:03.000Z',
     durationMs: 8412,
