@@ -114,6 +114,7 @@ describe('alerts', () => {
     const text = allText(update.args.blocks);
     expect(text).toContain('*History*');
     expect(text).toContain('Failing: Failing at step 4 of 9');
+    expect(text).toContain('Acknowledged by <@U0ALICE>'); // the history keeps who acknowledged it
     expect(text).toContain('The last diagnosis while it was failing');
     expect(text).toContain('network.sg-broker-ingress');
     expect(text).not.toContain('esm_ack'); // nothing left to acknowledge
