@@ -142,6 +142,23 @@ function angleHtml(inner: string, context: MrkdwnContext): string {
   return text(label ?? target);
 }
 
+/**
+ * The inside of a code span or block. Slack applies no bold or italic there, but it still reads
+ * `<…>` as a link or mention (a raw `<string,string>` in backticks loses its brackets), and decodes
+ * &amp; &lt; &gt;. Drawn the same way here, so that a bot message that forgot to escape a `<` in a
+ * command looks as broken in the sandbox as it would in Slack.
+ */
+function codeHtml(raw: string, context: MrkdwnContext): string {
+  let out = '';
+  let pos = 0;
+  for (const m of raw.matchAll(/<([^<>\n]+)>/g)) {
+    out += text(raw.slice(pos, m.index));
+    out += angleHtml(m[1]!, context);
+    pos = m.index + m[0].length;
+  }
+  return out + text(raw.slice(pos));
+}
+
 // ------------------------------------------------------------------------------------------------
 // Inline formatting
 
@@ -187,7 +204,7 @@ export function inlineHtml(source: string, context: MrkdwnContext = {}): string 
     const inner = match[1]!;
     switch (pattern.kind) {
       case 'code':
-        out += `<code>${text(inner)}</code>`;
+        out += `<code>${codeHtml(inner, context)}</code>`;
         break;
       case 'angle':
         out += angleHtml(inner, context);
@@ -246,7 +263,7 @@ export function mrkdwnToHtml(source: string, context: MrkdwnContext = {}): strin
   for (let m = fence.exec(source); m; m = fence.exec(source)) {
     const before = source.slice(pos, m.index).replace(/\n$/, '');
     if (before) parts.push(`<div class="p">${linesHtml(before, context)}</div>`);
-    parts.push(`<pre class="code-block">${text(m[1]!.replace(/^\n/, '').replace(/\n$/, ''))}</pre>`);
+    parts.push(`<pre class="code-block">${codeHtml(m[1]!.replace(/^\n/, '').replace(/\n$/, ''), context)}</pre>`);
     pos = m.index + m[0].length;
     if (source.charAt(pos) === '\n') pos += 1;
   }

@@ -247,16 +247,16 @@ function lambdaSaysBlocks(report: Report): KnownBlock[] {
 }
 
 /**
- * The evidence as a few short lines: the check's detail, one sentence (or clause list) a line, at
+ * The evidence as a few short lines: the check's detail, one sentence or list item a line, at
  * most `max` lines; what does not fit is counted, never cut mid-word.
  */
 export function evidenceLines(detail: string, max = 4): string[] {
   const sentences = detail
     .split('\n')
-    .flatMap((line) => (/^\s*[-•*] /.test(line) ? [line] : line.split(/(?<=[.;])\s+(?=[A-Z0-9"'(])/)))
+    .flatMap((line) => (/^\s*[-•*] /.test(line) ? [line] : line.split(/(?<=\.)\s+(?=[A-Z"'(])/)))
     .map((s) => s.trim().replace(/^[-•*]\s+/, ''))
     .filter(Boolean);
-  const kept = sentences.slice(0, max).map((s) => `• ${escapeMrkdwn(fitText(s, 240))}`);
+  const kept = sentences.slice(0, max).map((s) => `• ${escapeMrkdwn(fitText(s, 320))}`);
   if (sentences.length > max) kept.push(`_…and ${sentences.length - max} more (the CLI shows the whole evidence)_`);
   return kept;
 }

@@ -47,6 +47,15 @@ describe('mrkdwn → HTML', () => {
     );
   });
 
+  it('decodes only &amp; &lt; &gt; inside a code block, and reads a raw <…> there as Slack does (as a link)', () => {
+    expect(html("```echo '{\"a\":\"x &amp;&amp; y &lt;z&gt;\"}' &amp;quot;```")).toBe(
+      '<pre class="code-block">echo &#39;{&quot;a&quot;:&quot;x &amp;&amp; y &lt;z&gt;&quot;}&#39; &amp;quot;</pre>',
+    );
+    // A command whose `<` was not escaped loses its brackets in Slack; the sandbox shows the same damage.
+    expect(html('```sort <file|x> out```')).toBe('<pre class="code-block">sort x out</pre>');
+    expect(html('`map<string,string>`')).toBe('<div class="p"><code>mapstring,string</code></div>');
+  });
+
   it('draws lines starting with > as one quote, but not an escaped &gt;', () => {
     expect(html('*What Lambda says*\n>PROBLEM: Connection error.\n>second\nState: *Enabled*')).toBe(
       '<div class="p"><b>What Lambda says</b><blockquote>PROBLEM: Connection error.<br>second</blockquote>State: <b>Enabled</b></div>',
@@ -121,7 +130,8 @@ describe('Block Kit → HTML', () => {
 
   it('draws a report: header, context, quote, divider, cause, buttons, URL buttons', () => {
     expect(out).toContain('<div class="block header"><img class="emoji" src="/sandbox/emoji/red_circle"');
-    expect(out).toContain('Failing: orders-consumer ← orders</div>');
+    expect(out).toMatch(/> Failing: Cluster security group sg-\w+ does not admit the ESM on 9098<\/div>/);
+    expect(out).toContain('<b>orders-consumer</b> ← <code>orders</code>');
     expect(out).toContain('<div class="block context">');
     expect(out).toContain('<blockquote>PROBLEM: Connection error.');
     expect(out).toContain('<hr class="block divider">');
@@ -130,6 +140,24 @@ describe('Block Kit → HTML', () => {
     expect(out).toContain('data-action-id="esm_ack"');
     expect(out).toMatch(/<a class="btn" role="button" href="https:\/\/eu-west-1\.console\.aws\.amazon\.com\/lambda\/home\?region=eu-west-1#\/event-source-mappings\/14e0db71-5d35-4eb5-b481-8945cf9d10c2" target="_blank" rel="noopener noreferrer" data-action-id="esm_open_esm"/);
     assertOnlyOurMarkup(out);
+  });
+
+  it('shows every remedy command and document exactly as it is to be copied', () => {
+    const policy = { Statement: [{ Effect: 'Allow', Action: 'kafka-cluster:Connect', Resource: '*', Condition: { StringLike: { 'aws:x': 'a&b<c>' } } }] };
+    const commands = [
+      `aws iam put-role-policy --role-name r --policy-name p --policy-document '${JSON.stringify(policy)}' --region eu-west-1`,
+      "aws lambda update-function-configuration --function-name f --environment 'Variables={A='\\''x'\\''}' --region eu-west-1 && echo '*not bold* _nor italic_ <ok>'",
+    ];
+    const report = diagnoseSnapshot(scenario.snapshot());
+    const withRemedy = {
+      ...report,
+      findings: report.findings.map((f) => (f.check === report.cause ? { ...f, remedy: { summary: 'Do this & that.', documents: [{ title: 'Policy', json: policy }], commands } } : f)),
+    };
+    const page = messageBodyHtml(renderReport(withRemedy, { buttonValue: 'v' }), ctx);
+    const shown = [...page.matchAll(/<pre class="code-block">([\s\S]*?)<\/pre>/g)].map((m) =>
+      m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
+    );
+    expect(shown).toEqual([JSON.stringify(policy, null, 2), ...commands]);
   });
 
   it('draws section fields in columns, and a section accessory button', () => {
