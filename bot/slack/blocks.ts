@@ -264,7 +264,7 @@ export function evidenceLines(detail: string, max = 4): string[] {
 /**
  * A fix without a remedy (an older report, or a check not converted yet) writes commands as lines
  * indented by two spaces, or as a line of its own starting with `aws `; Slack drops indentation, so
- * each run of such lines becomes a code block.
+ * each such command becomes a code block of its own.
  */
 export function formatFix(fix: string): string {
   const out: string[] = [];
@@ -274,7 +274,11 @@ export function formatFix(fix: string): string {
     lines = [];
   };
   for (const line of fix.split('\n')) {
-    if (/^ {2,}\S/.test(line) || /^aws [a-z0-9-]+ [a-z0-9-]+/.test(line)) lines.push(line.trim());
+    if (/^ {2,}\S/.test(line) || /^aws [a-z0-9-]+ [a-z0-9-]+/.test(line)) {
+      // One command a block, as for a remedy; a line ending in \ continues the same command.
+      if (lines.length && !lines.at(-1)!.endsWith('\\')) flush();
+      lines.push(line.trim());
+    }
     else {
       flush();
       out.push(escapeMrkdwn(line));

@@ -261,9 +261,10 @@ describe('small pieces', () => {
 
   it('formatFix turns indented lines and aws command lines into code blocks, escaping only &, < and >', () => {
     expect(formatFix('Add a self-referencing rule on 9098:\n  aws ec2 authorize-security-group-ingress --group-id sg-1 --port 9098\n  aws ec2 describe-security-groups --group-ids sg-1')).toBe(
-      'Add a self-referencing rule on 9098:\n```aws ec2 authorize-security-group-ingress --group-id sg-1 --port 9098\naws ec2 describe-security-groups --group-ids sg-1```',
+      'Add a self-referencing rule on 9098:\n```aws ec2 authorize-security-group-ingress --group-id sg-1 --port 9098```\n```aws ec2 describe-security-groups --group-ids sg-1```',
     );
     expect(formatFix('Raise it to at least 1 & retry <soon>')).toBe('Raise it to at least 1 &amp; retry &lt;soon&gt;');
+    expect(formatFix('Run:\n  aws ec2 create-vpc-endpoint \\\n    --vpc-id vpc-1')).toBe('Run:\n```aws ec2 create-vpc-endpoint \\\n--vpc-id vpc-1```');
     expect(formatFix("aws lambda update-function-configuration --function-name f --environment 'Variables={A=1&B=<2>}'")).toBe(
       "```aws lambda update-function-configuration --function-name f --environment 'Variables={A=1&amp;B=&lt;2&gt;}'```",
     );
