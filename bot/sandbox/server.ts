@@ -236,7 +236,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const responseUrl = workspace.issueResponseUrl(base, { user: user.id });
     const body = slashCommandBody(WORKSPACE, {
       command: name,
-      text,
+      // As Slack does: the command's text arrives with &, < and > escaped.
+      text: escapeMrkdwn(text),
       userId: user.id,
       userName: user.name,
       channelId: workspace.channel.id,

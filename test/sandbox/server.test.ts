@@ -153,6 +153,14 @@ describe('/esm diagnose through the real app', () => {
     await postJson('/sandbox/message', { text: 'is it <b>fixed</b> & done?' });
     expect(sandbox.workspace.history().at(-1)).toMatchObject({ user: SANDBOX_IDS.user, text: 'is it &lt;b&gt;fixed&lt;/b&gt; &amp; done?' });
   });
+
+  it('escapes a typed command once on the way in (as Slack) and once on the way out (the bot), never twice', async () => {
+    await sandbox.command('<!channel>&x');
+    await sandbox.idle();
+    const answer = sandbox.workspace.history().filter((m) => m.ephemeralFor).at(-1)!;
+    expect(answer.text).toBe('"&lt;!channel&gt;&amp;x" is not something I know how to do.');
+    expect(blocksText(answer)).not.toMatch(/&amp;(lt|gt|amp);|<!channel>/);
+  });
 });
 
 describe('Slack, as the app sees it', () => {
