@@ -203,7 +203,7 @@ function notesBlocks(options: RenderOptions): KnownBlock[] {
 
 /** Where the Acknowledge button was: who acknowledged it and when. */
 export function ackStamp(stamp: Stamp): string {
-  return `:white_check_mark: Acknowledged by ${user(stamp.by)} ${slackDate(stamp.at)} · re-alerts for this cause are paused until the ESM recovers or the cause changes`;
+  return `:white_check_mark: Acknowledged by ${user(stamp.by)} ${slackDate(stamp.at)} · no re-alert for this cause until it recovers`;
 }
 
 function code(text: string): string {
