@@ -45,6 +45,11 @@ describe('renderReport: what the message shows at a glance', () => {
     expect(section(out.blocks, '*Most likely cause')).toContain('step 6 of 9');
   });
 
+  it('still shows the cause of a report stored before the engine named it', () => {
+    const { cause: _named, ...legacy } = failingReport();
+    expect(header(renderReport(legacy, OPTIONS))).toBe(header(message));
+  });
+
   it('puts function ← topic first in the context line, then where it runs', () => {
     const ctx = message.blocks.find((b) => b.type === 'context' && texts([b])[0]!.includes('←'))!;
     expect(texts([ctx])).toEqual([
@@ -202,7 +207,7 @@ describe('renderReport: escaping what AWS and people wrote', () => {
     expect(all).not.toMatch(/<@U0EVIL>|<b-1>|&amp;amp;/);
     expect(out.text).toContain('f&amp;g ← a&lt;b&gt;&amp;c');
     // A header is plain_text: Slack shows it as written, so it is not escaped.
-    const plain = renderReport({ ...report, cause: undefined, verdict: 'unknown' }, OPTIONS);
+    const plain = renderReport({ ...report, cause: undefined, findings: [], verdict: 'unknown' }, OPTIONS);
     expect(header(plain)).toBe(':white_circle: Unknown: f&g ← a<b>&c');
   });
 
