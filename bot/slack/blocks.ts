@@ -320,7 +320,7 @@ export function remedyBlocks(finding: Finding): KnownBlock[] {
     return finding.fix ? [mrkdwn(fitText(`*Fix:* ${formatFix(finding.fix)}`, SLACK_LIMITS.sectionText))] : [];
   }
   const blocks: KnownBlock[] = [];
-  if (remedy.summary) blocks.push(mrkdwn(fitText(`*Fix:* ${escapeMrkdwn(remedy.summary)}`, SLACK_LIMITS.sectionText)));
+  blocks.push(mrkdwn(fitText(`*Fix:* ${escapeMrkdwn(remedy.summary)}`.trim(), SLACK_LIMITS.sectionText)));
   for (const doc of remedy.documents ?? []) blocks.push(mrkdwn(documentBlock(doc.title, doc.json)));
   for (const command of remedy.commands ?? []) blocks.push(mrkdwn(commandBlock(command)));
   return blocks;
