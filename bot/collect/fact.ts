@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Fact, FactError } from '../model/snapshot';
+import type { CollectorAction } from './iam-actions';
 
 /** Longest error message kept in a Fact: EC2 can append kilobytes of encoded authorization detail. */
 const MAX_MESSAGE = 1000;
@@ -54,12 +55,13 @@ export function dependencyFact<T>(source: string, what: string, upstream: { sour
 }
 
 /**
- * Runs one reading and returns its Fact. `action` is the IAM action of the call (the fact's source);
+ * Runs one reading and returns its Fact. `action` is the IAM action of the call (the fact's source),
+ * one declared in ./iam-actions (so the roles and the README grant it);
  * the value is made JSON-safe and checked against the schema, so an unexpected response shape
  * becomes an error Fact instead of an invalid Snapshot.
  */
 export async function readFact<S extends z.ZodType>(
-  action: string,
+  action: CollectorAction,
   schema: S,
   read: () => Promise<unknown>,
   source: string = action,
