@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { Fact, FactError } from '../model/snapshot';
 import type { CollectorAction } from './iam-actions';
+import { firstIssue } from '../model/parse-issues';
 
 /** Longest error message kept in a Fact: EC2 can append kilobytes of encoded authorization detail. */
 const MAX_MESSAGE = 1000;
@@ -74,11 +75,9 @@ export async function readFact<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const where = parsed.error.issues[0];
-    const path = where?.path.length ? where.path.join('.') : '(root)';
     return errorFact(source, {
       code: 'UnexpectedResponse',
-      message: `${action} answered in a shape esm-doctor does not understand (${path}: ${where?.message ?? 'invalid'})`,
+      message: `${action} answered in a shape esm-doctor does not understand (${firstIssue(parsed.error)})`,
       action,
     });
   }
