@@ -9,7 +9,8 @@ import { requiredPermissions, type Requirement } from '../model/permissions';
 import type { EvaluationResult, Snapshot } from '../model/snapshot';
 import { couldNotRead, fail, pass, skip, warn, type Check, type Outcome } from './check';
 import { endpointServiceName, type PolicyRequest } from './lib/network';
-import { DOCS, esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, type SubnetServicePath } from './lib/esm-network';
+import { esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, type SubnetServicePath } from './lib/esm-network';
+import { AWS_DOCS } from './lib/aws-docs';
 import { pathLines, pathResources, subnetCount } from './egress';
 
 const SERVICES: Record<string, { label: string; action: string; resource: (arn: string) => string }> = {
@@ -155,7 +156,7 @@ export const destinationReachable: Check = {
   id: 'destination.reachable',
   step: 9,
   title: 'The on-failure destination is reachable and writable',
-  docs: DOCS.OFD,
+  docs: AWS_DOCS.onFailure,
   run(snapshot) {
     const destination = snapshot.esm.DestinationConfig?.OnFailure?.Destination;
     if (!destination) return skip('The ESM has no on-failure destination: batches that keep failing are retried until they expire, then dropped.');

@@ -11,7 +11,8 @@ import type { Snapshot } from '../model/snapshot';
 import type { Step } from '../model/report';
 import { fail, pass, skip, warn, type Check, type Outcome } from './check';
 import type { PolicyRequest } from './lib/network';
-import { DOCS, esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from './lib/esm-network';
+import { esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from './lib/esm-network';
+import { AWS_DOCS } from './lib/aws-docs';
 
 interface EgressSpec {
   id: string;
@@ -66,7 +67,7 @@ function egressCheck(spec: EgressSpec): Check {
     id: spec.id,
     step: spec.step,
     title: `The ESM's subnets can reach ${spec.label}`,
-    docs: DOCS.NET_MSK,
+    docs: AWS_DOCS.mskNetwork,
     run(snapshot): Outcome {
       const pos = esmPosition(snapshot);
       if (!pos.ok) return pos.outcome;
