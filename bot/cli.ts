@@ -17,6 +17,7 @@ import { runSocketMode } from './slack/local';
 import { runSandbox, sandboxPort } from './sandbox/index';
 import { SCENARIOS } from '../scenarios/index';
 import { version } from '../package.json';
+import { firstIssue } from './model/parse-issues';
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -94,10 +95,7 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
     throw new InvalidTarget(`${(err as Error).message.replace(/\. To specify.*$/s, '')}; see esm-doctor --help`);
   }
   const result = Options.safeParse(parsed.values);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new InvalidTarget(`--${issue.path.join('.')}: ${issue.message}`);
-  }
+  if (!result.success) throw new InvalidTarget(firstIssue(result.error, { pathPrefix: '--' }));
   const [command, ...positionals] = parsed.positionals;
   return { command, positionals, options: result.data };
 }
@@ -181,10 +179,7 @@ async function loadSnapshotFile(file: string): Promise<Snapshot> {
     throw new InvalidSnapshot(`${file} is not JSON (write one with: esm-doctor collect <uuid> > ${file})`);
   }
   const result = Snapshot.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new InvalidSnapshot(`${file} is not an esm-doctor snapshot: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  if (!result.success) throw new InvalidSnapshot(`${file} is not an esm-doctor snapshot: ${firstIssue(result.error)}`);
   return result.data;
 }
 

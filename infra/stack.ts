@@ -25,6 +25,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { CLOUDTRAIL_EVENT_PREFIXES } from '../bot/alerts/triggers';
+import { RESOURCE_KINDS, grantsFor, type ResourceKind } from '../bot/collect/iam-actions';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
 import { SLACK_SECRET_TEMPLATE } from '../bot/slack/secrets';
 import { EsmDoctorFunction } from './constructs/esm-doctor-function';
@@ -279,51 +280,36 @@ function grant(fn: EsmDoctorFunction, ...statements: iam.PolicyStatement[]): voi
   for (const st of statements) fn.executionRole.addToPrincipalPolicy(st);
 }
 
-/** The collectors' read-only calls (README "Permissions esm-doctor needs"), scoped to this account where IAM allows. */
+/**
+ * The collectors' read-only calls, from their one declaration (bot/collect/iam-actions.ts, which also
+ * writes the README's "Permissions esm-doctor needs"): one statement per resource kind, scoped to this
+ * account and the watched regions where IAM allows.
+ */
 export function diagnosisStatements(regions: string[], inspectSecrets: boolean): iam.PolicyStatement[] {
   const p = Aws.PARTITION;
   const a = Aws.ACCOUNT_ID;
-  const inRegions = (service: string, resource: string) => regions.map((r) => `arn:${p}:${service}:${r}:${a}:${resource}`);
-  const statements = [
-    new iam.PolicyStatement({ sid: 'DiagnoseReadEsm', actions: ['lambda:GetEventSourceMapping'], resources: inRegions('lambda', 'event-source-mapping:*') }),
-    // ListEventSourceMappings and the EC2 / STS reads support no resource-level permissions.
-    new iam.PolicyStatement({
-      sid: 'DiagnoseUnscopedReads',
-      actions: [
-        'lambda:ListEventSourceMappings',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeRouteTables',
-        'ec2:DescribeNatGateways',
-        'ec2:DescribeVpcEndpoints',
-        'ec2:DescribeNetworkAcls',
-        'ec2:DescribeVpcAttribute',
-        'sts:GetCallerIdentity',
-      ],
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({ sid: 'DiagnoseReadFunction', actions: ['lambda:GetFunction', 'lambda:GetFunctionConcurrency'], resources: inRegions('lambda', 'function:*') }),
-    new iam.PolicyStatement({
-      sid: 'DiagnoseReadCluster',
-      actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', 'kafka:ListScramSecrets', 'kafka-cluster:Connect'],
-      resources: inRegions('kafka', 'cluster/*'),
-    }),
-    new iam.PolicyStatement({
-      sid: 'DiagnoseReadTopic',
-      actions: ['kafka:DescribeTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration'],
-      resources: inRegions('kafka', 'topic/*'),
-    }),
-    new iam.PolicyStatement({ sid: 'DiagnoseDescribeSecret', actions: ['secretsmanager:DescribeSecret'], resources: inRegions('secretsmanager', 'secret:*') }),
-    new iam.PolicyStatement({ sid: 'DiagnoseDescribeKey', actions: ['kms:DescribeKey'], resources: inRegions('kms', 'key/*') }),
-    new iam.PolicyStatement({ sid: 'DiagnoseReadRole', actions: ['iam:GetRole', 'iam:SimulatePrincipalPolicy'], resources: [`arn:${p}:iam::${a}:role/*`] }),
-  ];
+  const resourcesOf = (kind: ResourceKind): string[] => {
+    const { service, resource } = RESOURCE_KINDS[kind];
+    if (kind === 'any') return ['*'];
+    // IAM is global: its ARNs have no region.
+    if (service === 'iam') return [`arn:${p}:iam::${a}:${resource}`];
+    return regions.map((r) => `arn:${p}:${service}:${r}:${a}:${resource}`);
+  };
+  const byKind = new Map<ResourceKind, string[]>();
+  for (const { action, on } of grantsFor('diagnose')) {
+    const actions = byKind.get(on) ?? [];
+    if (!actions.includes(action)) actions.push(action);
+    byKind.set(on, actions);
+  }
+  const statements = [...byKind].map(([kind, actions]) => new iam.PolicyStatement({ sid: RESOURCE_KINDS[kind].sid, actions, resources: resourcesOf(kind) }));
   if (inspectSecrets) {
     statements.push(
-      new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: ['secretsmanager:GetSecretValue'], resources: inRegions('secretsmanager', 'secret:*') }),
+      ...grantsFor('inspect').map(({ action, on }) => new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: [action], resources: resourcesOf(on) })),
+      // GetSecretValue on a secret under a customer managed key needs Decrypt through Secrets Manager.
       new iam.PolicyStatement({
         sid: 'DecryptEsmSecrets',
         actions: ['kms:Decrypt'],
-        resources: inRegions('kms', 'key/*'),
+        resources: resourcesOf('key'),
         conditions: { StringLike: { 'kms:ViaService': regions.map((r) => `secretsmanager.${r}.amazonaws.com`) } },
       }),
     );

@@ -3,8 +3,8 @@
  * auth in three private subnets with a NAT gateway, and a self-managed ESM in a VPC using SCRAM.
  * Field names and shapes are those the AWS APIs return (ids and names are invented).
  */
-import { requiredPermissions } from '../bot/model/permissions';
-import type { EvaluationResult, Snapshot } from '../bot/model/snapshot';
+import type { Snapshot } from '../bot/model/snapshot';
+import { simulateRole } from './roles';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -25,20 +25,6 @@ const TRUST_POLICY = encodeURIComponent(
     Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
   }),
 );
-
-/** Every requirement of the ESM answered "allowed", as SimulatePrincipalPolicy would for a correct role. */
-export function allowAll(snapshot: Snapshot): EvaluationResult[] {
-  const cluster = snapshot.cluster?.ok ? snapshot.cluster.value : undefined;
-  const secretKeys: Record<string, string | undefined> = {};
-  for (const s of snapshot.secrets) {
-    if (s.kmsKey?.ok && s.kmsKey.value.KeyManager === 'CUSTOMER') secretKeys[s.arn] = s.kmsKey.value.Arn;
-  }
-  return requiredPermissions({ esm: snapshot.esm, cluster, region: snapshot.target.region, account: ACCOUNT, secretKeys }).map((r) => ({
-    EvalActionName: r.action,
-    EvalResourceName: r.resource,
-    EvalDecision: 'allowed',
-  }));
-}
 
 /** A secret as DescribeSecret + DescribeKey report it, encrypted with a customer managed key. */
 export function cmkSecret(type: string, arn: string, name: string, keyArn: string): Snapshot['secrets'][number] {
@@ -272,7 +258,7 @@ export function mskIamHealthy(): Snapshot {
     },
     secrets: [],
   };
-  snapshot.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(snapshot) };
+  snapshot.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(snapshot) };
   return snapshot;
 }
 
@@ -359,6 +345,6 @@ export function selfManagedScramHealthy(): Snapshot {
     subnets: net.subnets.ok ? { ...net.subnets, value: net.subnets.value.filter((s) => SM_SUBNETS.includes(s.SubnetId)) } : net.subnets,
     securityGroups: net.securityGroups?.ok ? { ...net.securityGroups, value: [sg, ...net.securityGroups.value] } : net.securityGroups,
   };
-  snapshot.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(snapshot) };
+  snapshot.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(snapshot) };
   return snapshot;
 }

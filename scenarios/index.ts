@@ -7,7 +7,6 @@ import type { Snapshot } from '../bot/model/snapshot';
 import type { Verdict } from '../bot/model/report';
 import {
   ACCOUNT,
-  allowAll,
   cmkSecret,
   CLUSTER_SG,
   mskIamHealthy,
@@ -16,6 +15,7 @@ import {
   SUBNETS,
   VPC_ID,
 } from './base';
+import { AWS_LAMBDA_MSK_EXECUTION_ROLE, ORDERS_CONSUMER_ROLE, policiesOf, simulateRole, withGrant, type Policy } from './roles';
 
 export interface Scenario {
   id: string;
@@ -97,8 +97,15 @@ function scramSecretFacts(exists: boolean): Snapshot['secrets'][number] {
       };
 }
 
-function refreshPermissions(s: Snapshot): Snapshot {
-  s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(s) };
+/** orders-consumer-role once the ESM uses the SCRAM secret: it may read and decrypt it, and check the association. */
+const ORDERS_CONSUMER_SCRAM_ROLE = withGrant(
+  withGrant(withGrant(ORDERS_CONSUMER_ROLE, 'secretsmanager:GetSecretValue', SCRAM_SECRET_ARN), 'kms:Decrypt', SCRAM_KEY_ARN),
+  'kafka:ListScramSecrets',
+  `arn:aws:kafka:${REGION}:${ACCOUNT}:cluster/orders-prod/*`,
+);
+
+function refreshPermissions(s: Snapshot, policies: Policy[] = policiesOf(s)): Snapshot {
+  s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(s, policies) };
   return s;
 }
 
@@ -191,7 +198,7 @@ export const SCENARIOS: Scenario[] = [
       s.esm.LastProcessingResult = 'PROBLEM: SASL authentication failed.';
       s.secrets = [scramSecretFacts(false)];
       s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };
-      return refreshPermissions(s);
+      return refreshPermissions(s, ORDERS_CONSUMER_SCRAM_ROLE);
     },
     expect: { verdict: 'failing', cause: 'secret.readable', fails: ['esm.last-result'] },
   },
@@ -203,7 +210,7 @@ export const SCENARIOS: Scenario[] = [
       s.esm.LastProcessingResult = 'PROBLEM: SASL authentication failed.';
       s.secrets = [scramSecretFacts(true)];
       s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [] } };
-      return refreshPermissions(s);
+      return refreshPermissions(s, ORDERS_CONSUMER_SCRAM_ROLE);
     },
     expect: { verdict: 'failing', cause: 'msk.bootstrap', fails: ['auth.mode'] },
   },
@@ -213,11 +220,7 @@ export const SCENARIOS: Scenario[] = [
     snapshot() {
       const s = mskIamHealthy();
       s.esm.LastProcessingResult = 'PROBLEM: Cluster failed to authorize Lambda.';
-      const p = s.permissions!;
-      if (p.ok) {
-        p.value = p.value.map((r) => (r.EvalActionName.startsWith('kafka-cluster:') ? { ...r, EvalDecision: 'implicitDeny' } : r));
-      }
-      return s;
+      return refreshPermissions(s, [AWS_LAMBDA_MSK_EXECUTION_ROLE]);
     },
     expect: { verdict: 'failing', cause: 'iam.execution-role', fails: ['esm.last-result'] },
   },

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { EsmDoctorError } from '../model/errors';
 import { REGION_PATTERN } from '../model/target';
+import { issueLines } from '../model/parse-issues';
 
 export class AlertsConfigError extends EsmDoctorError {}
 
@@ -96,7 +97,7 @@ export function loadAlertsConfig(env: Record<string, string | undefined>, mode: 
   const problems: string[] = [];
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'environment'} ${issue.message}`);
+    problems.push(...issueLines(parsed.error, { root: 'environment', separator: ' ' }));
   }
   if (!env.ESM_DOCTOR_TABLE) problems.push('ESM_DOCTOR_TABLE is required (the DynamoDB table for watch state and alerts)');
   if (mode === 'watcher' && !env.ESM_DOCTOR_EVENT_BUS) problems.push('ESM_DOCTOR_EVENT_BUS is required (the bus the ESM State Change events go to)');

@@ -9,8 +9,10 @@ import { requiredPermissions, type Requirement } from '../model/permissions';
 import type { EvaluationResult, Snapshot } from '../model/snapshot';
 import { couldNotRead, fail, pass, skip, warn, type Check, type Outcome } from './check';
 import { endpointServiceName, type PolicyRequest } from './lib/network';
-import { DOCS, esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, type SubnetServicePath } from './lib/esm-network';
+import { esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, type SubnetServicePath } from './lib/esm-network';
+import { AWS_DOCS } from './lib/aws-docs';
 import { pathLines, pathResources, subnetCount } from './egress';
+import { roleArnOf, roleNameOf } from '../model/role';
 
 const SERVICES: Record<string, { label: string; action: string; resource: (arn: string) => string }> = {
   sqs: { label: 'SQS queue', action: 'sqs:SendMessage', resource: (arn) => arn },
@@ -20,15 +22,6 @@ const SERVICES: Record<string, { label: string; action: string; resource: (arn: 
 
 function account(snapshot: Snapshot): string | undefined {
   return snapshot.target.account ?? (snapshot.caller?.ok ? snapshot.caller.value.Account : undefined);
-}
-
-function roleArn(snapshot: Snapshot): string | undefined {
-  return snapshot.function?.ok ? snapshot.function.value.Configuration.Role : snapshot.role?.ok ? snapshot.role.value.Arn : undefined;
-}
-
-function roleName(snapshot: Snapshot): string {
-  if (snapshot.role?.ok) return snapshot.role.value.RoleName;
-  return roleArn(snapshot)?.split('/').pop() ?? '<role-name>';
 }
 
 function isAllowed(req: Requirement, results: EvaluationResult[]): 'allowed' | 'denied' | 'unknown' {
@@ -67,14 +60,14 @@ function permissionPart(snapshot: Snapshot, destination: string): Part {
   }
   const denied = reqs.filter((r) => isAllowed(r, f.value) === 'denied');
   const unknown = reqs.filter((r) => isAllowed(r, f.value) === 'unknown');
-  const role = roleArn(snapshot) ?? 'the execution role';
+  const role = roleArnOf(snapshot) ?? 'the execution role';
   if (denied.length) {
     const statement = destinationStatement(denied);
     return {
       status: 'fail',
       title: `The execution role may not write to the on-failure destination`,
       detail: `IAM simulation of ${role} denies ${denied.map((r) => `${r.action} on ${r.resource}`).join(', ')}: Lambda ${denied[0]!.why} as this role, so failed batches would be lost. Statement to add: ${statement}`,
-      fix: `aws iam put-role-policy --role-name ${roleName(snapshot)} --policy-name esm-on-failure-destination --policy-document '${statement}'`,
+      fix: `aws iam put-role-policy --role-name ${roleNameOf(snapshot) ?? '<role-name>'} --policy-name esm-on-failure-destination --policy-document '${statement}'`,
       resources: [role, destination],
     };
   }
@@ -104,7 +97,7 @@ function networkPart(snapshot: Snapshot, service: string, destination: string): 
   }
   const facts = pathFacts(snapshot, pos.value);
   if (!facts.ok) return partOf(facts.outcome);
-  const arn = roleArn(snapshot);
+  const arn = roleArnOf(snapshot);
   const acct = account(snapshot);
   const request: PolicyRequest = {
     action: spec.action,
@@ -155,7 +148,7 @@ export const destinationReachable: Check = {
   id: 'destination.reachable',
   step: 9,
   title: 'The on-failure destination is reachable and writable',
-  docs: DOCS.OFD,
+  docs: AWS_DOCS.onFailure,
   run(snapshot) {
     const destination = snapshot.esm.DestinationConfig?.OnFailure?.Destination;
     if (!destination) return skip('The ESM has no on-failure destination: batches that keep failing are retried until they expire, then dropped.');

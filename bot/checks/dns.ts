@@ -7,7 +7,8 @@ import { bootstrapServers, esmSource, splitHostPort } from '../model/esm';
 import type { ResolvedEndpoint, Snapshot } from '../model/snapshot';
 import { fail, pass, skip, warn, type Check } from './check';
 import { isPrivateAddress } from './lib/network';
-import { DOCS, esmPosition, needFact } from './lib/esm-network';
+import { esmPosition, needFact } from './lib/esm-network';
+import { AWS_DOCS } from './lib/aws-docs';
 
 /** Resolver errors that say "try again later", not "no such name". */
 const TRANSIENT_DNS_ERRORS = ['EAI_AGAIN', 'ETIMEOUT', 'ETIMEDOUT', 'ESERVFAIL', 'ECONNREFUSED', 'ECANCELLED'];
@@ -27,7 +28,7 @@ export const bootstrapDns: Check = {
   id: 'kafka.bootstrap-dns',
   step: 3,
   title: 'The bootstrap servers are well-formed and resolve',
-  docs: DOCS.NET_SMK,
+  docs: AWS_DOCS.selfManagedNetwork,
   run(snapshot) {
     const source = esmSource(snapshot.esm);
     if (source === 'msk') return skip('MSK ESMs take the broker names from GetBootstrapBrokers (msk.bootstrap checks them), not from a list you maintain.');

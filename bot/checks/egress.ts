@@ -11,7 +11,9 @@ import type { Snapshot } from '../model/snapshot';
 import type { Step } from '../model/report';
 import { fail, pass, skip, warn, type Check, type Outcome } from './check';
 import type { PolicyRequest } from './lib/network';
-import { DOCS, esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from './lib/esm-network';
+import { esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from './lib/esm-network';
+import { AWS_DOCS } from './lib/aws-docs';
+import { roleArnOf } from '../model/role';
 
 interface EgressSpec {
   id: string;
@@ -24,10 +26,6 @@ interface EgressSpec {
 }
 
 const LAMBDA_SERVICE = { service: 'lambda.amazonaws.com' };
-
-function roleArn(snapshot: Snapshot): string | undefined {
-  return snapshot.function?.ok ? snapshot.function.value.Configuration.Role : snapshot.role?.ok ? snapshot.role.value.Arn : undefined;
-}
 
 function account(snapshot: Snapshot): string | undefined {
   return snapshot.target.account ?? (snapshot.caller?.ok ? snapshot.caller.value.Account : undefined);
@@ -66,7 +64,7 @@ function egressCheck(spec: EgressSpec): Check {
     id: spec.id,
     step: spec.step,
     title: `The ESM's subnets can reach ${spec.label}`,
-    docs: DOCS.NET_MSK,
+    docs: AWS_DOCS.mskNetwork,
     run(snapshot): Outcome {
       const pos = esmPosition(snapshot);
       if (!pos.ok) return pos.outcome;
@@ -118,7 +116,7 @@ export const egressSts = egressCheck({
   service: 'sts',
   label: 'STS',
   purpose: 'assumes the execution role through STS',
-  request: (s) => ({ action: 'sts:AssumeRole', principal: LAMBDA_SERVICE, ...(roleArn(s) ? { resource: roleArn(s)! } : {}) }),
+  request: (s) => ({ action: 'sts:AssumeRole', principal: LAMBDA_SERVICE, ...(roleArnOf(s) ? { resource: roleArnOf(s)! } : {}) }),
 });
 
 export const egressSecretsManager = egressCheck({
@@ -128,7 +126,7 @@ export const egressSecretsManager = egressCheck({
   label: 'Secrets Manager',
   purpose: 'reads the authentication secret from Secrets Manager',
   request: (s) => {
-    const arn = roleArn(s);
+    const arn = roleArnOf(s);
     const acct = account(s);
     const secret = secretConfigs(s.esm)[0]?.URI;
     // Lambda reads the secret as the execution role, so an endpoint policy may name the role.

@@ -31,7 +31,8 @@ import {
   type NaclQuery,
   type PortRange,
 } from './lib/network';
-import { DOCS, brokerPorts, callsAwsThroughVpc, esmPosition, esmSecurityGroups, esmSubnets, needFact, placementText } from './lib/esm-network';
+import { brokerPorts, callsAwsThroughVpc, esmPosition, esmSecurityGroups, esmSubnets, needFact, placementText } from './lib/esm-network';
+import { AWS_DOCS } from './lib/aws-docs';
 
 /** MSK rejects client subnets in this AZ, and Lambda cannot place ENIs there (MSK API: BrokerNodeGroupInfo.ClientSubnets). */
 export const UNSUPPORTED_AZ_IDS = ['use1-az3'];
@@ -84,7 +85,7 @@ export const sgBrokerIngress: Check = {
   id: 'network.sg-broker-ingress',
   step: 4,
   title: 'The brokers\' security groups admit the ESM on the broker port',
-  docs: DOCS.NET_MSK,
+  docs: AWS_DOCS.mskNetwork,
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
@@ -189,7 +190,7 @@ export const sgEgress: Check = {
   id: 'network.sg-egress',
   step: 4,
   title: 'The ESM\'s security groups let it out to the brokers (and to AWS on 443)',
-  docs: DOCS.NET_MSK,
+  docs: AWS_DOCS.mskNetwork,
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
@@ -395,7 +396,7 @@ export const nacl: Check = {
   id: 'network.nacl',
   step: 4,
   title: 'The subnets\' network ACLs let the broker traffic and its replies through',
-  docs: DOCS.NET_MSK,
+  docs: AWS_DOCS.mskNetwork,
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
@@ -521,7 +522,7 @@ export const subnets: Check = {
   id: 'network.subnets',
   step: 4,
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
-  docs: DOCS.NET_MSK,
+  docs: AWS_DOCS.mskNetwork,
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
@@ -607,7 +608,7 @@ export const selfManagedVpc: Check = {
   id: 'network.self-managed-vpc',
   step: 4,
   title: 'The self-managed ESM\'s VPC configuration is complete and consistent',
-  docs: DOCS.NET_SMK,
+  docs: AWS_DOCS.selfManagedNetwork,
   run(snapshot) {
     const source = esmSource(snapshot.esm);
     if (source !== 'self-managed') return skip(source === 'msk' ? 'MSK ESMs take their subnets and security groups from the cluster; VPC_SUBNET / VPC_SECURITY_GROUP do not apply.' : 'This is not a Kafka event source mapping.');

@@ -26,6 +26,7 @@ import {
   type NetworkFacts,
 } from '../model/snapshot';
 import { paginate, readFact } from './fact';
+import type { CollectorAction } from './iam-actions';
 
 /**
  * DescribeSubnets by a `subnet-id` filter rather than `SubnetIds`: with SubnetIds one deleted subnet
@@ -52,38 +53,21 @@ export type VpcWideFacts = Required<Pick<NetworkFacts, 'securityGroups' | 'route
 export async function readVpcWide(client: EC2Client, vpcIds: string[]): Promise<VpcWideFacts> {
   const byVpc = [{ Name: 'vpc-id', Values: vpcIds }];
   const token = (NextToken: string | undefined) => (NextToken ? { NextToken } : {});
+  // Every list is one paginated Describe call filtered by VPC, as one fact.
+  const listed = <S extends z.ZodType, O extends { NextToken?: string | undefined }>(action: CollectorAction, item: S, send: (token: string | undefined) => Promise<O>, items: (out: O) => unknown[] | undefined) =>
+    readFact(action, z.array(item), () =>
+      paginate(async (t) => {
+        const out = await send(t);
+        return { items: out ? items(out) : undefined, next: out?.NextToken };
+      }),
+    );
   const [securityGroups, routeTables, natGateways, vpcEndpoints, networkAcls, vpcDns] = await Promise.all([
-    readFact('ec2:DescribeSecurityGroups', z.array(SecurityGroup), () =>
-      paginate(async (t) => {
-        const out = await client.send(new DescribeSecurityGroupsCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.SecurityGroups, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeRouteTables', z.array(RouteTable), () =>
-      paginate(async (t) => {
-        const out = await client.send(new DescribeRouteTablesCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.RouteTables, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeNatGateways', z.array(NatGateway), () =>
-      paginate(async (t) => {
-        // DescribeNatGateways names its filter list `Filter`, not `Filters`.
-        const out = await client.send(new DescribeNatGatewaysCommand({ Filter: byVpc, ...token(t) }));
-        return { items: out?.NatGateways, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeVpcEndpoints', z.array(VpcEndpoint), () =>
-      paginate(async (t) => {
-        const out = await client.send(new DescribeVpcEndpointsCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.VpcEndpoints, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeNetworkAcls', z.array(NetworkAcl), () =>
-      paginate(async (t) => {
-        const out = await client.send(new DescribeNetworkAclsCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.NetworkAcls, next: out?.NextToken };
-      }),
-    ),
+    listed('ec2:DescribeSecurityGroups', SecurityGroup, (t) => client.send(new DescribeSecurityGroupsCommand({ Filters: byVpc, ...token(t) })), (o) => o.SecurityGroups),
+    listed('ec2:DescribeRouteTables', RouteTable, (t) => client.send(new DescribeRouteTablesCommand({ Filters: byVpc, ...token(t) })), (o) => o.RouteTables),
+    // DescribeNatGateways names its filter list `Filter`, not `Filters`.
+    listed('ec2:DescribeNatGateways', NatGateway, (t) => client.send(new DescribeNatGatewaysCommand({ Filter: byVpc, ...token(t) })), (o) => o.NatGateways),
+    listed('ec2:DescribeVpcEndpoints', VpcEndpoint, (t) => client.send(new DescribeVpcEndpointsCommand({ Filters: byVpc, ...token(t) })), (o) => o.VpcEndpoints),
+    listed('ec2:DescribeNetworkAcls', NetworkAcl, (t) => client.send(new DescribeNetworkAclsCommand({ Filters: byVpc, ...token(t) })), (o) => o.NetworkAcls),
     readVpcDns(client, vpcIds[0]!),
   ]);
   return { securityGroups, routeTables, natGateways, vpcEndpoints, networkAcls, vpcDns };

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import type { Fact, FactError } from '../model/snapshot';
+import type { CollectorAction } from './iam-actions';
+import { firstIssue } from '../model/parse-issues';
 
 /** Longest error message kept in a Fact: EC2 can append kilobytes of encoded authorization detail. */
 const MAX_MESSAGE = 1000;
@@ -54,12 +56,13 @@ export function dependencyFact<T>(source: string, what: string, upstream: { sour
 }
 
 /**
- * Runs one reading and returns its Fact. `action` is the IAM action of the call (the fact's source);
+ * Runs one reading and returns its Fact. `action` is the IAM action of the call (the fact's source),
+ * one declared in ./iam-actions (so the roles and the README grant it);
  * the value is made JSON-safe and checked against the schema, so an unexpected response shape
  * becomes an error Fact instead of an invalid Snapshot.
  */
 export async function readFact<S extends z.ZodType>(
-  action: string,
+  action: CollectorAction,
   schema: S,
   read: () => Promise<unknown>,
   source: string = action,
@@ -72,11 +75,9 @@ export async function readFact<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const where = parsed.error.issues[0];
-    const path = where?.path.length ? where.path.join('.') : '(root)';
     return errorFact(source, {
       code: 'UnexpectedResponse',
-      message: `${action} answered in a shape esm-doctor does not understand (${path}: ${where?.message ?? 'invalid'})`,
+      message: `${action} answered in a shape esm-doctor does not understand (${firstIssue(parsed.error)})`,
       action,
     });
   }

@@ -6,17 +6,15 @@ import { GetRoleCommand, SimulatePrincipalPolicyCommand, type EvaluationResult a
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
 import { CallerIdentity, EvaluationResult, RoleInfo, type Fact } from '../model/snapshot';
+import { roleNameFromArn } from '../model/role';
 import { paginate, readFact } from './fact';
 
 export function readCallerIdentity(client: STSClient): Promise<Fact<CallerIdentity>> {
   return readFact('sts:GetCallerIdentity', CallerIdentity, () => client.send(new GetCallerIdentityCommand({})));
 }
 
-/** `arn:aws:iam::123456789012:role/some/path/name` → `name` (GetRole takes the name, never the path). */
-export function roleNameFromArn(roleArn: string): string {
-  const resource = roleArn.split(':').slice(5).join(':');
-  return resource.split('/').pop() ?? resource;
-}
+/** GetRole takes the role's name, never its path. */
+export { roleNameFromArn };
 
 export function readRole(client: IAMClient, roleArn: string): Promise<Fact<RoleInfo>> {
   return readFact('iam:GetRole', RoleInfo, async () => (await client.send(new GetRoleCommand({ RoleName: roleNameFromArn(roleArn) })))?.Role);

@@ -41,6 +41,7 @@ import { readRole, readCallerIdentity, simulateRole } from './iam';
 import { readBootstrapBrokers, readCluster, readScramSecrets, readTopic } from './kafka';
 import { readConcurrency, readFunction, readSiblings, readTargetEsm } from './lambda';
 import { readKey, readSecretDescription, readSecretFormat, secretKeyRef } from './secrets';
+import { functionRoleArn } from '../model/role';
 
 export interface CollectOptions {
   /** Read secret values (in memory only) for the secret.format check. Off by default. */
@@ -206,10 +207,6 @@ function readSecrets(clients: AwsClients, esm: EsmConfig, inspectSecrets: boolea
 // ---------------------------------------------------------------------------------------------
 // IAM
 
-function roleArnOf(fn: FunctionInfo): string | undefined {
-  return fn.Configuration.Role;
-}
-
 function noRole<T>(source: string): Fact<T> {
   return errorFact(source, {
     code: 'NoExecutionRole',
@@ -220,7 +217,7 @@ function noRole<T>(source: string): Fact<T> {
 
 function readExecutionRole(clients: AwsClients, fn: Fact<FunctionInfo>): Promise<Fact<RoleInfo>> | Fact<RoleInfo> {
   if (!fn.ok) return dependencyFact('iam:GetRole', 'the execution role', fn);
-  const roleArn = roleArnOf(fn.value);
+  const roleArn = functionRoleArn(fn.value);
   return roleArn ? readRole(clients.iam, roleArn) : noRole('iam:GetRole');
 }
 
@@ -236,7 +233,7 @@ async function simulateExecutionRole(
   const [fnFact, clusterFact, secretKeys] = await Promise.all([fn, cluster, keyArns]);
   const source = 'iam:SimulatePrincipalPolicy';
   if (!fnFact.ok) return dependencyFact(source, 'the execution role\'s permissions', fnFact);
-  const roleArn = roleArnOf(fnFact.value);
+  const roleArn = functionRoleArn(fnFact.value);
   if (!roleArn) return noRole(source);
   progress(PROGRESS.simulation);
   const requirements = requiredPermissions({

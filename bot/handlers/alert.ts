@@ -7,12 +7,13 @@ import { alertNotifierFromEnv } from '../alerts/aws';
 import type { AlertResult } from '../alerts/notifier';
 import { diagnose } from '../diagnose';
 import { EsmStateChangeEvent } from '../model/events';
+import { issuesText } from '../model/parse-issues';
 
 // Built on the first event (the Slack tokens may come from Secrets Manager), then reused.
 const notifier = alertNotifierFromEnv(process.env, diagnose);
 
 export async function handler(event: unknown): Promise<AlertResult | { outcome: 'rejected'; reason: string }> {
   const parsed = EsmStateChangeEvent.safeParse(event);
-  if (!parsed.success) return { outcome: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  if (!parsed.success) return { outcome: 'rejected', reason: issuesText(parsed.error) };
   return (await notifier()).handle(parsed.data.detail, { eventId: parsed.data.id });
 }

@@ -8,16 +8,14 @@ import { secretsManagerReader } from '../probe/credentials';
 import { ProbeRequest } from '../probe/plan';
 import { runProbe } from '../probe/run';
 import type { ProbeResult } from '../probe/schema';
+import { ParseFailure } from '../model/parse-issues';
 
 // One client per container, created once (Powertools' habit).
 const secretsManager = new SecretsManagerClient({});
 
 export async function handler(event: unknown): Promise<ProbeResult> {
   const parsed = ProbeRequest.safeParse(event);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`invalid probe request: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new ParseFailure('invalid probe request', parsed.error);
   return runProbe(parsed.data, {
     readSecret: secretsManagerReader(secretsManager),
     where: { mode: 'remote', ...(process.env.AWS_LAMBDA_FUNCTION_NAME ? { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME } : {}) },

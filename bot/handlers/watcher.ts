@@ -6,6 +6,7 @@
 import { watcherFromEnv } from '../alerts/aws';
 import { esmOfCall, WatcherTrigger } from '../alerts/triggers';
 import type { WatcherRun } from '../alerts/watcher';
+import { issuesText } from '../model/parse-issues';
 
 // One watcher (clients, store, publisher) per container.
 const watcher = watcherFromEnv(process.env);
@@ -13,7 +14,7 @@ const watcher = watcherFromEnv(process.env);
 export async function handler(event: unknown): Promise<WatcherRun | { rejected: string }> {
   const trigger = WatcherTrigger.safeParse(event);
   // Not retried: an event that is neither the schedule nor an ESM API call stays so.
-  if (!trigger.success) return { rejected: trigger.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  if (!trigger.success) return { rejected: issuesText(trigger.error) };
   if (trigger.data.source === 'aws.events') return watcher.runAll();
   const target = esmOfCall(trigger.data);
   if (!target) return { trigger: 'cloudtrail', scopes: [], published: 0, unpublished: 0, ignored: 'the call failed or names no ESM' };

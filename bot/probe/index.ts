@@ -11,6 +11,7 @@ import { secretsManagerReader } from './credentials';
 import { probeRequestOf, type ProbeRequest } from './plan';
 import { runProbe, type ProbeOptions } from './run';
 import { ProbeResult } from './schema';
+import { firstIssue } from '../model/parse-issues';
 
 export { runProbe, type ProbeOptions } from './run';
 export { planProbe, probeRequestOf, ProbeRequest, type ProbePlan } from './plan';
@@ -89,7 +90,7 @@ export async function invokeRemoteProbe(request: ProbeRequest, options: ProbeSna
     }
     const parsed = ProbeResult.safeParse(JSON.parse(text));
     if (!parsed.success) {
-      return { ok: false, source, error: { code: 'ProbeResultInvalid', message: `${functionName} answered something that is not a probe result (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`, action: source } };
+      return { ok: false, source, error: { code: 'ProbeResultInvalid', message: `${functionName} answered something that is not a probe result (${firstIssue(parsed.error)})`, action: source } };
     }
     return { ok: true, source, value: { ...parsed.data, where: { ...parsed.data.where, mode: 'remote', functionName } } };
   } catch (err) {

@@ -12,6 +12,7 @@ import { Job, runJob, type JobOutcome } from './jobs';
 import { createLogger, type SlackLogger } from './log';
 import { deferUntilSecrets, needsSlackSecret } from './secrets';
 import { DynamoStore } from './store-dynamodb';
+import { issueLines } from '../model/parse-issues';
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 
@@ -73,7 +74,7 @@ export function workerHandler(
     const job = Job.safeParse(event);
     if (!job.success) {
       // Not retried: a malformed job stays malformed.
-      logger.event('error', 'worker.bad-job', { issues: job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      logger.event('error', 'worker.bad-job', { issues: issueLines(job.error) });
       return { outcome: 'rejected' };
     }
     return { outcome: await runJob(job.data, deps) };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EsmDoctorError } from '../model/errors';
 import { REGION_PATTERN } from '../model/target';
 import { buttonKey } from './button';
+import { issueLines } from '../model/parse-issues';
 
 /** Where the app runs decides what it needs: Socket Mode needs the app token, AWS needs the table. */
 export type RunMode = 'lambda' | 'worker' | 'socket' | 'http';
@@ -86,7 +87,7 @@ export function loadSlackConfig(env: Record<string, string | undefined>, mode: R
   const problems: string[] = [];
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'environment'} ${issue.message}`);
+    problems.push(...issueLines(parsed.error, { root: 'environment', separator: ' ' }));
   }
   for (const name of REQUIRED[mode]) {
     if (!env[name]) problems.push(`${name} is required here (${WHAT[name] ?? 'see docs/slack.md'})`);

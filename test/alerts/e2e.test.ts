@@ -10,26 +10,22 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { KnownBlock } from '@slack/types';
 import { alertPattern } from '../../infra/stack';
-import { startMoto, type Moto } from '../support/moto';
+import { motoGate, type Moto } from '../support/moto';
 import { awsClients, seedMskIamWithNat, setEsmStatus, SEED_ACCOUNT } from '../support/aws-seed';
 import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack';
 import { captureBus, clientConfig, createBus, createTable, type DeliveredEvent } from './support/moto-aws';
 import { fakeBotToken } from '../fixtures/slack-tokens';
 
 const BOT_TOKEN = fakeBotToken('e2etoken');
+const gate = motoGate('the end-to-end alert test');
 let moto: Moto | undefined;
-let skipped: string | undefined;
 let slack: FakeSlack;
 const savedEnv = process.env;
 const quiet = [jest.spyOn(console, 'log').mockImplementation(() => undefined), jest.spyOn(console, 'error').mockImplementation(() => undefined)];
 
 beforeAll(async () => {
-  const started = await startMoto();
-  if ('skipped' in started) {
-    skipped = started.skipped;
-    return;
-  }
-  moto = started;
+  if (gate.missing) return;
+  moto = await gate.start();
   slack = await startFakeSlack();
 }, 60_000);
 
@@ -60,11 +56,8 @@ const tick = (minute: number) => ({
 
 const headerOf = (blocks: KnownBlock[]) => (blocks[0] as { text: { text: string } }).text.text;
 
-it('event → alert → recovery: the watcher sees the ESM fail, the alert handler posts the diagnosis once, and edits it when the ESM recovers', async () => {
-  if (!moto) {
-    console.warn(`skipping the end-to-end alert test: ${skipped}`);
-    return;
-  }
+gate.it('event → alert → recovery: the watcher sees the ESM fail, the alert handler posts the diagnosis once, and edits it when the ESM recovers', async () => {
+  if (!moto) throw new Error('moto is not running');
   const endpoint = moto.endpoint;
   const c = awsClients({ endpoint });
   try {

@@ -15,23 +15,18 @@ import { scopeKey } from '../../bot/alerts/watch-store';
 import { createWatcher } from '../../bot/alerts/watcher';
 import { createLogger } from '../../bot/slack/log';
 import { alertPattern } from '../../infra/stack';
-import { startMoto, type Moto } from '../support/moto';
+import { motoGate, type Moto } from '../support/moto';
 import { awsClients, createExecutionRole, createFunction, SEED_ACCOUNT, SEED_REGION, setEsmStatus, type AwsClients } from '../support/aws-seed';
 import { captureBus, clientConfig, createBus, createTable } from './support/moto-aws';
 import { FakeClock, PROBLEM_CONNECTION } from './support/fakes';
 
+const gate = motoGate('the moto tests of the alert path');
 let moto: Moto | undefined;
-let skipped: string | undefined;
 let c: AwsClients;
 
 beforeAll(async () => {
-  const started = await startMoto();
-  if ('skipped' in started) {
-    skipped = started.skipped;
-    console.log(`skipping the moto tests of the alert path: ${skipped}`);
-    return;
-  }
-  moto = started;
+  if (gate.missing) return;
+  moto = await gate.start();
 }, 60_000);
 
 afterAll(async () => {
@@ -45,11 +40,7 @@ beforeEach(async () => {
   c = awsClients({ endpoint: moto.endpoint });
 });
 
-const it_ = (name: string, fn: () => Promise<void>, timeout = 60_000) =>
-  it(name, async () => {
-    if (!moto) return void console.log(`skipped: ${name} (${skipped})`);
-    await fn();
-  }, timeout);
+const it_ = (name: string, fn: () => Promise<void>, timeout = 60_000) => gate.it(name, fn, timeout);
 
 /** A function and n self-managed Kafka ESMs on it (one topic each), all Enabled / OK. */
 async function seedEsms(n: number): Promise<string[]> {

@@ -14,6 +14,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseContext } from '../../infra/context';
 import { EsmDoctorFunction } from '../../infra/constructs/esm-doctor-function';
 import { EsmDoctorStack } from '../../infra/stack';
+import { grantsFor, type Caller } from '../../bot/collect/iam-actions';
 
 const ROLE = 'arn:aws:iam::210987654321:role/esm-doctor-read';
 const FULL = {
@@ -216,36 +217,24 @@ describe('least-privilege IAM', () => {
     expect(JSON.stringify(withAction(statementsOf(t, full, 'watcher'), 'lambda:GetEventSourceMapping'))).toMatch(/eu-west-1.*event-source-mapping:\*.*eu-central-1/);
   });
 
-  it('grants the diagnosis\'s read-only calls (README "Permissions esm-doctor needs") to the worker and the alert function', () => {
-    const needed = [
-      'lambda:GetEventSourceMapping',
-      'lambda:ListEventSourceMappings',
-      'lambda:GetFunction',
-      'lambda:GetFunctionConcurrency',
-      'kafka:DescribeClusterV2',
-      'kafka:GetBootstrapBrokers',
-      'kafka:ListScramSecrets',
-      'kafka:DescribeTopic',
-      'kafka-cluster:Connect',
-      'kafka-cluster:DescribeTopic',
-      'kafka-cluster:DescribeTopicDynamicConfiguration',
-      'ec2:DescribeSubnets',
-      'ec2:DescribeSecurityGroups',
-      'ec2:DescribeRouteTables',
-      'ec2:DescribeNatGateways',
-      'ec2:DescribeVpcEndpoints',
-      'ec2:DescribeNetworkAcls',
-      'ec2:DescribeVpcAttribute',
-      'secretsmanager:DescribeSecret',
-      'kms:DescribeKey',
-      'iam:GetRole',
-      'iam:SimulatePrincipalPolicy',
-      'sts:GetCallerIdentity',
-    ];
-    for (const fn of ['worker', 'alert'] as const) {
-      const granted = new Set(statementsOf(t, full, fn).flatMap(actions));
-      expect(needed.filter((a) => !granted.has(a))).toEqual([]);
-    }
+  it('grants every collector call\'s IAM action (bot/collect/iam-actions.ts, the README list) to the roles that make it', () => {
+    const missing = (template: Template, stack: EsmDoctorStack, fn: keyof EsmDoctorStack['functions'], caller: Caller) => {
+      const granted = new Set(statementsOf(template, stack, fn).flatMap(actions));
+      return grantsFor(caller).map((g) => g.action).filter((a) => !granted.has(a)).map((a) => `${fn}: ${a}`);
+    };
+    expect([
+      ...missing(t, full, 'worker', 'diagnose'),
+      ...missing(t, full, 'alert', 'diagnose'),
+      ...missing(t, full, 'worker', 'inspect'),
+      ...missing(t, full, 'alert', 'inspect'),
+      ...missing(t, full, 'alert', 'route'),
+      ...missing(t, full, 'watcher', 'watch'),
+      ...missing(b, bare, 'worker', 'diagnose'),
+      ...missing(b, bare, 'alert', 'diagnose'),
+      ...missing(b, bare, 'watcher', 'watch'),
+    ]).toEqual([]);
+    // The declaration is not empty: the diagnosis's calls are all in it.
+    expect(grantsFor('diagnose').map((g) => g.action)).toEqual(expect.arrayContaining(['lambda:GetEventSourceMapping', 'ec2:DescribeSubnets', 'kafka-cluster:DescribeTopic', 'sts:GetCallerIdentity']));
     expect(withAction(statementsOf(t, full, 'alert'), 'lambda:ListTags')).toHaveLength(1);
   });
 

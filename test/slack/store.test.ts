@@ -5,12 +5,12 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { MemoryStore, TTL, type SlackStore } from '../../bot/slack/store';
 import { DynamoStore, TTL_ATTRIBUTE } from '../../bot/slack/store-dynamodb';
-import { startMoto, type MotoStart } from '../support/moto';
+import { motoGate, type Moto } from '../support/moto';
 import { ESM_UUID, failingReport } from './support/reports';
 
 type Clock = { now: number };
 
-function contract(name: string, make: (clock: Clock) => Promise<SlackStore | undefined>) {
+function contract(name: string, make: (clock: Clock) => Promise<SlackStore | undefined>, test: jest.It = it) {
   describe(name, () => {
     const clock: Clock = { now: Date.parse('2026-11-20T09:14:00Z') };
     let store: SlackStore | undefined;
@@ -19,8 +19,8 @@ function contract(name: string, make: (clock: Clock) => Promise<SlackStore | und
       store = await make(clock);
     });
     const run = (title: string, body: (s: SlackStore) => Promise<void>) =>
-      it(title, async () => {
-        if (!store) return; // skipped: the reason was printed in beforeAll
+      test(title, async () => {
+        if (!store) throw new Error(`${name}: no store was made`);
         await body(store);
       });
 
@@ -77,15 +77,13 @@ function contract(name: string, make: (clock: Clock) => Promise<SlackStore | und
 contract('MemoryStore', async (clock) => new MemoryStore(() => clock.now));
 
 describe('DynamoStore (moto)', () => {
-  let moto: MotoStart;
+  const gate = motoGate('DynamoStore tests');
+  let moto: Moto | undefined;
   let doc: DynamoDBDocumentClient | undefined;
   let table = 0;
   beforeAll(async () => {
-    moto = await startMoto();
-    if ('skipped' in moto) {
-      console.log(`DynamoStore tests skipped: ${moto.skipped}`);
-      return;
-    }
+    if (gate.missing) return;
+    moto = await gate.start();
     const client = new DynamoDBClient({
       endpoint: moto.endpoint,
       region: 'eu-west-1',
@@ -94,7 +92,7 @@ describe('DynamoStore (moto)', () => {
     doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }, 60000);
   afterAll(async () => {
-    if (moto && !('skipped' in moto)) await moto.stop();
+    await moto?.stop();
   });
 
   async function freshTable(): Promise<string> {
@@ -117,10 +115,10 @@ describe('DynamoStore (moto)', () => {
     return name;
   }
 
-  contract('DynamoStore', async (clock) => (doc ? new DynamoStore({ table: await freshTable(), client: doc, now: () => clock.now }) : undefined));
+  contract('DynamoStore', async (clock) => (doc ? new DynamoStore({ table: await freshTable(), client: doc, now: () => clock.now }) : undefined), gate.it);
 
-  it('writes the TTL attribute, and the report as one JSON attribute', async () => {
-    if (!doc) return;
+  gate.it('writes the TTL attribute, and the report as one JSON attribute', async () => {
+    if (!doc) throw new Error('moto is not running');
     const name = await freshTable();
     const now = Date.parse('2026-11-20T09:14:00Z');
     const store = new DynamoStore({ table: name, client: doc, now: () => now });

@@ -1,8 +1,9 @@
 /**
  * Starts moto (the AWS emulator) on a loopback port for integration tests, or says why it cannot.
  *
- * Tests that need it call `startMoto()` in beforeAll and skip (with the printed reason) when it
- * answers `{ skipped }` — a machine without python3 or moto still runs the rest of the suite.
+ * Tests that need it use test/integration/harness.ts `withMoto` or `motoGate` below: where python3
+ * or moto is missing they are skipped (jest lists them) with the reason printed, and the rest of the
+ * suite still runs.
  * The launcher (test/support/moto_launcher.py) runs moto in-process and registers the operations
  * moto 5.2.1 lacks (Kafka ESMs, GetBootstrapBrokers, ListScramSecrets, topics, SimulatePrincipalPolicy;
  * see test/support/moto_ext). The child watches its stdin pipe and its parent: when the test process
@@ -102,6 +103,26 @@ export async function startMoto(): Promise<MotoStart> {
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * For test files that start moto themselves: decided when the file is collected, so that where moto
+ * cannot run its tests are `it.skip` (jest counts and lists them as skipped) and the reason is
+ * printed once — never tests that return early and pass. Where moto can run, `start()` throws if it
+ * does not come up.
+ */
+export function motoGate(what: string): { missing: string | undefined; it: jest.It; start(): Promise<Moto> } {
+  const missing = motoAvailable();
+  if (missing) console.warn(`${what}: skipped — ${missing}`);
+  return {
+    missing,
+    it: missing ? it.skip : it,
+    start: async () => {
+      const started = await startMoto();
+      if ('skipped' in started) throw new Error(`${what}: moto could not start: ${started.skipped}`);
+      return started;
     },
   };
 }

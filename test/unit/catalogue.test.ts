@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { catalogueMarkdown } from '../../bot/checks/catalogue';
+import { mostLikelyCause } from '../../bot/checks/engine';
 import { checks } from '../../bot/checks/registry';
 
 /** The ids of checks.md (the contract) that the engine implements statically; probe.* come from the live probe. */
@@ -12,15 +13,40 @@ const CONTRACT_IDS = [
   'function.concurrency', 'egress.lambda', 'destination.reachable',
 ];
 
+/**
+ * The setup step of each check, as checks.md (the contract) files it: the step is what the report
+ * orders by and what names the cause ("Failing at step 4 of 9"), so a check filed under the wrong
+ * step misleads. The probe's steps span 3-6 (dns 3, tcp 4, tls and sasl 5, metadata and group 6).
+ */
+const CONTRACT_STEPS: Record<string, number> = {
+  'esm.state': 0, 'esm.last-result': 0, 'role.trust': 1, 'egress.sts': 1, 'secret.readable': 2, 'secret.format': 2,
+  'secret.msk-scram': 2, 'egress.secretsmanager': 2, 'msk.cluster': 3, 'msk.bootstrap': 3, 'kafka.bootstrap-dns': 3,
+  'network.sg-broker-ingress': 4, 'network.sg-egress': 4, 'network.nacl': 4, 'network.subnets': 4,
+  'network.self-managed-vpc': 4, 'auth.mode': 5, 'auth.port': 5, 'iam.execution-role': 6, 'topic.exists': 6,
+  'consumer-group.unique': 6, 'batch.payload': 8, 'function.state': 9, 'function.concurrency': 9, 'egress.lambda': 9,
+  'destination.reachable': 9,
+  'probe.dns': 3, 'probe.tcp': 4, 'probe.tls': 5, 'probe.sasl': 5, 'probe.metadata': 6, 'probe.group': 6,
+};
+
 describe('the check registry', () => {
   it('implements every check id of the catalogue, once each', () => {
     const ids = checks.map((c) => c.id).filter((id) => !id.startsWith('probe.'));
     expect([...ids].sort()).toEqual([...CONTRACT_IDS].sort());
   });
 
-  it('is in setup-step order', () => {
-    const steps = checks.map((c) => c.step);
-    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+  it('files every check under the setup step checks.md gives it', () => {
+    const wrong = checks.filter((c) => c.step !== CONTRACT_STEPS[c.id]).map((c) => `${c.id}: step ${c.step}, checks.md says ${CONTRACT_STEPS[c.id] ?? '(not listed)'}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('puts the live probe\'s checks before the static ones of the same step (a failure the probe saw is named as the cause)', () => {
+    const misplaced = checks.flatMap((c, i) =>
+      c.id.startsWith('probe.') ? checks.slice(0, i).filter((earlier) => earlier.step === c.step && !earlier.id.startsWith('probe.')).map((earlier) => `${earlier.id} before ${c.id}`) : [],
+    );
+    expect(misplaced).toEqual([]);
+    // The order the cause is taken in: among failures of one step, the first in registry order.
+    const failAt4 = checks.filter((c) => c.step === 4).map((c) => ({ check: c.id, step: c.step, status: 'fail' as const, title: c.title, summary: '' }));
+    expect(mostLikelyCause(failAt4 as never)?.check).toBe('probe.tcp');
   });
 
   it('matches docs/checks.md (run `npm run docs` after changing a check)', () => {

@@ -14,4 +14,5 @@ export const AWS_DOCS = {
   consumerGroupId: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-consumer-group-id.html',
   mskParameters: 'https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html',
   scaling: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html',
+  onFailure: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html',
 } as const;

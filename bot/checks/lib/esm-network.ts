@@ -25,15 +25,6 @@ import {
   type PolicyRequest,
 } from './network';
 
-export const DOCS = {
-  /** Configuring your Amazon MSK cluster and Amazon VPC network for Lambda. */
-  NET_MSK: 'https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html',
-  /** Configuring your self-managed Apache Kafka cluster and network for Lambda. */
-  NET_SMK: 'https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-cluster-network.html',
-  /** On-failure destinations for Kafka event source mappings. */
-  OFD: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html',
-} as const;
-
 export type Needed<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
 
 /** A fact the check cannot do without: its value, or the `error` outcome that names the call. */

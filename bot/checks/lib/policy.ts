@@ -237,17 +237,8 @@ export function allowPolicyFor(requirements: Requirement[]): PolicyDocument {
   };
 }
 
-/** The execution role's name: from GetRole, else from the function's Role ARN. */
-export function roleNameOf(snapshot: Snapshot): string | undefined {
-  const role = valueOf(snapshot.role);
-  if (role) return role.RoleName;
-  const arn = valueOf(snapshot.function)?.Configuration.Role;
-  return arn?.split('/').pop();
-}
-
-export function roleArnOf(snapshot: Snapshot): string | undefined {
-  return valueOf(snapshot.role)?.Arn ?? valueOf(snapshot.function)?.Configuration.Role;
-}
+/** The execution role's ARN and name come from bot/model/role.ts (one derivation for collect and checks). */
+export { roleArnOf, roleNameOf } from '../../model/role';
 
 /** The command that adds an inline policy to the role (IAM is global: no --region). */
 export function putRolePolicyCommand(roleName: string, policyName: string, document: PolicyDocument): string {

@@ -1,16 +1,27 @@
 import { checks, destinationReachable } from '../../../bot/checks/destination';
 import type { Snapshot } from '../../../bot/model/snapshot';
-import { ACCOUNT, REGION, ROLE_ARN, SUBNETS, VPC_ID, allowAll, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { ACCOUNT, REGION, ROLE_ARN, SUBNETS, VPC_ID, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { policiesOf, simulateRole, withGrant } from '../../../scenarios/roles';
 import { PRIVATE_RTB, endpoints, interfaceEndpoint, onTheInternet, provisioned, withEndpointsInsteadOfNat, withoutNatRoute } from './network-fixtures';
 
 const QUEUE = `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-consumer-failures`;
 const BUCKET = 'arn:aws:s3:::orders-consumer-failures';
 const SQS_ENDPOINT = 'vpce-0a1b2c3d4e5f60004';
 
-/** Set the on-failure destination and let the role do everything it needs, as a correct setup would. */
+/** What a correct role grants on each kind of destination (Lambda docs, "Adding a destination": SQS, SNS, S3). */
+const DESTINATION_GRANTS: Record<string, (arn: string) => Array<[string, string]>> = {
+  sqs: (arn) => [['sqs:SendMessage', arn]],
+  sns: (arn) => [['sns:Publish', arn]],
+  s3: (arn) => [['s3:PutObject', `${arn}/*`], ['s3:ListBucket', arn]],
+};
+
+/** Set the on-failure destination and grant the role what it needs on it, as a correct setup would. */
 function withDestination(s: Snapshot, destination: string): Snapshot {
   s.esm.DestinationConfig = { OnFailure: { Destination: destination } };
-  s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(s) };
+  // A kafka:// destination is written with the ESM's own Kafka access: no extra grant.
+  const grants = DESTINATION_GRANTS[destination.split(':')[2]!]?.(destination) ?? [];
+  const policies = grants.reduce((p, [action, resource]) => withGrant(p, action, resource), policiesOf(s));
+  s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(s, policies) };
   return s;
 }
 
@@ -75,7 +86,8 @@ describe('destination.reachable', () => {
 
   it('fails when the role is denied sqs:SendMessage, quoting the statement to add', () => {
     const s = withDestination(mskIamHealthy(), QUEUE);
-    s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(s).map((r) => (r.EvalActionName === 'sqs:SendMessage' ? { ...r, EvalDecision: 'implicitDeny' } : r)) };
+    // The role as it is, without a grant on the queue.
+    s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(s, policiesOf(s)) };
     const o = destinationReachable.run(s);
     expect(o.status).toBe('fail');
     expect(o.title).toBe('The execution role may not write to the on-failure destination');

@@ -1,6 +1,7 @@
 import { sameSecret, secretFormat, secretMskScram, secretReadable, checks as secretChecks } from '../../../bot/checks/secrets';
 import type { EvaluationResult, SecretFacts, SecretFormatFacts, Snapshot } from '../../../bot/model/snapshot';
-import { allowAll, CLUSTER_ARN, SM_KEY_ARN, SM_SECRET_ARN, SM_UUID, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { CLUSTER_ARN, SM_KEY_ARN, SM_SECRET_ARN, SM_UUID, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { ORDERS_CONSUMER_ROLE, simulateRole, withGrant } from '../../../scenarios/roles';
 
 const MSK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-consumer-Xy12Ab';
 const MTLS_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/mtls-client-Qw34Er';
@@ -26,7 +27,7 @@ function selfManagedWithSecretArn(arn: string): Snapshot {
   snap.esm.SourceAccessConfigurations = snap.esm.SourceAccessConfigurations!.map((c) => (c.Type === 'SASL_SCRAM_512_AUTH' ? { ...c, URI: arn } : c));
   const s = secret(snap);
   snap.secrets = [{ ...s, arn, describe: { ok: true, source: 'secretsmanager:DescribeSecret', value: { ARN: arn, Name: 'kafka/clickstream/scram', KmsKeyId: SM_KEY_ARN } } }];
-  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(snap) };
+  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(snap) };
   return snap;
 }
 
@@ -45,7 +46,9 @@ function mskScramHealthy(): Snapshot {
       kmsKey: { ok: true, source: 'kms:DescribeKey', value: { KeyId: '9f8e7d6c-5b4a-4321-9876-0fedcba98765', Arn: CMK, KeyManager: 'CUSTOMER', KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' } },
     },
   ];
-  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(snap) };
+  // The role reads the secret and decrypts it, and Lambda may check the association.
+  const role = withGrant(withGrant(withGrant(ORDERS_CONSUMER_ROLE, 'secretsmanager:GetSecretValue', MSK_SECRET_ARN), 'kms:Decrypt', CMK), 'kafka:ListScramSecrets', CLUSTER_ARN);
+  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(snap, role) };
   return snap;
 }
 
@@ -60,7 +63,7 @@ function mskMtls(): Snapshot {
       describe: { ok: true, source: 'secretsmanager:DescribeSecret', value: { ARN: MTLS_SECRET_ARN, Name: 'orders/mtls-client' } },
     },
   ];
-  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(snap) };
+  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: simulateRole(snap) };
   return snap;
 }
 
