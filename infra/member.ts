@@ -86,6 +86,12 @@ export class EsmDoctorMemberStack extends Stack {
       allowedPattern: '^arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:event-bus/.+$',
       description: 'The hub\'s esm-doctor event bus (output HubEventBusArn of the hub stack)',
     });
+    const hubRoles = new CfnParameter(this, 'HubRolePrefix', {
+      type: 'String',
+      default: 'EsmDoctor-',
+      allowedPattern: '^[\\w+=,.@-]{1,64}$',
+      description: 'Only the hub roles whose names start with this may assume the role (the hub stack\'s name and a dash)',
+    });
     const roleName = new CfnParameter(this, 'RoleName', { type: 'String', default: 'esm-doctor-reader', allowedPattern: '^[\\w+=,.@-]{1,64}$' });
     const roleRegion = new CfnParameter(this, 'RoleRegion', {
       type: 'String',
@@ -97,7 +103,10 @@ export class EsmDoctorMemberStack extends Stack {
     const reader = new iam.Role(this, 'Reader', {
       roleName: roleName.valueAsString,
       description: 'esm-doctor (hub account): read-only diagnosis and watching of Kafka ESMs',
-      assumedBy: new iam.AccountPrincipal(hubAccount.valueAsString).withConditions({ StringEquals: { 'sts:ExternalId': externalId.valueAsString } }),
+      assumedBy: new iam.AccountPrincipal(hubAccount.valueAsString).withConditions({
+        StringEquals: { 'sts:ExternalId': externalId.valueAsString },
+        ArnLike: { 'aws:PrincipalArn': `arn:${this.partition}:iam::${hubAccount.valueAsString}:role/${hubRoles.valueAsString}*` },
+      }),
     });
     (reader.node.defaultChild as iam.CfnRole).cfnOptions.condition = inRoleRegion;
     const policy = new iam.Policy(this, 'ReaderPolicy', {

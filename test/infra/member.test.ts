@@ -25,12 +25,12 @@ beforeAll(() => {
 });
 
 it('is a plain template StackSets can deploy: parameters for the hub, no bootstrap rule, no assets', () => {
-  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'RoleName', 'RoleRegion']);
+  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'HubRolePrefix', 'RoleName', 'RoleRegion']);
   expect(json.Rules).toBeUndefined();
   expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
 });
 
-it('creates the read-only role once (in RoleRegion), trusting only the hub account with the ExternalId', () => {
+it('creates the read-only role once (in RoleRegion), trusting only the hub\'s esm-doctor roles with the ExternalId', () => {
   t.hasResource('AWS::IAM::Role', {
     Condition: 'InRoleRegion',
     Properties: {
@@ -41,7 +41,10 @@ it('creates the read-only role once (in RoleRegion), trusting only the hub accou
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'HubAccountId' }, ':root']] } },
-            Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+            Condition: {
+              StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
+              ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'HubAccountId' }, ':role/', { Ref: 'HubRolePrefix' }, '*']] } },
+            },
           },
         ],
       },
