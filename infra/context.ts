@@ -77,7 +77,7 @@ export function parseContext(read: (key: string) => unknown): DeployContext {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'context'}: ${i.message}`);
     throw new Error(
-      `esm-doctor: invalid CDK context (${problems.join('; ')}). Example: npx cdk deploy -c channel=C0123ABCD -c regions=eu-west-1,eu-central-1 (docs/deploy.md)`,
+      `esm-doctor: invalid CDK context (${problems.join('; ')}). Example: npx cdk deploy EsmDoctor -c channel=C0123ABCD -c regions=eu-west-1,eu-central-1 (docs/deploy.md)`,
     );
   }
   return parsed.data;
