@@ -4,6 +4,9 @@ import { run as diagnoseBench } from './diagnose';
 import { run as slackAckBench } from './slack-ack';
 import { run as probeBench } from './probe';
 import { run as watcherBench } from './watcher';
+import { run as cliStartBench } from './cli-start';
+import { run as bundlesBench } from './bundles';
+import { run as sweepBench } from './sweep';
 
 async function main() {
   const benches: Array<[string, () => Promise<string[]>]> = [
@@ -11,6 +14,9 @@ async function main() {
     ['slack ack', slackAckBench],
     ['probe steps on loopback', probeBench],
     ['watcher over 5,000 ESMs', watcherBench],
+    ['CLI start-up', cliStartBench],
+    ['Lambda bundles: size, top packages, init', bundlesBench],
+    ['org-wide sweep: 60 scopes × 1,000 ESMs', sweepBench],
   ];
   for (const [name, bench] of benches) {
     process.stdout.write(`# ${name}\n`);

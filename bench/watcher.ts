@@ -17,7 +17,7 @@ import { MemoryWatchStore, type Settled, type WatchStore } from '../bot/alerts/w
 import { createWatcher } from '../bot/alerts/watcher';
 import { createLogger } from '../bot/slack/log';
 
-const CALL_MS = 100;
+export const CALL_MS = 100;
 const ESMS = 5_000;
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -27,14 +27,14 @@ const QUERY_PAGE_BYTES = 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Counts {
+export interface Counts {
   list: number;
   query: number;
   write: number;
   putEvents: number;
 }
 
-function esm(i: number, failing: boolean): EventSourceMappingConfiguration {
+export function esm(i: number, failing: boolean): EventSourceMappingConfiguration {
   const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
   return {
     UUID: uuid,
@@ -48,7 +48,7 @@ function esm(i: number, failing: boolean): EventSourceMappingConfiguration {
   };
 }
 
-class Lambda {
+export class Lambda {
   esms: EventSourceMappingConfiguration[] = [];
   constructor(private readonly counts: Counts) {}
   async send(command: unknown) {
@@ -63,7 +63,7 @@ class Lambda {
 }
 
 /** The in-memory store, paying one call per DynamoDB request it stands for. */
-class SlowStore implements WatchStore {
+export class SlowStore implements WatchStore {
   private readonly inner = new MemoryWatchStore();
   constructor(private readonly counts: Counts) {}
   async load(scope: string): Promise<WatchRecord[]> {
@@ -91,7 +91,7 @@ class SlowStore implements WatchStore {
   }
 }
 
-class EventBridge {
+export class EventBridge {
   constructor(private readonly counts: Counts) {}
   async send(command: unknown) {
     if (!(command instanceof PutEventsCommand)) throw new Error('unexpected call');
@@ -101,7 +101,7 @@ class EventBridge {
   }
 }
 
-async function measure<T>(run: () => Promise<T>): Promise<{ value: T; ms: number; peakHeapMb: number; peakRssMb: number }> {
+export async function measure<T>(run: () => Promise<T>): Promise<{ value: T; ms: number; peakHeapMb: number; peakRssMb: number }> {
   global.gc?.();
   let peakHeap = process.memoryUsage().heapUsed;
   let peakRss = process.memoryUsage().rss;

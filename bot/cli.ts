@@ -1,21 +1,20 @@
 /**
  * The esm-doctor command. Exit codes (the contract): 0 healthy, 1 failing / at-risk / unknown,
  * 2 bad input or the target could not be read (one line on stderr saying why), 3 unexpected.
+ *
+ * Start-up time is part of the product (an on-call engineer types this mid-incident): this module
+ * loads only argument parsing, the target model and the errors. Each sub-command imports what it
+ * needs when it runs (`await import(...)`), so --help, bad input, `report` and `--scenario` never
+ * load an AWS SDK client, Bolt or the sandbox. Keep new imports here type-only or lazy.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EsmDoctorError, InvalidSnapshot, InvalidTarget } from './model/errors';
 import type { Report } from './model/report';
-import { Snapshot } from './model/snapshot';
+import type { Snapshot } from './model/snapshot';
 import { parseTarget, Region, type Target } from './model/target';
 import { FORMATS, render } from './render';
 import { renderText } from './render/text';
-import { collectSnapshot } from './collect/snapshot';
-import { diagnose, diagnoseSnapshot } from './diagnose';
-import { runSocketMode } from './slack/local';
-import { runSandbox, sandboxPort } from './sandbox/index';
-import { SCENARIOS } from '../scenarios/index';
 import { version } from '../package.json';
 import { firstIssue } from './model/parse-issues';
 
@@ -111,28 +110,29 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       io.stdout.write(USAGE);
       return command === undefined && !options.help ? 2 : 0;
     }
-    switch (command) {
-      case 'diagnose':
-        return await runDiagnose(positionals, options, io);
-      case 'collect':
-        return await runCollect(positionals, options, io);
-      case 'scenarios':
-        return runListScenarios(io);
-      case 'report':
-        return await runReport(io, options);
-      case 'start':
-        return await runStart(io, options);
-      case 'sandbox':
-        return await runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
-      case 'slack':
-        return await runSlack(io);
-      default:
-        throw new InvalidTarget(`unknown command "${command}"; see esm-doctor --help`);
-    }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new InvalidTarget(`unknown command "${command}"; see esm-doctor --help`);
+    return await run(positionals, options, io);
   } catch (err) {
     return reportError(err, io);
   }
 }
+
+type Command = (positionals: string[], options: Options, io: Io) => Promise<number>;
+
+/** Sub-command → its runner. A runner imports its heavy modules itself, when it runs. */
+const COMMANDS: Record<string, Command> = {
+  diagnose: runDiagnose,
+  collect: runCollect,
+  scenarios: runListScenarios,
+  report: (_, options, io) => runReport(io, options),
+  start: (_, options, io) => runStart(io, options),
+  sandbox: async (_, options, io) => {
+    const { runSandbox, sandboxPort } = await import('./sandbox/index');
+    return runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
+  },
+  slack: (_, _options, io) => runSlack(io),
+};
 
 function reportError(err: unknown, io: Io): number {
   if (err instanceof EsmDoctorError) {
@@ -166,6 +166,7 @@ function singleTarget(positionals: string[], options: Options, io: Io): Target {
 }
 
 async function loadSnapshotFile(file: string): Promise<Snapshot> {
+  const [{ readFile }, { Snapshot }] = await Promise.all([import('node:fs/promises'), import('./model/snapshot')]);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -187,7 +188,8 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
   let report: Report;
   if (options.snapshot || options.scenario) {
     if (options.snapshot && options.scenario) throw new InvalidTarget('give either --snapshot or --scenario, not both');
-    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : findScenario(options.scenario!).snapshot();
+    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : (await findScenario(options.scenario!)).snapshot();
+    const { diagnoseSnapshot } = await import('./diagnose');
     if (positionals.length) {
       const wanted = singleTarget(positionals, { ...options, region: options.region ?? snapshot.target.region }, io);
       if (wanted.uuid !== snapshot.target.uuid) {
@@ -197,6 +199,7 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
     report = diagnoseSnapshot(snapshot);
   } else {
     const target = singleTarget(positionals, options, io);
+    const { diagnose } = await import('./diagnose');
     ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
   }
   io.stdout.write(render(report, options.format, { color: useColour(io, options) }));
@@ -205,12 +208,14 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
 
 async function runCollect(positionals: string[], options: Options, io: Io): Promise<number> {
   const target = singleTarget(positionals, options, io);
+  const { collectSnapshot } = await import('./collect/snapshot');
   const snapshot = await collectSnapshot(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) });
   io.stdout.write(JSON.stringify(snapshot, null, 2) + '\n');
   return 0;
 }
 
-function findScenario(name: string) {
+async function findScenario(name: string) {
+  const { SCENARIOS } = await import('../scenarios/index');
   const scenario = SCENARIOS.find((s) => s.id === name);
   if (!scenario) {
     throw new InvalidTarget(`no bundled scenario "${name}"; one of: ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -218,13 +223,15 @@ function findScenario(name: string) {
   return scenario;
 }
 
-function runListScenarios(io: Io): number {
+async function runListScenarios(_positionals: string[], _options: Options, io: Io): Promise<number> {
+  const { SCENARIOS } = await import('../scenarios/index');
   for (const s of SCENARIOS) io.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);
   return 0;
 }
 
 /** Every bundled scenario through the real checks, summarised in the terminal. */
 async function runReport(io: Io, options: Options): Promise<number> {
+  const [{ SCENARIOS }, { diagnoseSnapshot }] = await Promise.all([import('../scenarios/index'), import('./diagnose')]);
   const colour = useColour(io, options);
   const bold = (s: string) => (colour ? `\u001b[1m${s}\u001b[0m` : s);
   io.stdout.write(
@@ -262,6 +269,7 @@ function untilStopped(io: Io): Promise<unknown> {
 async function runStart(io: Io, options: Options): Promise<number> {
   if (io.env.SLACK_BOT_TOKEN || io.env.SLACK_APP_TOKEN) {
     io.stdout.write('esm-doctor: Slack tokens are set: starting the Slack app in Socket Mode (unset SLACK_BOT_TOKEN and SLACK_APP_TOKEN for the local sandbox).\n');
+    const { runSocketMode } = await import('./slack/local');
     const app = await runSocketMode(io.env);
     io.stdout.write('esm-doctor: connected to Slack; /esm diagnose <uuid> in a channel the bot is in. Ctrl-C to stop.\n');
     await untilStopped(io);
@@ -269,10 +277,11 @@ async function runStart(io: Io, options: Options): Promise<number> {
     await app.stop();
     return 0;
   }
-  return runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
+  return COMMANDS.sandbox!([], options, io);
 }
 
 async function runSlack(io: Io): Promise<number> {
+  const { runSocketMode } = await import('./slack/local');
   await runSocketMode(io.env);
   return 0;
 }

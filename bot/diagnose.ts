@@ -1,7 +1,7 @@
 /**
  * The one pipeline every entry point runs: collect a Snapshot, run the checks, return a Report.
  */
-import { collectSnapshot, type CollectOptions } from './collect/snapshot';
+import type { CollectOptions } from './collect/snapshot';
 import { evaluate } from './checks/engine';
 import { checks as allChecks } from './checks/registry';
 import type { Check } from './checks/check';
@@ -26,6 +26,8 @@ export interface Diagnosis {
 
 export async function diagnose(target: Target, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const startedAt = new Date();
+  // Lazy: offline diagnoses (--scenario, --snapshot, report) must not load the AWS SDK clients.
+  const { collectSnapshot } = await import('./collect/snapshot');
   let snapshot = await collectSnapshot(target, options);
   if (options.probe) {
     options.onProgress?.(options.probe === 'remote' ? 'Probing from the ESM\'s network position…' : 'Probing the brokers from here…');

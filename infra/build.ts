@@ -2,6 +2,7 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseContext } from './context';
+import { EsmDoctorMemberStack } from './member';
 import { EsmDoctorStack } from './stack';
 
 export function buildApp(app: App, options: { nag?: boolean } = {}): EsmDoctorStack {
@@ -11,6 +12,8 @@ export function buildApp(app: App, options: { nag?: boolean } = {}): EsmDoctorSt
     description: 'esm-doctor: Kafka ESM watcher, alerts and Slack app',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
+  // The member accounts' template, for the StackSet (docs/deploy.md); never deployed from here.
+  new EsmDoctorMemberStack(app, 'EsmDoctorMember');
   if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks());
   return stack;
 }

@@ -62,12 +62,14 @@ export const DeployContext = z.object({
   recoveryHoldMinutes: z.preprocess((v) => (v === undefined ? 5 : Number(v)), z.number().int().min(0).max(120)),
   /** Accounts allowed to put events on the esm-doctor bus (forwarded CloudTrail or ESM State Change events). */
   eventSourceAccounts: list(z.string().regex(/^\d{12}$/, 'must be 12-digit account ids')),
+  /** An AWS Organizations id (o-…): every account of the organization may forward events to the bus (the member StackSet, docs/deploy.md). */
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),
   /** Network positions to deploy the live probe into (optional). */
   probeTargets: z.preprocess(fromText, z.array(ProbeTarget).default([])),
 });
 export type DeployContext = z.infer<typeof DeployContext>;
 
-export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets'] as const;
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId'] as const;
 
 export function parseContext(read: (key: string) => unknown): DeployContext {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));
@@ -75,7 +77,7 @@ export function parseContext(read: (key: string) => unknown): DeployContext {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'context'}: ${i.message}`);
     throw new Error(
-      `esm-doctor: invalid CDK context (${problems.join('; ')}). Example: npx cdk deploy -c channel=C0123ABCD -c regions=eu-west-1,eu-central-1 (docs/deploy.md)`,
+      `esm-doctor: invalid CDK context (${problems.join('; ')}). Example: npx cdk deploy EsmDoctor -c channel=C0123ABCD -c regions=eu-west-1,eu-central-1 (docs/deploy.md)`,
     );
   }
   return parsed.data;

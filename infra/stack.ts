@@ -1,8 +1,10 @@
 /**
  * esm-doctor in one stack:
  *
- *   schedule (1/min) ─┐                                  ┌─ rule: failing / recovered / deleted ─→ alert ─→ Slack
- *   CloudTrail ESM ───┴→ watcher ─ PutEvents ─→ esm-doctor bus
+ *   schedule per scope ─┐                                ┌─ rule: failing / recovered / deleted ─→ alert ─→ Slack
+ *   (1/min, account ×   │
+ *    region, Scheduler) │
+ *   CloudTrail ESM ─────┴→ watcher ─ PutEvents ─→ esm-doctor bus
  *   API calls (prefix match)                              └─ (anyone's rules: paging, tickets, …)
  *
  *   Slack ─→ Function URL ─→ slack ─ async invoke ─→ worker ─→ Slack
@@ -30,6 +32,8 @@ import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
 import { SLACK_SECRET_TEMPLATE } from '../bot/slack/secrets';
 import { EsmDoctorFunction } from './constructs/esm-doctor-function';
 import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
+import { WatcherFanout } from './constructs/watcher-fanout';
+import { accountOfRole } from '../bot/alerts/config';
 import type { DeployContext } from './context';
 
 export interface EsmDoctorStackProps extends StackProps {
@@ -146,8 +150,9 @@ export class EsmDoctorStack extends Stack {
       handler: 'watcher',
       description: 'esm-doctor: lists Kafka ESMs every minute, publishes ESM State Change events per transition',
       memorySize: 256,
-      // A quiet run over 1,000 ESMs takes ~1-2 s; the first run records every ESM (thousands of
-      // conditional writes). Overlapping runs are safe (conditional writes), so a long one does no harm.
+      // One invocation per account-region scope: a quiet run over 1,000 ESMs takes ~1-2 s; the first
+      // run records every ESM (thousands of conditional writes). Overlapping runs are safe
+      // (conditional writes), so a long one does no harm.
       timeout: Duration.minutes(3),
       environment: {
         ...watching,
@@ -183,18 +188,14 @@ export class EsmDoctorStack extends Stack {
     // ---- Rules
     const target = (fn: EsmDoctorFunction, retry?: { attempts: number; maxAge: Duration }) =>
       new targets.LambdaFunction(fn, { deadLetterQueue: undelivered, ...(retry ? { retryAttempts: retry.attempts, maxEventAge: retry.maxAge } : {}) });
-    new events.Rule(this, 'EveryMinute', {
-      description: 'esm-doctor watcher: list the Kafka ESMs every minute',
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      // A late tick is worthless: the next one is a minute away.
-      targets: [target(watcher, { attempts: 0, maxAge: Duration.minutes(2) })],
-    });
+    // One watcher invocation per account-region, every minute (constructs/watcher-fanout.ts says why Scheduler).
+    new WatcherFanout(this, 'WatchEveryScope', { watcher, regions, accounts: s.accounts.map((a) => accountOfRole(a.roleArn)), undelivered });
     new events.Rule(this, 'EsmApiCalls', {
       description: 'esm-doctor watcher: check an ESM at once when it is created, updated or deleted',
       eventPattern: cloudTrailEsmPattern(),
       targets: [target(watcher, { attempts: 2, maxAge: Duration.hours(1) })],
     });
-    if (s.eventSourceAccounts.length) {
+    if (s.eventSourceAccounts.length || s.organizationId) {
       // Other accounts forward their ESM API calls (and may forward ESM State Change events) here.
       new events.Rule(this, 'ForwardedEsmApiCalls', {
         description: 'esm-doctor watcher: ESM API calls forwarded from other accounts',
@@ -202,14 +203,28 @@ export class EsmDoctorStack extends Stack {
         eventPattern: cloudTrailEsmPattern(),
         targets: [target(watcher, { attempts: 2, maxAge: Duration.hours(1) })],
       });
-      this.bus.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AcceptForwardedEvents',
-          principals: s.eventSourceAccounts.map((a) => new iam.AccountPrincipal(a)),
-          actions: ['events:PutEvents'],
-          resources: [this.bus.eventBusArn],
-        }),
-      );
+      if (s.eventSourceAccounts.length) {
+        this.bus.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: 'AcceptForwardedEvents',
+            principals: s.eventSourceAccounts.map((a) => new iam.AccountPrincipal(a)),
+            actions: ['events:PutEvents'],
+            resources: [this.bus.eventBusArn],
+          }),
+        );
+      }
+      if (s.organizationId) {
+        // The member StackSet's forwarding rules (infra/member.ts), from any account of the organization.
+        this.bus.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: 'AcceptOrganizationEvents',
+            principals: [new iam.AnyPrincipal()],
+            actions: ['events:PutEvents'],
+            resources: [this.bus.eventBusArn],
+            conditions: { StringEquals: { 'aws:PrincipalOrgID': s.organizationId } },
+          }),
+        );
+      }
     }
     new events.Rule(this, 'EsmStateChanges', {
       description: 'esm-doctor alerts: failing, recovered and deleted ESMs',
@@ -270,6 +285,7 @@ export class EsmDoctorStack extends Stack {
     });
     new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn, description: 'Store the Slack tokens here (docs/deploy.md)' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'ESM State Change events are published here' });
+    new CfnOutput(this, 'HubEventBusArn', { value: this.bus.eventBusArn, description: 'The member StackSet\'s HubEventBusArn parameter (docs/deploy.md)' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
     acknowledgeNagFindings(this, regions);

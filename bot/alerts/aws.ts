@@ -6,7 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { configuredEndpoint, createClients, DEFAULT_MAX_ATTEMPTS } from '../collect/clients';
+import type { createClients } from '../collect/clients';
+import { configuredEndpoint, DEFAULT_MAX_ATTEMPTS } from '../collect/endpoint';
 import type { Target } from '../model/target';
 import { slackClient } from '../slack/app';
 import { loadSlackConfig } from '../slack/config';
@@ -110,7 +111,9 @@ export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides
     // Diagnose other accounts with the same role the watcher reads them with.
     const withCredentials: EngineDiagnose = (target: Target, options) => {
       const creds = target.account ? credentials.get(target.account) : undefined;
-      return creds ? engineWith(engine, target, options, createClients(target.region, { env: resolved, credentials: creds })) : engine(target, options);
+      if (!creds) return engine(target, options);
+      // Lazy: the collector clients load with the first diagnosis, not with the function (init time).
+      return import('../collect/clients').then((c) => engineWith(engine, target, options, c.createClients(target.region, { env: resolved, credentials: creds })));
     };
     return createAlertNotifier({
       slack: slackClient(slackConfig, logger),

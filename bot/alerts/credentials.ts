@@ -5,7 +5,7 @@
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { configuredEndpoint } from '../collect/clients';
+import { configuredEndpoint } from '../collect/endpoint';
 import type { WatchedAccount } from './config';
 
 const REFRESH_BEFORE_MS = 5 * 60_000;

@@ -91,6 +91,11 @@ export interface Watcher {
   runAll(): Promise<WatcherRun>;
   /** One ESM, named by a CloudTrail event. */
   runOne(target: EsmCallTarget): Promise<WatcherRun>;
+  /**
+   * One configured account (its key: the account id, or "self") and region: the fan-out's unit,
+   * one invocation per scope (handlers/watcher.ts). Throws WatcherFailed if it could not be read.
+   */
+  runScope(accountKey: string, region: string): Promise<WatcherRun>;
 }
 
 export function createWatcher(deps: WatcherDeps): Watcher {
@@ -194,6 +199,15 @@ export function createWatcher(deps: WatcherDeps): Watcher {
       });
       const run = summarise('schedule', scopes);
       if (scopes.some((s) => s.error)) throw new WatcherFailed(run);
+      return run;
+    },
+
+    async runScope(accountKey, region) {
+      const ref = deps.accounts.find((a) => a.key === accountKey);
+      if (!ref) return summarise('schedule', [], `account ${accountKey} is not watched`);
+      if (!deps.regions.includes(region)) return summarise('schedule', [], `region ${region} is not watched`);
+      const run = summarise('schedule', [await runScope(ref.key, ref.account, region)]);
+      if (run.scopes.some((s) => s.error)) throw new WatcherFailed(run);
       return run;
     },
 

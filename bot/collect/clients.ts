@@ -9,6 +9,10 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
+import { configuredEndpoint, DEFAULT_MAX_ATTEMPTS } from './endpoint';
+
+// Also here for the collectors; modules that only need these import ./endpoint, which loads no client.
+export { configuredEndpoint, DEFAULT_MAX_ATTEMPTS };
 
 export interface AwsClients {
   lambda: LambdaClient;
@@ -29,43 +33,8 @@ export interface ClientOptions {
   credentials?: LambdaClientConfig['credentials'];
 }
 
-/**
- * Throttling is the usual failure when ~30 read calls start at once; the SDK's standard retry
- * (exponential backoff with jitter) absorbs it in 4 attempts without making a denied call slow
- * (AccessDenied is not retried).
- */
-export const DEFAULT_MAX_ATTEMPTS = 4;
-
 /** A connect or read that hangs must not hang the CLI or a Slack reply: fail the call, keep the rest. */
 const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 20_000 };
-
-/**
- * The SDK's serviceId of each client: `AWS_ENDPOINT_URL_<SERVICE ID IN UPPER CASE, SPACES AS _>`
- * is the service-specific override the SDK resolves itself.
- */
-const SERVICE_IDS: Record<keyof AwsClients, string> = {
-  lambda: 'Lambda',
-  kafka: 'Kafka',
-  ec2: 'EC2',
-  secretsManager: 'Secrets Manager',
-  kms: 'KMS',
-  iam: 'IAM',
-  sts: 'STS',
-};
-
-/**
- * The endpoint to pass explicitly, if any. `AWS_ENDPOINT_URL` is given as `endpoint` so that tests
- * and emulators (LocalStack, moto) work whatever the SDK version; a service-specific
- * `AWS_ENDPOINT_URL_<SERVICE>` is left to the SDK, which prefers it over the global one (an
- * explicit `endpoint` would win over it). `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` turns both off,
- * as it does in the SDK and the CLI.
- */
-export function configuredEndpoint(service: keyof AwsClients, env: Record<string, string | undefined>): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
-  const specific = `AWS_ENDPOINT_URL_${SERVICE_IDS[service].toUpperCase().replace(/ /g, '_')}`;
-  if (env[specific]) return undefined;
-  return env.AWS_ENDPOINT_URL || undefined;
-}
 
 export function createClients(region: string, options: ClientOptions = {}): AwsClients {
   const env = options.env ?? process.env;

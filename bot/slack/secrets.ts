@@ -10,7 +10,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { configuredEndpoint } from '../collect/clients';
+import { configuredEndpoint } from '../collect/endpoint';
 import { SlackConfigError } from './config';
 
 export const SLACK_SECRET_ENV = 'SLACK_SECRET_ARN';

@@ -4,7 +4,9 @@
  * they may touch.
  *
  *  - code: bot/handlers/<handler>.ts, bundled by the local esbuild (no Docker), CommonJS for Node 22,
- *    minified with source maps, the AWS SDK bundled (the runtime's copy is not the one we test with);
+ *    minified with source maps; what is bundled and what is left to the runtime, and why, is in
+ *    ./bundling.ts (each handler ≤ 1.5 MB: the runtime's SDK for the stable clients, Bolt's
+ *    server receivers and kafkajs stubbed where they never run);
  *  - runtime nodejs22.x on arm64 (Graviton: ~20 % cheaper per GB-s than x86_64);
  *  - its own log group with a retention (one month by default) and its own role whose only
  *    standing grant is writing to that log group — no AWSLambdaBasicExecutionRole managed policy,
@@ -21,8 +23,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { nodejsBundlingArgs, PROJECT_ROOT } from './bundling';
 
-export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+export { PROJECT_ROOT };
 
 export interface EsmDoctorFunctionProps
   extends Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'tracing' | 'role' | 'logGroup' | 'logRetention'> {
@@ -102,7 +105,7 @@ export class EsmDoctorFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         bundleAwsSDK: true,
-        externalModules: [],
+        ...nodejsBundlingArgs(handler),
       },
     });
     this.functionLogGroup = logGroup;

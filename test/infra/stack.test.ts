@@ -110,7 +110,7 @@ describe('resources', () => {
 
   it('takes the channel as a parameter when no context gives it', () => {
     b.hasParameter('AlertChannel', { Type: 'String', AllowedPattern: '^[CG][A-Z0-9]{2,}$' });
-    b.resourceCountIs('AWS::Events::Rule', 3);
+    b.resourceCountIs('AWS::Events::Rule', 2);
   });
 
   it('adds the probe function when probe targets are given, and lets the diagnosing functions invoke it', () => {
@@ -124,9 +124,21 @@ describe('rules', () => {
   const ruleTo = (fn: keyof EsmDoctorStack['functions'], props: Record<string, unknown>) =>
     t.hasResourceProperties('AWS::Events::Rule', { ...props, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ref(full, full.functions[fn]), 'Arn'] } })] });
 
-  it('runs the watcher every minute on the default bus, with no retries (the next minute is the retry)', () => {
-    ruleTo('watcher', { ScheduleExpression: 'rate(1 minute)', EventBusName: Match.absent() });
-    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 120 } })] });
+  it('runs the watcher every minute once per account-region (Scheduler fan-out), with no retries (the next minute is the retry)', () => {
+    // Full: this account and one other × two regions; bare: this account × this region.
+    t.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    b.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule')) as { Properties: { ScheduleExpression: string; Target: { Arn: unknown; Input: unknown; RetryPolicy: unknown } } }[];
+    const inputs = schedules.map((r) => JSON.stringify(full.resolve(r.Properties.Target.Input)));
+    for (const sch of schedules) {
+      expect(sch.Properties.ScheduleExpression).toBe('rate(1 minute)');
+      expect(sch.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [ref(full, full.functions.watcher), 'Arn'] });
+      expect(sch.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+    }
+    expect(inputs.filter((i) => i.includes('210987654321'))).toHaveLength(2);
+    expect(inputs.filter((i) => i.includes('eu-central-1'))).toHaveLength(2);
+    expect(inputs.every((i) => i.includes('esm-doctor.schedule'))).toBe(true);
+    t.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);
   });
 
   it('runs the watcher on Lambda\'s CloudTrail events for ESM create / update / delete, matched by prefix (names carry 20150331)', () => {

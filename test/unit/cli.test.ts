@@ -159,7 +159,7 @@ describe('esm-doctor start / sandbox', () => {
 });
 
 describe('the installed esm-doctor binary', () => {
-  it('runs from a fresh checkout without a build and exits 2 on a malformed id', () => {
+  it('runs the JavaScript built by prepare (no TypeScript at start-up) and exits 2 on a malformed id', () => {
     const bin = path.join(__dirname, '../../bin/esm-doctor.cjs');
     const res = spawnSync(process.execPath, [bin, 'diagnose', 'not-a-uuid'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     expect(res.status).toBe(2);

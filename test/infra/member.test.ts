@@ -1,0 +1,97 @@
+/**
+ * The member accounts' StackSet template (infra/member.ts): what the hub may do there and what is
+ * forwarded to it, cdk-nag's AWS Solutions checks, and cfn-lint (the template is deployed by
+ * StackSets as synthesised, so CloudFormation's own linter must find no error).
+ */
+process.env.JSII_DEPRECATED = 'quiet';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEPENDENCY_CALLS, EsmDoctorMemberStack } from '../../infra/member';
+
+let app: App;
+let t: Template;
+let json: Record<string, unknown>;
+
+beforeAll(() => {
+  app = new App();
+  const stack = new EsmDoctorMemberStack(app, 'Member');
+  t = Template.fromStack(stack);
+  json = t.toJSON();
+});
+
+it('is a plain template StackSets can deploy: parameters for the hub, no bootstrap rule, no assets', () => {
+  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'HubRolePrefix', 'RoleName', 'RoleRegion']);
+  expect(json.Rules).toBeUndefined();
+  expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
+});
+
+it('creates the read-only role once (in RoleRegion), trusting only the hub\'s esm-doctor roles with the ExternalId', () => {
+  t.hasResource('AWS::IAM::Role', {
+    Condition: 'InRoleRegion',
+    Properties: {
+      RoleName: { Ref: 'RoleName' },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'HubAccountId' }, ':root']] } },
+            Condition: {
+              StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
+              ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'HubAccountId' }, ':role/', { Ref: 'HubRolePrefix' }, '*']] } },
+            },
+          },
+        ],
+      },
+    },
+  });
+  const policies = Object.values(t.findResources('AWS::IAM::Policy', { Condition: 'InRoleRegion' })) as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } }[];
+  expect(policies).toHaveLength(1);
+  const granted = policies[0]!.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  expect(granted).toEqual(expect.arrayContaining(['lambda:ListEventSourceMappings', 'lambda:GetEventSourceMapping', 'kafka:DescribeClusterV2', 'ec2:DescribeSubnets', 'iam:SimulatePrincipalPolicy', 'lambda:ListTags']));
+  // Read-only: nothing that writes, and no secret values (inspectSecrets is a hub-account choice).
+  // kafka-cluster:Connect is the data-plane connect DescribeTopic needs on an IAM cluster (README).
+  expect(granted.filter((a) => !/:(Get|List|Describe|Simulate)/.test(a) && a !== 'kafka-cluster:Connect')).toEqual([]);
+  expect(granted).not.toContain('secretsmanager:GetSecretValue');
+});
+
+it('forwards ESM API calls and dependency changes to the hub bus, through a role that may only put events there', () => {
+  const target = [{ Arn: { Ref: 'HubEventBusArn' }, Id: 'HubBus', RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwardToHub'), 'Arn'] } }];
+  t.hasResourceProperties('AWS::Events::Rule', {
+    EventPattern: { source: ['aws.lambda'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventName: Match.arrayWith([{ prefix: 'CreateEventSourceMapping' }]) } },
+    Targets: target,
+  });
+  t.hasResourceProperties('AWS::Events::Rule', {
+    EventPattern: { $or: Object.entries(DEPENDENCY_CALLS).map(([source, names]) => ({ source: [source], detail: { eventName: names } })) },
+    Targets: target,
+  });
+  t.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { Ref: 'HubEventBusArn' }, Sid: 'PutOnHubBus' }] },
+  });
+});
+
+it('is clean under cdk-nag (AwsSolutionsChecks), every wildcard acknowledged with a reason', () => {
+  const report = new AwsSolutionsChecks().validateScope(app);
+  expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+});
+
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+const lintMissing = cfnLint.error !== undefined || cfnLint.status !== 0;
+if (lintMissing) process.stderr.write('member.test: cfn-lint SKIPPED — cfn-lint is not installed (pip install cfn-lint)\n');
+(lintMissing ? it.skip : it)('passes cfn-lint with no error or warning', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esm-doctor-member-'));
+  try {
+    const file = path.join(dir, 'member.template.json');
+    fs.writeFileSync(file, JSON.stringify(json));
+    const res = spawnSync('cfn-lint', [file], { encoding: 'utf8' });
+    expect(res.stdout + res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
