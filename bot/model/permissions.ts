@@ -30,8 +30,11 @@ export interface Requirement {
   alternatives?: string[];
   why: string;
   group: RequirementGroup;
-  /** 'warn' when the ESM works without it but something around it does not (logs). */
-  severity: 'fail' | 'warn';
+  /**
+   * 'warn' when the ESM works without it but something around it does not (logs); 'optional' when
+   * the ESM's behaviour does not depend on it at all (a denial is a note on a pass, never a warning).
+   */
+  severity: 'fail' | 'warn' | 'optional';
 }
 
 export interface RequirementInputs {
@@ -73,11 +76,17 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
     if (isVpcConnectionArn(clusterArn)) {
       add({ action: 'kafka:DescribeVpcConnection', resource: clusterArn, why: 'a cross-account ESM reads its managed VPC connection' });
     } else {
+      // with-msk-permissions: "You only need to add one of either kafka:DescribeCluster or
+      // kafka:DescribeClusterV2. For provisioned Amazon MSK clusters, either permission works. For
+      // serverless Amazon MSK clusters, you must use kafka:DescribeClusterV2."
+      const serverless = cluster?.ClusterType === 'SERVERLESS' || (!!cluster?.Serverless && !cluster.Provisioned);
       add({
         action: 'kafka:DescribeClusterV2',
-        alternatives: ['kafka:DescribeCluster'],
+        ...(serverless ? {} : { alternatives: ['kafka:DescribeCluster'] }),
         resource: clusterArn,
-        why: 'Lambda reads the cluster\'s subnets, security groups and auth settings',
+        why: serverless
+          ? 'Lambda reads the Serverless cluster\'s VPC configs and auth settings (the legacy kafka:DescribeCluster does not work for MSK Serverless)'
+          : 'Lambda reads the cluster\'s subnets, security groups and auth settings',
       });
       add({ action: 'kafka:GetBootstrapBrokers', resource: clusterArn, why: 'Lambda looks up the broker addresses' });
     }
@@ -102,7 +111,9 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
       });
     }
     if (auth === 'sasl-scram-512') {
-      add({ action: 'kafka:ListScramSecrets', resource: clusterArn, why: 'SASL/SCRAM: Lambda checks the secret is associated with the cluster', severity: 'warn' });
+      // Not in the documented SCRAM set (AWSLambdaMSKExecutionRole + the secret's GetSecretValue and
+      // kms:Decrypt, with-msk-permissions): the ESM runs the same without it.
+      add({ action: 'kafka:ListScramSecrets', resource: clusterArn, why: 'SASL/SCRAM: lets Lambda list the secrets associated with the cluster (not needed to consume)', severity: 'optional' });
     }
   } else if (esmPlacement(esm, cluster)?.kind === 'self-managed-vpc') {
     for (const action of ENI_ACTIONS) add({ action, resource: '*', why: 'Lambda creates and manages the poller ENIs in VPC_SUBNET' });
