@@ -1,9 +1,11 @@
 import { esmLastResult, esmState, decodeLastProcessingResult, checks as statusChecks } from '../../../bot/checks/status';
 import { checks as iamChecks } from '../../../bot/checks/iam';
+import { checks as egressChecks } from '../../../bot/checks/egress';
 import { evaluate } from '../../../bot/checks/engine';
 import type { Snapshot } from '../../../bot/model/snapshot';
 import { CLUSTER_SG, ESM_UUID, SUBNETS, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
 
+const statusAndEgress = [...statusChecks, ...egressChecks];
 const ESM_ARN = `arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:${ESM_UUID}`;
 
 function withEsm(patch: Partial<Snapshot['esm']>, base: Snapshot = mskIamHealthy()): Snapshot {
@@ -118,9 +120,11 @@ describe('esm.last-result', () => {
   it.each([
     ['vpc-service-access', 'PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required. You can provide access by configuring PrivateLink or a NAT Gateway.'],
     ['vpc-service-access', 'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).'],
-    ['broker-connection', 'PROBLEM: Connection error. Please check your event source connection configuration.'],
-    ['broker-connection', 'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings. Connect the new device to the Kafka cluster and consume messages to ensure that the issue is not related to VPC or Endpoint configuration.'],
-    ['broker-connection', 'PROBLEM: Connection error, Please check your event source connection configuration.'],
+    ['connection-error', 'PROBLEM: Connection error. Please check your event source connection configuration.'],
+    ['connection-error', 'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings. Connect the new device to the Kafka cluster and consume messages to ensure that the issue is not related to VPC or Endpoint configuration.'],
+    ['connection-error', 'PROBLEM: Connection error, Please check your event source connection configuration.'],
+    ['vpc-service-access', 'PROBLEM: Connection error, Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required.'],
+    ['broker-connection', 'PROBLEM: Timeout expired while fetching topic metadata'],
     ['assume-role', 'PROBLEM: Lambda failed to assume your function execution role. Please check if the role trust Lambda service principal, and make sure it does not require setting source identity to be assumed.'],
     ['dns', 'PROBLEM: Cannot resolve the bootstrap broker endpoints. Please check the broker endpoints.'],
     ['dns', 'PROBLEM: DNS lookup failed for b-1.ordersprod.x1y2z3.c3.kafka.eu-west-1.amazonaws.com'],
@@ -229,5 +233,63 @@ describe('esm.last-result', () => {
 describe('status checks on the healthy baselines', () => {
   it.each([['MSK IAM', mskIamHealthy()], ['self-managed SCRAM', selfManagedScramHealthy()]])('all pass on %s', (_name, snap) => {
     for (const check of statusChecks) expect(check.run(snap).status).toBe('pass');
+  });
+});
+
+describe('Lambda\'s message and the checks agree', () => {
+  const withResult = (LastProcessingResult: string | undefined, base?: Snapshot) => withEsm({ LastProcessingResult }, base);
+  const egressFailing = (): Snapshot => {
+    const s = mskIamHealthy();
+    const rts = s.network!.routeTables!;
+    if (rts.ok) rts.value[0]!.Routes = rts.value[0]!.Routes!.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
+    return s;
+  };
+  const lastResult = (s: Snapshot) => evaluate(s, statusAndEgress).findings.find((f) => f.check === 'esm.last-result')!;
+
+  it.each([
+    'PROBLEM: Connection error. Please check your event source connection configuration.',
+    'PROBLEM: Connection error, Please check your event source connection configuration.',
+    'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings.',
+    'PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required. You can provide access by configuring PrivateLink or a NAT Gateway.',
+    'PROBLEM: Connection error, Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required.',
+    'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).',
+  ])('is confirmed by the failing egress check, never called "likely live": %s', (message) => {
+    const s = egressFailing();
+    s.esm.LastProcessingResult = message;
+    const finding = lastResult(s);
+    expect(finding.status).toBe('fail');
+    expect(finding.detail).toContain('Confirmed by: egress.sts (fail)');
+    expect(finding.detail).not.toContain('likely live');
+  });
+
+  it.each([
+    ['sasl', 'SASL authentication failed'],
+    ['authorization', 'Not authorized to access topics: [orders]'],
+    ['topic-not-found', 'Topic not found'],
+    ['connection-error', 'Connection error. Please check your event source connection configuration.'],
+    ['broker-connection', 'Timeout expired while fetching topic metadata'],
+  ])('decodes a message pasted without the PROBLEM: prefix by meaning (%s)', (category, message) => {
+    expect(decodeLastProcessingResult(message)?.id).toBe(category);
+    expect(esmLastResult.run(withResult(message)).status).toBe('fail');
+  });
+
+  it('still warns on a non-PROBLEM text that means nothing known', () => {
+    expect(decodeLastProcessingResult('Throttled')).toBeUndefined();
+  });
+
+  it('gives the on-failure destination message a destination title', () => {
+    const s = mskIamHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: 'arn:aws:sqs:eu-west-1:123456789012:orders-dlq' } };
+    const onlyDestination = 'PROBLEM: Lambda could not send the failed batch to the OnFailure destination arn:aws:sqs:eu-west-1:123456789012:orders-dlq.';
+    const out = esmLastResult.run(withResult(onlyDestination, s));
+    expect(decodeLastProcessingResult(onlyDestination)?.id).toBe('destination');
+    expect(out.title).toMatch(/on-failure destination/);
+    expect(out.title).not.toMatch(/STS/);
+    expect(out.related).toContain('destination.reachable');
+    const combined = esmLastResult.run(
+      withResult('PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).', s),
+    );
+    expect(combined.title).toMatch(/on-failure destination/);
+    expect(combined.related).toContain('destination.reachable');
   });
 });
