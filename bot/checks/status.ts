@@ -44,8 +44,63 @@ const TRANSITIONAL = ['Creating', 'Enabling', 'Updating', 'Disabling', 'Deleting
 /** The setup checks whose failure keeps an ESM from finishing Creating / Enabling / Updating. */
 const SETUP_CHECKS = [
   'role.trust', 'iam.execution-role', 'egress.sts', 'secret.readable', 'msk.cluster', 'msk.bootstrap',
-  'network.sg-broker-ingress', 'network.subnets', 'auth.mode', 'topic.exists',
+  'network.sg-broker-ingress', 'network.subnets', 'auth.mode', 'topic.exists', 'msk.vpc-connection',
 ];
+
+/**
+ * What keeps a mapping in a transitional state, by state. Lambda creates, enables or updates a Kafka
+ * ESM within minutes once it can assume the role, describe the cluster, create the poller ENIs and
+ * reach the brokers (with-kafka-troubleshoot; with-msk-permissions); while it is Creating or Updating,
+ * UpdateEventSourceMapping and DeleteEventSourceMapping answer ResourceInUseException (Lambda API
+ * reference), so a stuck mapping also blocks the usual fix-by-update.
+ */
+const STUCK_CAUSES: Record<string, string> = {
+  Creating:
+    'Lambda has not finished the setup it does before the first poll: assuming the execution role (its trust policy), describing the cluster and its bootstrap brokers (kafka:DescribeClusterV2, kafka:GetBootstrapBrokers), creating the poller ENIs in the subnets (ec2:CreateNetworkInterface and the Describe* actions; free IP addresses), reading the auth secret, and reaching and authenticating to the brokers.',
+  Enabling:
+    'Lambda is re-doing the setup of a mapping that was disabled: the execution role, the cluster, the poller ENIs in the subnets, the secret and the brokers must all be usable again; a cause that made Lambda disable the mapping and was not fixed keeps it here.',
+  Updating:
+    'Lambda is applying a change (batch size, auth secret, provisioned pollers, destination, ...) and rebuilding the pollers with it: a new secret it cannot read, a provisioned-mode change whose pollers cannot reach the brokers, or a role that lost a permission keeps the update from finishing.',
+  Disabling:
+    'Lambda is stopping the pollers and removing their ENIs: the execution role needs ec2:DeleteNetworkInterface and ec2:DescribeNetworkInterfaces for that, and pollers that cannot reach the brokers to leave the consumer group can hold it too.',
+};
+
+function stuckOutcome(snapshot: Snapshot, state: string, since: string, age: string, reasonText: string): Outcome {
+  const esm = snapshot.esm;
+  const region = regionOf(snapshot);
+  const inUse = state === 'Creating' || state === 'Updating'
+    ? ` While it is ${state}, Lambda refuses updates and deletes (ResourceInUseException), so wait for it to leave the state before changing it.`
+    : '';
+  return {
+    status: 'fail',
+    title: `The event source mapping is stuck ${state} for ${since}`,
+    detail:
+      `ESM ${esmArnOf(snapshot)} has been ${state}${age}, longer than the 15 minutes this takes at most; it reads no records meanwhile.${reasonText} ` +
+      `What usually causes it: ${STUCK_CAUSES[state]}${inUse}`,
+    remedy: {
+      summary:
+        'Fix the failing setup findings of this report (role, permissions, subnets, secret, network path); the state usually settles within minutes after. ' +
+        'If nothing fails and it stays stuck, look at the mapping, then delete and recreate it once Lambda accepts the call.',
+      commands: [
+        `aws lambda get-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
+        `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
+      ],
+    },
+    resources: [esmArnOf(snapshot)],
+    related: SETUP_CHECKS,
+  };
+}
+
+/**
+ * Is this mapping stuck in a transition at `nowMs`? The one rule the check and the watcher share
+ * (the watcher alerts on it without running a full diagnosis): Creating, Enabling, Updating or
+ * Disabling for longer than 15 minutes since LastModified.
+ */
+export function stuckTransition(esm: Pick<Snapshot['esm'], 'State' | 'LastModified'>, nowMs: number): { state: string; sinceMs: number } | undefined {
+  if (!STUCK_CAUSES[esm.State] || !esm.LastModified) return undefined;
+  const sinceMs = nowMs - Date.parse(esm.LastModified);
+  return Number.isFinite(sinceMs) && sinceMs > STUCK_AFTER_MS ? { state: esm.State, sinceMs } : undefined;
+}
 
 function stateTitle(state: string): string {
   return `The event source mapping is ${state}`;
@@ -101,18 +156,8 @@ export const esmState: Check = {
       if (esm.State === 'Deleting') {
         return warn(stateTitle('being deleted'), `ESM ${arn} is Deleting${age}: it will not read records again.${reasonText}`, undefined, { resources });
       }
-      if (known && since > STUCK_AFTER_MS) {
-        const inUse = esm.State === 'Creating' || esm.State === 'Updating'
-          ? ` While it is ${esm.State}, Lambda refuses updates and deletes (ResourceInUseException).`
-          : '';
-        return warn(
-          `The event source mapping has been ${esm.State} for ${duration(since)}`,
-          `ESM ${arn} has been ${esm.State}${age}, longer than the few minutes this takes normally.${reasonText} ` +
-            `A mapping stays here while Lambda cannot finish setting it up (role, network, brokers, authentication).${inUse}`,
-          'Fix the failing findings of this report; if none fails and it stays stuck, delete and recreate it once the state allows:\n' +
-            `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${regionOf(snapshot)}`,
-          { resources, related: SETUP_CHECKS },
-        );
+      if (known && since > STUCK_AFTER_MS && STUCK_CAUSES[esm.State]) {
+        return stuckOutcome(snapshot, esm.State, duration(since), age, reasonText);
       }
       return pass(
         `ESM ${esm.UUID} is ${esm.State}${known ? ` since ${duration(since)} ago` : ''}: a normal transition.${reasonText} ` +

@@ -1,4 +1,4 @@
-import { esmLastResult, esmState, decodeLastProcessingResult, checks as statusChecks } from '../../../bot/checks/status';
+import { esmLastResult, esmState, decodeLastProcessingResult, stuckTransition, checks as statusChecks } from '../../../bot/checks/status';
 import { checks as iamChecks } from '../../../bot/checks/iam';
 import { checks as egressChecks } from '../../../bot/checks/egress';
 import { evaluate } from '../../../bot/checks/engine';
@@ -59,18 +59,39 @@ describe('esm.state', () => {
     expect(out.fix).toContain('--enabled');
   });
 
-  it('warns when the mapping has been Creating for 40 minutes', () => {
+  it('fails at step 0 when the mapping has been Creating for 40 minutes, with what usually causes it', () => {
     const out = esmState.run(withEsm({ State: 'Creating', LastModified: minutesBefore(40) }));
-    expect(out.status).toBe('warn');
-    expect(out.title).toContain('Creating for 40 minutes');
+    expect(out.status).toBe('fail');
+    expect(out.title).toContain('stuck Creating for 40 minutes');
     expect(out.detail).toContain('ResourceInUseException');
-    expect(out.fix).toContain(`aws lambda delete-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
+    expect(out.detail).toMatch(/execution role|permission/);
+    expect(out.remedy?.commands).toContain(`aws lambda get-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
+    expect(out.remedy?.commands).toContain(`aws lambda delete-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
+    expect(out.related).toEqual(expect.arrayContaining(['role.trust', 'iam.execution-role', 'network.subnets']));
   });
 
-  it.each(['Enabling', 'Updating', 'Disabling'])('warns when the mapping is stuck %s for more than 15 minutes', (state) => {
+  it.each(['Enabling', 'Updating', 'Disabling'])('fails when the mapping is stuck %s for more than 15 minutes', (state) => {
     const out = esmState.run(withEsm({ State: state, LastModified: minutesBefore(16) }));
-    expect(out.status).toBe('warn');
+    expect(out.status).toBe('fail');
     expect(out.title).toContain(`${state} for 16 minutes`);
+    expect(out.remedy?.summary).toBeTruthy();
+  });
+
+  it('names the ENI clean-up permissions for a mapping stuck Disabling', () => {
+    const out = esmState.run(withEsm({ State: 'Disabling', LastModified: minutesBefore(30) }));
+    expect(out.detail).toContain('ec2:DeleteNetworkInterface');
+  });
+
+  it('shares its stuck rule with the watcher (stuckTransition)', () => {
+    const now = Date.parse('2026-11-20T09:14:03.000Z');
+    expect(stuckTransition({ State: 'Updating', LastModified: minutesBefore(20) }, now)).toEqual({ state: 'Updating', sinceMs: 20 * 60_000 });
+    expect(stuckTransition({ State: 'Updating', LastModified: minutesBefore(10) }, now)).toBeUndefined();
+    expect(stuckTransition({ State: 'Deleting', LastModified: minutesBefore(60) }, now)).toBeUndefined();
+    expect(stuckTransition({ State: 'Enabled', LastModified: minutesBefore(60) }, now)).toBeUndefined();
+  });
+
+  it('does not call a transition stuck at exactly 15 minutes', () => {
+    expect(esmState.run(withEsm({ State: 'Enabling', LastModified: minutesBefore(15) })).status).toBe('pass');
   });
 
   it('passes with a note while the mapping has been Updating for 5 minutes', () => {
