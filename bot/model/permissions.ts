@@ -14,14 +14,17 @@ import {
   functionNameFromArn,
   isVpcConnectionArn,
   kafkaGroupArn,
+  kafkaDestinationTopic,
   kafkaTopicArn,
   parseClusterArn,
+  parseGlueRegistryArn,
+  schemaRegistryConfig,
   secretConfigs,
 } from './esm';
 import type { ClusterInfo, EsmConfig } from './snapshot';
 
 /** Which check reports a denied requirement. */
-export type RequirementGroup = 'execution-role' | 'secret' | 'destination';
+export type RequirementGroup = 'execution-role' | 'secret' | 'destination' | 'destination-kms' | 'schema-registry';
 
 export interface Requirement {
   action: string;
@@ -45,6 +48,8 @@ export interface RequirementInputs {
   account?: string;
   /** secret ARN → KMS key ARN, for secrets encrypted with a customer managed key. */
   secretKeys?: Record<string, string | undefined>;
+  /** The customer managed KMS key ARN of an SQS / SNS on-failure destination, when it has one. */
+  destinationKey?: string;
 }
 
 const ENI_ACTIONS = [
@@ -132,6 +137,44 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
   if (destination && service === 's3') {
     add({ action: 's3:PutObject', resource: `${destination}/*`, why: 'write failed batches to the on-failure bucket', group: 'destination' });
     add({ action: 's3:ListBucket', resource: destination, why: 'write failed batches to the on-failure bucket', group: 'destination' });
+  }
+  // kafka-on-failure: "For a Kafka destination: kafka-cluster:WriteData"; Lambda produces to the topic
+  // as the execution role, which under IAM access control also needs Connect and DescribeTopic
+  // (kafka-on-failure-destination's example policy). With SASL/SCRAM or mTLS the Kafka ACLs decide.
+  const kafkaTopic = kafkaDestinationTopic(esm);
+  const parsedCluster = source === 'msk' ? parseClusterArn(esm.EventSourceArn) : undefined;
+  if (kafkaTopic && parsedCluster && chooseAuth(esm, cluster).mode === 'iam') {
+    const topicArn = kafkaTopicArn(parsedCluster, kafkaTopic);
+    add({ action: 'kafka-cluster:Connect', resource: parsedCluster.arn, why: 'write failed records to the on-failure topic: connect', group: 'destination' });
+    add({ action: 'kafka-cluster:DescribeTopic', resource: topicArn, why: `write failed records to the on-failure topic ${kafkaTopic}: describe it`, group: 'destination' });
+    add({ action: 'kafka-cluster:WriteData', resource: topicArn, why: `write failed records to the on-failure topic ${kafkaTopic}`, group: 'destination' });
+  }
+  // kafka-on-failure: SQS and SNS destinations encrypted with a customer managed key need kms:Decrypt
+  // and kms:GenerateDataKey on it; an S3 bucket's SSE-KMS key needs kms:GenerateDataKey.
+  if (destination && input.destinationKey && (service === 'sqs' || service === 'sns')) {
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+      add({ action, resource: input.destinationKey, why: `send failed batches to the ${service.toUpperCase()} destination encrypted with this customer managed key`, group: 'destination-kms' });
+    }
+  }
+
+  // with-msk-permissions (optional permissions): a Glue schema registry needs glue:GetRegistry and
+  // glue:GetSchemaVersion; a Confluent registry's auth secrets need secretsmanager:GetSecretValue.
+  const registry = schemaRegistryConfig(esm);
+  const glue = parseGlueRegistryArn(registry?.SchemaRegistryURI);
+  if (glue) {
+    add({ action: 'glue:GetRegistry', resource: glue.arn, why: 'look up the Glue schema registry', group: 'schema-registry' });
+    add({
+      action: 'glue:GetSchemaVersion',
+      resource: `arn:${glue.partition}:glue:${glue.region}:${glue.account}:schema/${glue.name}/*`,
+      why: 'read the schema versions the records name',
+      group: 'schema-registry',
+    });
+  } else if (registry?.SchemaRegistryURI) {
+    for (const c of registry.AccessConfigs ?? []) {
+      if (c.URI?.startsWith('arn:') && c.URI.split(':')[2] === 'secretsmanager') {
+        add({ action: 'secretsmanager:GetSecretValue', resource: c.URI, why: `read the schema registry's ${c.Type ?? ''} secret`, group: 'schema-registry' });
+      }
+    }
   }
   return out;
 }
