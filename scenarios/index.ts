@@ -141,6 +141,9 @@ export const SCENARIOS: Scenario[] = [
     snapshot() {
       const s = withPrivateDefaultRoute(mskIamHealthy(), undefined);
       s.esm.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 10 };
+      // Provisioned mode's error handling controls, set as a careful team would (esm.error-handling).
+      s.esm.MaximumRetryAttempts = 10;
+      s.esm.BisectBatchOnFunctionError = true;
       return s;
     },
     expect: { verdict: 'healthy' },
