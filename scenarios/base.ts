@@ -33,7 +33,9 @@ export function allowAll(snapshot: Snapshot): EvaluationResult[] {
   for (const s of snapshot.secrets) {
     if (s.kmsKey?.ok && s.kmsKey.value.KeyManager === 'CUSTOMER') secretKeys[s.arn] = s.kmsKey.value.Arn;
   }
-  return requiredPermissions({ esm: snapshot.esm, cluster, region: snapshot.target.region, account: ACCOUNT, secretKeys }).map((r) => ({
+  const destKey = snapshot.destinationEncryption?.ok && snapshot.destinationEncryption.value.key?.ok ? snapshot.destinationEncryption.value.key.value : undefined;
+  const destinationKey = destKey && destKey.KeyManager !== 'AWS' ? destKey.Arn : undefined;
+  return requiredPermissions({ esm: snapshot.esm, cluster, region: snapshot.target.region, account: ACCOUNT, secretKeys, ...(destinationKey ? { destinationKey } : {}) }).map((r) => ({
     EvalActionName: r.action,
     EvalResourceName: r.resource,
     EvalDecision: 'allowed',
