@@ -314,6 +314,11 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean):
       resources: inRegions('kafka', 'topic/*'),
     }),
     new iam.PolicyStatement({ sid: 'DiagnoseDescribeSecret', actions: ['secretsmanager:DescribeSecret'], resources: inRegions('secretsmanager', 'secret:*') }),
+    // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS on-failure destination's KMS key.
+    new iam.PolicyStatement({ sid: 'DiagnoseReadVpcConnection', actions: ['kafka:DescribeVpcConnection'], resources: inRegions('kafka', 'vpc-connection/*') }),
+    new iam.PolicyStatement({ sid: 'DiagnoseReadSchemaRegistry', actions: ['glue:GetRegistry'], resources: inRegions('glue', 'registry/*') }),
+    new iam.PolicyStatement({ sid: 'DiagnoseReadDestinationQueue', actions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], resources: inRegions('sqs', '*') }),
+    new iam.PolicyStatement({ sid: 'DiagnoseReadDestinationTopic', actions: ['sns:GetTopicAttributes'], resources: inRegions('sns', '*') }),
     new iam.PolicyStatement({ sid: 'DiagnoseDescribeKey', actions: ['kms:DescribeKey'], resources: inRegions('kms', 'key/*') }),
     new iam.PolicyStatement({ sid: 'DiagnoseReadRole', actions: ['iam:GetRole', 'iam:SimulatePrincipalPolicy'], resources: [`arn:${p}:iam::${a}:role/*`] }),
   ];
@@ -359,6 +364,10 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
     wildcard(fn, regions.map((r) => arn('kafka', r, 'topic/*')), diagnosisReason('the topic (DescribeTopic)'));
     wildcard(fn, regions.map((r) => arn('secretsmanager', r, 'secret:*')), `${diagnosisReason('the metadata of the ESM\'s secrets (DescribeSecret)')} GetSecretValue is granted only with inspectSecrets.`);
     wildcard(fn, regions.map((r) => arn('kms', r, 'key/*')), diagnosisReason('the key of the ESM\'s secret (DescribeKey)'));
+    wildcard(fn, regions.map((r) => arn('kafka', r, 'vpc-connection/*')), diagnosisReason('the VPC connection of a cross-account ESM (DescribeVpcConnection)'));
+    wildcard(fn, regions.map((r) => arn('glue', r, 'registry/*')), diagnosisReason('the Glue schema registry (GetRegistry)'));
+    wildcard(fn, regions.map((r) => arn('sqs', r, '*')), diagnosisReason('the encryption of an SQS on-failure destination (GetQueueUrl, GetQueueAttributes)'));
+    wildcard(fn, regions.map((r) => arn('sns', r, '*')), diagnosisReason('the encryption of an SNS on-failure destination (GetTopicAttributes)'));
     wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
   }
 }
