@@ -11,7 +11,6 @@
  * (kafka-on-failure, permissions for encrypted destinations); a disabled key stops every delivery.
  */
 import { esmSource, isVpcConnectionArn, kafkaDestinationTopic, parseClusterArn } from '../model/esm';
-import type { Snapshot } from '../model/snapshot';
 import { couldNotRead, pass, skip, valueOf, warn, type Check, type Outcome } from './check';
 import { DOCS } from './lib/esm-network';
 import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
