@@ -361,6 +361,10 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
     wildcard(fn, regions.map((r) => arn('kafka', r, 'topic/*')), diagnosisReason('the topic (DescribeTopic)'));
     wildcard(fn, regions.map((r) => arn('secretsmanager', r, 'secret:*')), `${diagnosisReason('the metadata of the ESM\'s secrets (DescribeSecret)')} GetSecretValue is granted only with inspectSecrets.`);
     wildcard(fn, regions.map((r) => arn('kms', r, 'key/*')), diagnosisReason('the key of the ESM\'s secret (DescribeKey)'));
+    wildcard(fn, regions.map((r) => arn('kafka', r, 'vpc-connection/*')), diagnosisReason('the VPC connection of a cross-account ESM (DescribeVpcConnection)'));
+    wildcard(fn, regions.map((r) => arn('glue', r, 'registry/*')), diagnosisReason('the Glue schema registry (GetRegistry)'));
+    wildcard(fn, regions.map((r) => arn('sqs', r, '*')), diagnosisReason('the encryption of an SQS on-failure destination (GetQueueUrl, GetQueueAttributes)'));
+    wildcard(fn, regions.map((r) => arn('sns', r, '*')), diagnosisReason('the encryption of an SNS on-failure destination (GetTopicAttributes)'));
     wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
   }
 }

@@ -109,6 +109,75 @@ function refreshPermissions(s: Snapshot, policies: Policy[] = policiesOf(s)): Sn
   return s;
 }
 
+const DLT_TOPIC_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:topic/orders-prod/5b2c1a7e-3f4d-4e8a-9c1b-2d3e4f5a6b7c-3/orders-dlt`;
+const GLUE_REGISTRY_ARN = `arn:aws:glue:${REGION}:${ACCOUNT}:registry/orders-schemas`;
+const VPC_CONNECTION_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:vpc-connection/210987654321/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3`;
+
+/** Provisioned mode with bounded retries and split batches: the careful baseline of the newer features. */
+function provisionedWithControls(s: Snapshot, pollers: Snapshot['esm']['ProvisionedPollerConfig'] = { MinimumPollers: 1, MaximumPollers: 12 }): Snapshot {
+  s.esm.ProvisionedPollerConfig = pollers;
+  s.esm.MaximumRetryAttempts = 10;
+  s.esm.BisectBatchOnFunctionError = true;
+  return s;
+}
+
+/** A kafka:// on-failure topic of the same cluster, as DescribeTopic reports it (or NotFoundException). */
+function withKafkaDestination(s: Snapshot, exists: boolean): Snapshot {
+  s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } };
+  s.destinationTopic = exists
+    ? { ok: true, source: 'kafka:DescribeTopic', value: { Found: true, TopicName: 'orders-dlt', TopicArn: DLT_TOPIC_ARN, PartitionCount: 12, ReplicationFactor: 3, Status: 'ACTIVE' } }
+    : { ok: true, source: 'kafka:DescribeTopic', value: { Found: false, TopicName: 'orders-dlt' } };
+  return refreshPermissions(s);
+}
+
+/** A Glue schema registry, as GetEventSourceMapping and glue:GetRegistry report it. */
+function withGlueRegistry(s: Snapshot): Snapshot {
+  s.esm.AmazonManagedKafkaEventSourceConfig = {
+    ConsumerGroupId: s.esm.UUID,
+    SchemaRegistryConfig: { SchemaRegistryURI: GLUE_REGISTRY_ARN, EventRecordFormat: 'JSON', SchemaValidationConfigs: [{ Attribute: 'VALUE' }] },
+  };
+  s.schemaRegistry = { ok: true, source: 'glue:GetRegistry', value: { RegistryName: 'orders-schemas', RegistryArn: GLUE_REGISTRY_ARN, Status: 'AVAILABLE' } };
+  return refreshPermissions(s);
+}
+
+/** Denies `actions` in the simulation answers. */
+function denying(s: Snapshot, actions: string[]): Snapshot {
+  const p = s.permissions;
+  if (p?.ok) p.value = p.value.map((r) => (actions.includes(r.EvalActionName) ? { ...r, EvalDecision: 'implicitDeny' } : r));
+  return s;
+}
+
+/** A cross-account ESM: the cluster is another account's, reached through a managed VPC connection. */
+function crossAccount(state: string): Snapshot {
+  const s = mskIamHealthy();
+  s.esm.EventSourceArn = VPC_CONNECTION_ARN;
+  const notRead = (action: string) => ({
+    ok: false as const,
+    source: action,
+    error: { code: 'CrossAccountCluster', message: `${VPC_CONNECTION_ARN} is not a cluster in this account (a multi-VPC connection to another account's cluster); esm-doctor does not read it`, action },
+  });
+  s.cluster = notRead('kafka:DescribeClusterV2');
+  s.bootstrapBrokers = notRead('kafka:GetBootstrapBrokers');
+  s.topic = undefined;
+  s.network = undefined;
+  s.siblings = { ok: true, source: 'lambda:ListEventSourceMappings', value: [] };
+  s.vpcConnection = {
+    ok: true,
+    source: 'kafka:DescribeVpcConnection',
+    value: {
+      VpcConnectionArn: VPC_CONNECTION_ARN,
+      TargetClusterArn: 'arn:aws:kafka:eu-west-1:210987654321:cluster/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3',
+      State: state,
+      Authentication: 'SASL_IAM',
+      VpcId: VPC_ID,
+      Subnets: SUBNETS,
+      SecurityGroups: [CLUSTER_SG],
+      CreationTime: '2026-10-01T08:00:00.000Z',
+    },
+  };
+  return refreshPermissions(s);
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     id: 'msk-iam-healthy',
@@ -148,6 +217,9 @@ export const SCENARIOS: Scenario[] = [
     snapshot() {
       const s = withPrivateDefaultRoute(mskIamHealthy(), undefined);
       s.esm.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 10 };
+      // Provisioned mode's error handling controls, set as a careful team would (esm.error-handling).
+      s.esm.MaximumRetryAttempts = 10;
+      s.esm.BisectBatchOnFunctionError = true;
       return s;
     },
     expect: { verdict: 'healthy' },
@@ -272,6 +344,118 @@ export const SCENARIOS: Scenario[] = [
       return s;
     },
     expect: { verdict: 'failing', cause: 'esm.state', fails: ['esm.last-result'] },
+  },
+  // ---- issue 11: classes that came out wrong ----
+  {
+    id: 'msk-private-nat',
+    title: 'On-demand ESM whose default route goes to a private NAT gateway (no internet), Lambda says "Connection error"',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.LastProcessingResult = CONNECTION_ERROR;
+      const nats = s.network!.natGateways!;
+      if (nats.ok) nats.value[0]!.ConnectivityType = 'private';
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'egress.sts', fails: ['egress.lambda', 'esm.last-result'] },
+  },
+  {
+    id: 'msk-scram-documented-role-healthy',
+    title: 'SASL/SCRAM with AWSLambdaMSKExecutionRole plus the secret and key permissions (no kafka:ListScramSecrets): healthy',
+    snapshot() {
+      const s = withScramCluster(mskIamHealthy(), { scramOn: true });
+      s.secrets = [scramSecretFacts(true)];
+      s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [SCRAM_SECRET_ARN] } };
+      return denying(refreshPermissions(s), ['kafka:ListScramSecrets']);
+    },
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'function-last-update-failed',
+    title: 'The function\'s last deployment failed; it still runs its previous version',
+    snapshot() {
+      const s = mskIamHealthy();
+      const f = s.function!;
+      if (f.ok) {
+        Object.assign(f.value.Configuration, {
+          LastUpdateStatus: 'Failed',
+          LastUpdateStatusReasonCode: 'KMSKeyAccessDenied',
+          LastUpdateStatusReason: 'Lambda was unable to decrypt the environment variables because KMS access was denied.',
+        });
+      }
+      return s;
+    },
+    expect: { verdict: 'at-risk' },
+  },
+  {
+    id: 'msk-stuck-creating',
+    title: 'The ESM has been Creating for 40 minutes',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.State = 'Creating';
+      s.esm.LastModified = new Date(Date.parse(s.collectedAt) - 40 * 60_000).toISOString();
+      delete s.esm.LastProcessingResult;
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'esm.state' },
+  },
+  // ---- issue 11: newer ESM features, one healthy and one broken each ----
+  {
+    id: 'msk-kafka-destination-healthy',
+    title: 'Provisioned mode with a kafka:// on-failure topic that exists and the role may write: healthy',
+    snapshot: () => withKafkaDestination(provisionedWithControls(mskIamHealthy()), true),
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-kafka-destination-missing',
+    title: 'The kafka:// on-failure topic was never created',
+    snapshot: () => withKafkaDestination(provisionedWithControls(mskIamHealthy()), false),
+    expect: { verdict: 'failing', cause: 'destination.kafka-topic' },
+  },
+  {
+    id: 'msk-glue-registry-healthy',
+    title: 'Provisioned mode validating records against a Glue schema registry the role may read: healthy',
+    snapshot: () => withGlueRegistry(provisionedWithControls(mskIamHealthy())),
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-glue-registry-denied',
+    title: 'Glue schema registry, but the execution role has no glue:GetRegistry / glue:GetSchemaVersion',
+    snapshot: () => denying(withGlueRegistry(provisionedWithControls(mskIamHealthy())), ['glue:GetRegistry', 'glue:GetSchemaVersion']),
+    expect: { verdict: 'failing', cause: 'schema-registry.access' },
+  },
+  {
+    id: 'msk-provisioned-pollers-healthy',
+    title: 'Provisioned mode with 2–12 pollers in a poller group on a 12-partition topic: healthy',
+    snapshot: () => provisionedWithControls(mskIamHealthy(), { MinimumPollers: 2, MaximumPollers: 12, PollerGroupName: 'orders' }),
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-provisioned-pollers-invalid',
+    title: 'Provisioned mode with MinimumPollers above MaximumPollers',
+    snapshot: () => provisionedWithControls(mskIamHealthy(), { MinimumPollers: 20, MaximumPollers: 8 }),
+    expect: { verdict: 'failing', cause: 'esm.provisioned-pollers' },
+  },
+  {
+    id: 'msk-cross-account-available',
+    title: 'Cross-account ESM through an AVAILABLE VPC connection: the connection reads fine, the other account\'s cluster stays unread',
+    snapshot: () => crossAccount('AVAILABLE'),
+    expect: { verdict: 'unknown' },
+  },
+  {
+    id: 'msk-cross-account-rejected',
+    title: 'Cross-account ESM whose VPC connection the cluster owner rejected',
+    snapshot: () => crossAccount('REJECTED'),
+    expect: { verdict: 'failing', cause: 'msk.vpc-connection' },
+  },
+  {
+    id: 'msk-provisioned-poison-record-risk',
+    title: 'Provisioned mode with unlimited retries, no destination, no split batches, no partial batch response',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 12 };
+      return s;
+    },
+    expect: { verdict: 'at-risk' },
   },
 ];
 

@@ -35,7 +35,7 @@ function fixFor(code: string | undefined, name: string, region: string): string 
 export const functionState: Check = {
   id: 'function.state',
   step: 9,
-  title: 'The function is Active',
+  title: 'The function is Active (a failed last update, which leaves the previous version running, is a warning)',
   docs: AWS_DOCS.troubleshoot,
   run(snapshot: Snapshot): Outcome {
     const fnArn = snapshot.esm.FunctionArn;
@@ -87,11 +87,14 @@ export const functionState: Check = {
         { resources },
       );
     }
+    // Lambda docs (functions-states.html, states during updates): a failed update leaves the function
+    // Active on its previous code and configuration. The ESM still invokes it, so an Active function whose last
+    // update failed is a warning: the next deployment is what is at risk, not the records.
     if (c.LastUpdateStatus === 'Failed') {
       const why = [c.LastUpdateStatusReasonCode, c.LastUpdateStatusReason].filter(Boolean).join(': ');
-      return fail(
+      return warn(
         'The function\'s last update failed',
-        `Function ${arn} is Active but its last update failed${why ? `: ${why}` : ''}. It runs the previous configuration, and further updates may be refused until this is fixed.`,
+        `Function ${arn} is Active but its last update failed${why ? `: ${why}` : ''}. It keeps running the previous code and configuration, so the ESM still invokes it; the change you deployed is not live.`,
         fixFor(c.LastUpdateStatusReasonCode, name, region),
         { resources },
       );

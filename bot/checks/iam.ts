@@ -204,16 +204,24 @@ export const iamExecutionRole: Check = {
 
     const requirements = requirementsOf(snapshot).filter((r) => r.group === 'execution-role');
     const judged = judgeRequirements(requirements, simulation.value);
-    const denied = judged.filter((j) => j.verdict === 'denied');
+    const deniedAll = judged.filter((j) => j.verdict === 'denied');
+    const optional = deniedAll.filter((j) => j.requirement.severity === 'optional');
+    const denied = deniedAll.filter((j) => j.requirement.severity !== 'optional');
     const breaking = denied.filter((j) => j.requirement.severity === 'fail');
     const minor = denied.filter((j) => j.requirement.severity === 'warn');
-    const unsimulated = judged.filter((j) => j.verdict === 'not-simulated');
+    const unsimulated = judged.filter((j) => j.verdict === 'not-simulated' && j.requirement.severity !== 'optional');
     const roleArn = roleArnOf(snapshot) ?? 'the execution role';
     const roleName = roleNameOf(snapshot);
 
-    if (!denied.length && !unsimulated.length) {
-      const actions = [...new Set(judged.map((j) => j.requirement.action))];
-      return pass(`The simulation allows ${roleArn} every one of the ${judged.length} permissions this ESM needs (${actions.join(', ')}).`, {
+    // An optional permission changes nothing for the ESM: its denial is a note on the pass, so a role
+    // that has exactly what AWS documents stays healthy (and the CLI exits 0).
+    if (breaking.length + minor.length === 0 && !unsimulated.length) {
+      const needed = judged.filter((j) => j.requirement.severity !== 'optional');
+      const actions = [...new Set(needed.map((j) => j.requirement.action))];
+      const note = optional.length
+        ? ` Not granted, and optional (the ESM runs the same without ${optional.length === 1 ? 'it' : 'them'}): ${optional.map((j) => `${j.requirement.action} on ${j.requirement.resource} (${j.requirement.why})`).join('; ')}.`
+        : '';
+      return pass(`The simulation allows ${roleArn} every one of the ${needed.length} permissions this ESM needs (${actions.join(', ')}).${note}`, {
         ...(roleArnOf(snapshot) ? { resources: [roleArnOf(snapshot)!] } : {}),
       });
     }

@@ -409,7 +409,8 @@ export const nacl: Check = {
     const esm = subnets.value.found.filter((s) => s.CidrBlock);
     const flows: NaclFlow[] = [];
     const notes: string[] = [];
-    const aclOf = (s: Subnet) => networkAclOf(s.SubnetId, acls.value, vpcId)?.acl;
+    // Each subnet's ACL lives in that subnet's own VPC (a self-managed ESM may list subnets of several).
+    const aclOf = (s: Subnet) => networkAclOf(s.SubnetId, acls.value, s.VpcId ?? vpcId)?.acl;
     const add = (subnet: Subnet, query: NaclQuery, purpose: string, vague = false) => {
       const acl = aclOf(subnet);
       if (acl) flows.push({ subnet, acl, query, purpose, vague });
@@ -454,12 +455,13 @@ export const nacl: Check = {
       const nats = valueOf(snapshot.network?.natGateways) ?? [];
       const endpoints = valueOf(snapshot.network?.vpcEndpoints) ?? [];
       const allSubnets = valueOf(snapshot.network?.subnets) ?? [];
-      const vpcCidrs = vpcCidrsFromRoutes(tables ?? [], vpcId);
       const services = ['sts', 'lambda', 'secretsmanager'];
-      const eps = services.flatMap((svc) => interfaceEndpointsFor(endpoints, pos.value.region, svc, vpcId));
       for (const s of esm) {
+        const subnetVpc = s.VpcId ?? vpcId;
+        const vpcCidrs = vpcCidrsFromRoutes(tables ?? [], subnetVpc);
+        const eps = services.flatMap((svc) => interfaceEndpointsFor(endpoints, pos.value.region, svc, subnetVpc));
         const dests = new Set<string>();
-        if (tables && internetPathOf(s.SubnetId, tables, nats, vpcId).kind === 'nat') dests.add(ANYWHERE);
+        if (tables && internetPathOf(s.SubnetId, tables, nats, subnetVpc).kind === 'nat') dests.add(ANYWHERE);
         for (const ep of eps) {
           for (const id of ep.SubnetIds ?? []) {
             if (id === s.SubnetId) continue;

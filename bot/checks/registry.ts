@@ -15,6 +15,11 @@ import { checks as topic } from './topic';
 import { checks as fn } from './function';
 import { checks as destination } from './destination';
 import { checks as probe } from './probe';
+import { checks as destinationKafka } from './destination-kafka';
+import { checks as schemaRegistry } from './schema-registry';
+import { checks as provisioned } from './provisioned';
+import { checks as retries } from './retries';
+import { checks as crossAccount } from './cross-account';
 
 export const checks: readonly Check[] = [
   // The live probe's steps first: within a setup step, a failure the probe saw is named as the cause before a static one.
@@ -30,6 +35,11 @@ export const checks: readonly Check[] = [
   ...topic,
   ...fn,
   ...destination,
+  ...destinationKafka,
+  ...schemaRegistry,
+  ...provisioned,
+  ...retries,
+  ...crossAccount,
 ].sort((a, b) => a.step - b.step);
 
 export function checkById(id: string): Check | undefined {

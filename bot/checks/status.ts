@@ -44,8 +44,63 @@ const TRANSITIONAL = ['Creating', 'Enabling', 'Updating', 'Disabling', 'Deleting
 /** The setup checks whose failure keeps an ESM from finishing Creating / Enabling / Updating. */
 const SETUP_CHECKS = [
   'role.trust', 'iam.execution-role', 'egress.sts', 'secret.readable', 'msk.cluster', 'msk.bootstrap',
-  'network.sg-broker-ingress', 'network.subnets', 'auth.mode', 'topic.exists',
+  'network.sg-broker-ingress', 'network.subnets', 'auth.mode', 'topic.exists', 'msk.vpc-connection',
 ];
+
+/**
+ * What keeps a mapping in a transitional state, by state. Lambda creates, enables or updates a Kafka
+ * ESM within minutes once it can assume the role, describe the cluster, create the poller ENIs and
+ * reach the brokers (with-kafka-troubleshoot; with-msk-permissions); while it is Creating or Updating,
+ * UpdateEventSourceMapping and DeleteEventSourceMapping answer ResourceInUseException (Lambda API
+ * reference), so a stuck mapping also blocks the usual fix-by-update.
+ */
+const STUCK_CAUSES: Record<string, string> = {
+  Creating:
+    'Lambda has not finished the setup it does before the first poll: assuming the execution role (its trust policy), describing the cluster and its bootstrap brokers (kafka:DescribeClusterV2, kafka:GetBootstrapBrokers), creating the poller ENIs in the subnets (ec2:CreateNetworkInterface and the Describe* actions; free IP addresses), reading the auth secret, and reaching and authenticating to the brokers.',
+  Enabling:
+    'Lambda is re-doing the setup of a mapping that was disabled: the execution role, the cluster, the poller ENIs in the subnets, the secret and the brokers must all be usable again; a cause that made Lambda disable the mapping and was not fixed keeps it here.',
+  Updating:
+    'Lambda is applying a change (batch size, auth secret, provisioned pollers, destination, ...) and rebuilding the pollers with it: a new secret it cannot read, a provisioned-mode change whose pollers cannot reach the brokers, or a role that lost a permission keeps the update from finishing.',
+  Disabling:
+    'Lambda is stopping the pollers and removing their ENIs: the execution role needs ec2:DeleteNetworkInterface and ec2:DescribeNetworkInterfaces for that, and pollers that cannot reach the brokers to leave the consumer group can hold it too.',
+};
+
+function stuckOutcome(snapshot: Snapshot, state: string, since: string, age: string, reasonText: string): Outcome {
+  const esm = snapshot.esm;
+  const region = regionOf(snapshot);
+  const inUse = state === 'Creating' || state === 'Updating'
+    ? ` While it is ${state}, Lambda refuses updates and deletes (ResourceInUseException), so wait for it to leave the state before changing it.`
+    : '';
+  return {
+    status: 'fail',
+    title: `The event source mapping is stuck ${state} for ${since}`,
+    detail:
+      `ESM ${esmArnOf(snapshot)} has been ${state}${age}, longer than the 15 minutes this takes at most; it reads no records meanwhile.${reasonText} ` +
+      `What usually causes it: ${STUCK_CAUSES[state]}${inUse}`,
+    remedy: {
+      summary:
+        'Fix the failing setup findings of this report (role, permissions, subnets, secret, network path); the state usually settles within minutes after. ' +
+        'If nothing fails and it stays stuck, look at the mapping, then delete and recreate it once Lambda accepts the call.',
+      commands: [
+        `aws lambda get-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
+        `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
+      ],
+    },
+    resources: [esmArnOf(snapshot)],
+    related: SETUP_CHECKS,
+  };
+}
+
+/**
+ * Is this mapping stuck in a transition at `nowMs`? The one rule the check and the watcher share
+ * (the watcher alerts on it without running a full diagnosis): Creating, Enabling, Updating or
+ * Disabling for longer than 15 minutes since LastModified.
+ */
+export function stuckTransition(esm: Pick<Snapshot['esm'], 'State' | 'LastModified'>, nowMs: number): { state: string; sinceMs: number } | undefined {
+  if (!STUCK_CAUSES[esm.State] || !esm.LastModified) return undefined;
+  const sinceMs = nowMs - Date.parse(esm.LastModified);
+  return Number.isFinite(sinceMs) && sinceMs > STUCK_AFTER_MS ? { state: esm.State, sinceMs } : undefined;
+}
 
 function stateTitle(state: string): string {
   return `The event source mapping is ${state}`;
@@ -101,18 +156,8 @@ export const esmState: Check = {
       if (esm.State === 'Deleting') {
         return warn(stateTitle('being deleted'), `ESM ${arn} is Deleting${age}: it will not read records again.${reasonText}`, undefined, { resources });
       }
-      if (known && since > STUCK_AFTER_MS) {
-        const inUse = esm.State === 'Creating' || esm.State === 'Updating'
-          ? ` While it is ${esm.State}, Lambda refuses updates and deletes (ResourceInUseException).`
-          : '';
-        return warn(
-          `The event source mapping has been ${esm.State} for ${duration(since)}`,
-          `ESM ${arn} has been ${esm.State}${age}, longer than the few minutes this takes normally.${reasonText} ` +
-            `A mapping stays here while Lambda cannot finish setting it up (role, network, brokers, authentication).${inUse}`,
-          'Fix the failing findings of this report; if none fails and it stays stuck, delete and recreate it once the state allows:\n' +
-            `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${regionOf(snapshot)}`,
-          { resources, related: SETUP_CHECKS },
-        );
+      if (known && since > STUCK_AFTER_MS && STUCK_CAUSES[esm.State]) {
+        return stuckOutcome(snapshot, esm.State, duration(since), age, reasonText);
       }
       return pass(
         `ESM ${esm.UUID} is ${esm.State}${known ? ` since ${duration(since)} ago` : ''}: a normal transition.${reasonText} ` +
@@ -142,6 +187,8 @@ export interface ProblemCategory {
   /** Tested on the text after "PROBLEM:". */
   matches(text: string): boolean;
   title: string;
+  /** A title that depends on the message (which services it names): overrides `title`. */
+  titleFor?(text: string, snapshot: Snapshot): string;
   explain(snapshot: Snapshot): string;
   fix(snapshot: Snapshot): string;
   /** The check ids that would confirm this cause. */
@@ -234,6 +281,21 @@ function lambdaRejectedFix(s: Snapshot): string {
   );
 }
 
+function brokerConnectionFix(s: Snapshot): string {
+  const port = portOf(s);
+  const p = esmPlacement(s.esm, valueOf(s.cluster));
+  const sg = p?.securityGroupIds[0];
+  const rule =
+    sg && port
+      ? `\naws ec2 authorize-security-group-ingress --group-id ${sg} --protocol tcp --port ${port} --source-group ${sg} --region ${regionOf(s)}`
+      : '';
+  return (
+    `Let the ESM's security groups reach the brokers${port ? ` on TCP ${port}` : ''} (a self-referencing rule on the broker security group is the minimal one), ` +
+    'check the network ACLs of those subnets, and check the brokers\' health (CPU, disk); esm-doctor diagnose --probe replays the connection from the ESM\'s subnets.' +
+    rule
+  );
+}
+
 export const PROBLEM_CATEGORIES: ProblemCategory[] = [
   {
     id: 'assume-role',
@@ -249,10 +311,30 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     related: ['role.trust', 'egress.sts'],
   },
   {
+    // A message about the on-failure destination alone (not the combined "STS, Secrets Manager and
+    // the OnFailure Destination" one below): the batch was processed, its delivery failed.
+    id: 'destination',
+    matches: (t) => /on-?\s*failure\s+destination|\bdestination\b/i.test(t) && !/\bSTS\b|Secrets\s*Manager/i.test(t),
+    title: 'Lambda could not deliver failed records to the on-failure destination',
+    explain: (s) => {
+      const d = s.esm.DestinationConfig?.OnFailure?.Destination;
+      return (
+        `Lambda sends batches that exhausted their retries to the on-failure destination${d ? ` ${d}` : ''}, as the execution role and, in on-demand mode, from the ESM's subnets. ` +
+        'It could not: the destination is gone, the role may not write to it (or use its KMS key), or it is unreachable from the ESM\'s network position (kafka-on-failure asks for an endpoint of its service in the cluster\'s VPC).'
+      );
+    },
+    fix: () => 'See destination.reachable (the path and the role\'s permission on an SQS/SNS/S3 destination) and destination.kafka-topic (a kafka:// topic); failed records are dropped while this lasts.',
+    related: ['destination.reachable', 'destination.kafka-topic', 'destination.kms'],
+  },
+  {
     id: 'vpc-service-access',
     matches: (t) =>
       /connect/i.test(t) && /(\bSTS\b|Secrets\s*Manager|PrivateLink|\bNAT\b|OnFailure|must be able to connect)/i.test(t),
     title: 'The ESM\'s VPC cannot reach STS, Lambda or Secrets Manager',
+    titleFor: (t) =>
+      /on-?\s*failure/i.test(t)
+        ? 'The ESM\'s VPC cannot reach STS, Lambda, Secrets Manager or the on-failure destination'
+        : 'The ESM\'s VPC cannot reach STS, Lambda or Secrets Manager',
     explain: (s) =>
       `In on-demand mode the pollers, placed in ${placementText(s)}, call STS (to assume the role), Secrets Manager (to read the auth secret) ` +
       'and Lambda (to invoke the function) from inside that VPC, and deliver failed batches to the on-failure destination from there too. ' +
@@ -261,7 +343,7 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       'Give every ESM subnet a 0.0.0.0/0 route to a NAT gateway, or create interface endpoints with private DNS, reachable on 443 from the ESM\'s security groups, ' +
       'whose policies allow lambda.amazonaws.com; or switch the ESM to provisioned mode (ProvisionedPollerConfig), which invokes without them.' +
       endpointCommands(s),
-    related: ['egress.sts', 'egress.secretsmanager', 'egress.lambda', 'destination.reachable', 'network.sg-egress'],
+    related: ['egress.sts', 'egress.secretsmanager', 'egress.lambda', 'destination.reachable', 'destination.kafka-topic', 'network.sg-egress'],
   },
   {
     id: 'dns',
@@ -413,6 +495,30 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     related: ['network.sg-broker-ingress', 'network.sg-egress', 'egress.sts', 'egress.lambda', 'msk.cluster'],
   },
   {
+    // Lambda's generic wording ("Connection error. Please check your event source connection
+    // configuration.", also written with a comma): it covers the brokers and, in on-demand mode, the
+    // AWS services the pollers call from the VPC, so either family of checks confirms it.
+    id: 'connection-error',
+    matches: (t) => /connection\s+error/i.test(t),
+    title: 'Lambda reports a connection error: the brokers or the AWS services it calls are out of reach',
+    explain: (s) => {
+      const port = portOf(s);
+      return (
+        `Lambda's generic connection error. The pollers, placed in ${placementText(s)}, could not open or keep a connection to the brokers${port ? ` on port ${port}` : ''} ` +
+        '(a security group, network ACL or route blocks the way, or the brokers are down or overloaded), or — in on-demand mode in a VPC — could not reach STS, Secrets Manager, Lambda or the on-failure destination from there.'
+      );
+    },
+    fix: (s) => {
+      const endpoints = endpointCommands(s);
+      return brokerConnectionFix(s) + (endpoints ? `\nIn on-demand mode, also give the ESM's subnets a NAT route or interface endpoints for the AWS services:${endpoints}` : '');
+    },
+    related: [
+      'network.sg-broker-ingress', 'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc',
+      'kafka.bootstrap-dns', 'msk.cluster', 'msk.bootstrap', 'auth.port', 'probe.tcp',
+      'egress.sts', 'egress.secretsmanager', 'egress.lambda', 'destination.reachable',
+    ],
+  },
+  {
     id: 'broker-connection',
     matches: (t) => /connect|timed?\s*out|timeout|unreachable|refused/i.test(t),
     title: 'Lambda could not connect to the brokers',
@@ -423,20 +529,7 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         'a security group, network ACL or route blocks the way, or the brokers were down, overloaded, out of disk or at full CPU.'
       );
     },
-    fix: (s) => {
-      const port = portOf(s);
-      const p = esmPlacement(s.esm, valueOf(s.cluster));
-      const sg = p?.securityGroupIds[0];
-      const rule =
-        sg && port
-          ? `\naws ec2 authorize-security-group-ingress --group-id ${sg} --protocol tcp --port ${port} --source-group ${sg} --region ${regionOf(s)}`
-          : '';
-      return (
-        `Let the ESM's security groups reach the brokers${port ? ` on TCP ${port}` : ''} (a self-referencing rule on the broker security group is the minimal one), ` +
-        'check the network ACLs of those subnets, and check the brokers\' health (CPU, disk); esm-doctor diagnose --probe replays the connection from the ESM\'s subnets.' +
-        rule
-      );
-    },
+    fix: brokerConnectionFix,
     related: [
       'network.sg-broker-ingress', 'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc',
       'kafka.bootstrap-dns', 'msk.cluster', 'msk.bootstrap', 'auth.port', 'probe.tcp',
@@ -456,9 +549,16 @@ export const UNKNOWN_PROBLEM: ProblemCategory = {
 /** The category of a LastProcessingResult, by meaning. Undefined when it is not a PROBLEM. */
 export function decodeLastProcessingResult(result: string): ProblemCategory | undefined {
   const m = /^\s*PROBLEM\s*:?\s*(.*)$/is.exec(result);
-  if (!m) return undefined;
-  const text = m[1]!;
-  return PROBLEM_CATEGORIES.find((c) => c.matches(text)) ?? UNKNOWN_PROBLEM;
+  if (m) return PROBLEM_CATEGORIES.find((c) => c.matches(m[1]!)) ?? UNKNOWN_PROBLEM;
+  // Users paste messages without the prefix (from a console, a log line, an ESM system log record):
+  // recognised by meaning, a text that matches no family is not called a problem.
+  if (/^\s*(OK|No records processed)\.?\s*$/i.test(result)) return undefined;
+  return PROBLEM_CATEGORIES.find((c) => c.matches(result));
+}
+
+/** The finding title for a decoded message: the category's, adapted to what the message names. */
+export function problemTitle(category: ProblemCategory, result: string, snapshot: Snapshot): string {
+  return category.titleFor ? category.titleFor(result, snapshot) : category.title;
 }
 
 export const esmLastResult: Check = {
@@ -496,7 +596,7 @@ export const esmLastResult: Check = {
     const auth = authOf(snapshot);
     const mode = auth.mode ? ` Lambda authenticates with ${AUTH_LABELS[auth.mode]}.` : '';
     return fail(
-      category.title,
+      problemTitle(category, result, snapshot),
       `ESM ${arn} reports LastProcessingResult "${result}"${stale}. ${category.explain(snapshot)}${category.id === 'sasl' || category.id === 'authorization' ? mode : ''}`,
       category.fix(snapshot),
       { resources: [arn], ...(category.related.length ? { related: category.related } : {}) },

@@ -3,11 +3,14 @@
  * (and tests) may pass their own `AwsClients` instead.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { configuredEndpoint, DEFAULT_MAX_ATTEMPTS } from './endpoint';
 
@@ -22,6 +25,10 @@ export interface AwsClients {
   kms: KMSClient;
   iam: IAMClient;
   sts: STSClient;
+  /** Newer-feature reads (schema registry, destination encryption); optional so injected client sets stay valid. */
+  glue?: GlueClient;
+  sqs?: SQSClient;
+  sns?: SNSClient;
 }
 
 export interface ClientOptions {
@@ -57,5 +64,8 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     kms: new KMSClient(config('kms')),
     iam: new IAMClient(config('iam')),
     sts: new STSClient(config('sts')),
+    glue: new GlueClient(config('glue')),
+    sqs: new SQSClient(config('sqs')),
+    sns: new SNSClient(config('sns')),
   };
 }

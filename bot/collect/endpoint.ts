@@ -6,7 +6,7 @@
  */
 
 /** The clients whose endpoint can be overridden; the SDK's serviceId of each. */
-export type ServiceKey = 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms' | 'iam' | 'sts';
+export type ServiceKey = 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms' | 'iam' | 'sts' | 'glue' | 'sqs' | 'sns';
 
 /**
  * Throttling is the usual failure when ~30 read calls start at once; the SDK's standard retry
@@ -27,6 +27,9 @@ const SERVICE_IDS: Record<ServiceKey, string> = {
   kms: 'KMS',
   iam: 'IAM',
   sts: 'STS',
+  glue: 'Glue',
+  sqs: 'SQS',
+  sns: 'SNS',
 };
 
 /**

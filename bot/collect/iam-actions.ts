@@ -21,6 +21,10 @@ export const RESOURCE_KINDS = {
   secret: { sid: 'DiagnoseDescribeSecret', service: 'secretsmanager', resource: 'secret:*' },
   key: { sid: 'DiagnoseDescribeKey', service: 'kms', resource: 'key/*' },
   role: { sid: 'DiagnoseReadRole', service: 'iam', resource: 'role/*' },
+  'vpc-connection': { sid: 'DiagnoseReadVpcConnection', service: 'kafka', resource: 'vpc-connection/*' },
+  registry: { sid: 'DiagnoseReadSchemaRegistry', service: 'glue', resource: 'registry/*' },
+  queue: { sid: 'DiagnoseReadDestinationQueue', service: 'sqs', resource: '*' },
+  'sns-topic': { sid: 'DiagnoseReadDestinationTopic', service: 'sns', resource: '*' },
 } as const;
 export type ResourceKind = keyof typeof RESOURCE_KINDS;
 
@@ -70,6 +74,12 @@ export const COLLECTOR_ACTIONS = {
   'iam:GetRole': { on: 'role', for: ['diagnose'] },
   'iam:SimulatePrincipalPolicy': { on: 'role', for: ['diagnose'] },
   'sts:GetCallerIdentity': { on: 'any', for: ['diagnose'] },
+  // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS on-failure destination's KMS key.
+  'kafka:DescribeVpcConnection': { on: 'vpc-connection', for: ['diagnose'] },
+  'glue:GetRegistry': { on: 'registry', for: ['diagnose'] },
+  'sqs:GetQueueUrl': { on: 'queue', for: ['diagnose'] },
+  'sqs:GetQueueAttributes': { on: 'queue', for: ['diagnose'] },
+  'sns:GetTopicAttributes': { on: 'sns-topic', for: ['diagnose'] },
 } as const satisfies Record<string, ActionGrant>;
 
 export type CollectorAction = keyof typeof COLLECTOR_ACTIONS;

@@ -1,15 +1,17 @@
 /**
  * Amazon MSK reads: the cluster (DescribeClusterV2, which also answers for Serverless), its broker
- * strings, its associated SCRAM secrets and the ESM's topic.
+ * strings, its associated SCRAM secrets, the ESM's topic (and its kafka:// on-failure topic), and
+ * for a cross-account ESM the managed VPC connection it names (DescribeVpcConnection).
  */
 import {
   DescribeClusterV2Command,
   DescribeTopicCommand,
+  DescribeVpcConnectionCommand,
   GetBootstrapBrokersCommand,
   ListScramSecretsCommand,
   type KafkaClient,
 } from '@aws-sdk/client-kafka';
-import { BootstrapBrokers, ClusterInfo, ScramSecrets, TopicInfo, type Fact } from '../model/snapshot';
+import { BootstrapBrokers, ClusterInfo, ScramSecrets, TopicInfo, VpcConnectionInfo, type Fact } from '../model/snapshot';
 import { dependencyFact, errorCode, paginate, readFact } from './fact';
 
 export function readCluster(client: KafkaClient, clusterArn: string): Promise<Fact<ClusterInfo>> {
@@ -63,4 +65,16 @@ export async function readTopic(
     return dependencyFact('kafka:DescribeTopic', `topic ${topicName}`, clusterFact);
   }
   return fact;
+}
+
+/**
+ * DescribeVpcConnection of the VPC connection ARN a cross-account ESM names (msk-cross-account: the
+ * execution role needs kafka:DescribeVpcConnection on it). Its State, Authentication and
+ * TargetClusterArn are what this account can see of the other account's cluster.
+ */
+export function readVpcConnection(client: KafkaClient, vpcConnectionArn: string): Promise<Fact<VpcConnectionInfo>> {
+  return readFact('kafka:DescribeVpcConnection', VpcConnectionInfo, async () => {
+    const out = await client.send(new DescribeVpcConnectionCommand({ Arn: vpcConnectionArn }));
+    return out ?? {};
+  });
 }

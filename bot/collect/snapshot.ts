@@ -15,13 +15,14 @@
  * ready rather than when a whole round is done. Only the target ESM can end the run (typed errors);
  * every other failure becomes an error fact.
  */
-import { isVpcConnectionArn, bootstrapServers, esmPlacement, esmSource, esmSourceKind, secretConfigs, type Placement } from '../model/esm';
+import { isVpcConnectionArn, bootstrapServers, esmPlacement, esmSource, esmSourceKind, kafkaDestinationTopic, parseGlueRegistryArn, schemaRegistryConfig, secretConfigs, type Placement } from '../model/esm';
 import { NotKafkaEsm } from '../model/errors';
 import { requiredPermissions, simulationRequests } from '../model/permissions';
 import {
   SNAPSHOT_SCHEMA_VERSION,
   Snapshot,
   type ClusterInfo,
+  type DestinationEncryption,
   type EsmConfig,
   type EvaluationResult,
   type Fact,
@@ -38,7 +39,8 @@ import { resolveBootstrapServers, systemResolver, type Resolver } from './dns';
 import { readSubnets, readVpcWide, type VpcWideFacts } from './ec2';
 import { dependencyFact, errorFact, okFact } from './fact';
 import { readRole, readCallerIdentity, simulateRole } from './iam';
-import { readBootstrapBrokers, readCluster, readScramSecrets, readTopic } from './kafka';
+import { readBootstrapBrokers, readCluster, readScramSecrets, readTopic, readVpcConnection } from './kafka';
+import { readGlueRegistry, readQueueEncryption, readTopicEncryption } from './features';
 import { readConcurrency, readFunction, readSiblings, readTargetEsm } from './lambda';
 import { readKey, readSecretDescription, readSecretFormat, secretKeyRef } from './secrets';
 import { functionRoleArn } from '../model/role';
@@ -90,10 +92,11 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
   const secrets = readSecrets(clients, esm, inspectSecrets);
   const network = readNetwork(clients, esm, cluster?.info, progress);
   const role = fn.then((f) => readExecutionRole(clients, f));
-  const permissions = simulateExecutionRole(clients, target, esm, fn, cluster?.info, secrets.keyArns, progress);
+  const features = readFeatures(clients, esm);
+  const permissions = simulateExecutionRole(clients, target, esm, fn, cluster?.info, secrets.keyArns, features.destinationKey, progress);
 
-  const [callerFact, fnFact, concurrencyFact, roleFact, permissionsFact, siblingsFact, networkFacts, secretFacts, dnsFact, mskFacts] =
-    await Promise.all([caller, fn, concurrency, role, permissions, siblings, network, secrets.facts, dns, cluster?.all]);
+  const [callerFact, fnFact, concurrencyFact, roleFact, permissionsFact, siblingsFact, networkFacts, secretFacts, dnsFact, mskFacts, featureFacts] =
+    await Promise.all([caller, fn, concurrency, role, permissions, siblings, network, secrets.facts, dns, cluster?.all, features.all]);
 
   const account = target.account ?? accountOf(esm);
   const snapshot = {
@@ -112,6 +115,7 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
     ...(networkFacts ? { network: networkFacts } : {}),
     secrets: secretFacts,
     ...(dnsFact ? { dns: dnsFact } : {}),
+    ...featureFacts,
   };
   return Snapshot.parse(snapshot);
 }
@@ -127,7 +131,7 @@ function accountOf(esm: EsmConfig): string | undefined {
 interface MskReads {
   /** DescribeClusterV2, which the network and the simulation chain on. */
   info: Promise<Fact<ClusterInfo>>;
-  all: Promise<Pick<Snapshot, 'cluster' | 'bootstrapBrokers' | 'scramSecrets' | 'topic'>>;
+  all: Promise<Pick<Snapshot, 'cluster' | 'bootstrapBrokers' | 'scramSecrets' | 'topic' | 'destinationTopic' | 'vpcConnection'>>;
 }
 
 function readMskCluster(clients: AwsClients, esm: EsmConfig): MskReads {
@@ -142,20 +146,55 @@ function readMskCluster(clients: AwsClients, esm: EsmConfig): MskReads {
         action,
       });
     const info = Promise.resolve(notRead<ClusterInfo>('kafka:DescribeClusterV2'));
-    return { info, all: info.then((cluster) => ({ cluster, bootstrapBrokers: notRead('kafka:GetBootstrapBrokers') })) };
+    // What this account can read of it: the managed VPC connection (msk-cross-account).
+    const connection = readVpcConnection(clients.kafka, arn);
+    return { info, all: Promise.all([info, connection]).then(([cluster, vpcConnection]) => ({ cluster, bootstrapBrokers: notRead('kafka:GetBootstrapBrokers'), vpcConnection })) };
   }
   const info = readCluster(clients.kafka, arn);
   const brokers = readBootstrapBrokers(clients.kafka, arn);
   // ListScramSecrets only matters when Lambda will log in with a SCRAM secret.
   const scram = secretConfigs(esm).some((c) => c.Type === 'SASL_SCRAM_512_AUTH') ? readScramSecrets(clients.kafka, arn) : undefined;
   const topic: Promise<Fact<TopicInfo>> | undefined = topicName ? readTopic(clients.kafka, arn, topicName, info) : undefined;
-  const all = Promise.all([info, brokers, scram, topic]).then(([cluster, bootstrapBrokers, scramSecrets, topicFact]) => ({
+  const destinationTopicName = kafkaDestinationTopic(esm);
+  const destinationTopic = destinationTopicName ? readTopic(clients.kafka, arn, destinationTopicName, info) : undefined;
+  const all = Promise.all([info, brokers, scram, topic, destinationTopic]).then(([cluster, bootstrapBrokers, scramSecrets, topicFact, destinationTopicFact]) => ({
     cluster,
     bootstrapBrokers,
     ...(scramSecrets ? { scramSecrets } : {}),
     ...(topicFact ? { topic: topicFact } : {}),
+    ...(destinationTopicFact ? { destinationTopic: destinationTopicFact } : {}),
   }));
   return { info, all };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Newer features: the Glue schema registry, the encryption of an SQS / SNS on-failure destination
+
+interface FeatureReads {
+  all: Promise<Pick<Snapshot, 'schemaRegistry' | 'destinationEncryption'>>;
+  /** The destination's customer managed key ARN, for simulating kms:Decrypt / kms:GenerateDataKey. */
+  destinationKey: Promise<string | undefined>;
+}
+
+function readFeatures(clients: AwsClients, esm: EsmConfig): FeatureReads {
+  const glue = parseGlueRegistryArn(schemaRegistryConfig(esm)?.SchemaRegistryURI);
+  const registry = glue && clients.glue ? readGlueRegistry(clients.glue, glue.arn) : undefined;
+  const destination = esm.DestinationConfig?.OnFailure?.Destination;
+  const service = destination?.split(':')[2];
+  let encryption: Promise<Fact<DestinationEncryption>> | undefined;
+  if (destination && service === 'sqs' && clients.sqs) encryption = readQueueEncryption(clients.sqs, clients.kms, destination);
+  if (destination && service === 'sns' && clients.sns) encryption = readTopicEncryption(clients.sns, clients.kms, destination);
+  const destinationKey = (encryption ?? Promise.resolve(undefined)).then((f) => {
+    const key = f?.ok ? f.value.key : undefined;
+    return key?.ok && key.value.KeyManager !== 'AWS' ? key.value.Arn : undefined;
+  });
+  return {
+    all: Promise.all([registry, encryption]).then(([schemaRegistry, destinationEncryption]) => ({
+      ...(schemaRegistry ? { schemaRegistry } : {}),
+      ...(destinationEncryption ? { destinationEncryption } : {}),
+    })),
+    destinationKey,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,9 +267,10 @@ async function simulateExecutionRole(
   fn: Promise<Fact<FunctionInfo>>,
   cluster: Promise<Fact<ClusterInfo>> | undefined,
   keyArns: Promise<Record<string, string | undefined>>,
+  destinationKey: Promise<string | undefined>,
   progress: (message: string) => void,
 ): Promise<Fact<EvaluationResult[]>> {
-  const [fnFact, clusterFact, secretKeys] = await Promise.all([fn, cluster, keyArns]);
+  const [fnFact, clusterFact, secretKeys, destinationKeyArn] = await Promise.all([fn, cluster, keyArns, destinationKey]);
   const source = 'iam:SimulatePrincipalPolicy';
   if (!fnFact.ok) return dependencyFact(source, 'the execution role\'s permissions', fnFact);
   const roleArn = functionRoleArn(fnFact.value);
@@ -242,6 +282,7 @@ async function simulateExecutionRole(
     region: target.region,
     account: accountOf(esm) ?? target.account,
     secretKeys,
+    ...(destinationKeyArn ? { destinationKey: destinationKeyArn } : {}),
   });
   return simulateRole(clients.iam, roleArn, simulationRequests(requirements));
 }

@@ -247,3 +247,24 @@ export function functionNameFromArn(arn: string): string {
   const parts = arn.split(':');
   return parts[6] ?? arn;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Newer features: schema registry, on-failure destination
+
+/** The ESM's KafkaSchemaRegistryConfig (on AmazonManagedKafkaEventSourceConfig or SelfManagedKafkaEventSourceConfig). */
+export function schemaRegistryConfig(esm: EsmConfig) {
+  return esm.AmazonManagedKafkaEventSourceConfig?.SchemaRegistryConfig ?? esm.SelfManagedKafkaEventSourceConfig?.SchemaRegistryConfig;
+}
+
+/** arn:aws:glue:<region>:<account>:registry/<name> → its parts; undefined for a Confluent URL. */
+export function parseGlueRegistryArn(uri: string | undefined): { partition: string; region: string; account: string; name: string; arn: string } | undefined {
+  const m = /^arn:([^:]+):glue:([^:]+):(\d{12}):registry\/(.+)$/.exec(uri ?? '');
+  if (!m) return undefined;
+  return { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]!, arn: uri! };
+}
+
+/** The topic of a `kafka://<topic>` on-failure destination, else undefined. */
+export function kafkaDestinationTopic(esm: EsmConfig): string | undefined {
+  const d = esm.DestinationConfig?.OnFailure?.Destination;
+  return d?.startsWith('kafka://') ? d.slice('kafka://'.length) : undefined;
+}

@@ -14,14 +14,17 @@ import {
   functionNameFromArn,
   isVpcConnectionArn,
   kafkaGroupArn,
+  kafkaDestinationTopic,
   kafkaTopicArn,
   parseClusterArn,
+  parseGlueRegistryArn,
+  schemaRegistryConfig,
   secretConfigs,
 } from './esm';
 import type { ClusterInfo, EsmConfig } from './snapshot';
 
 /** Which check reports a denied requirement. */
-export type RequirementGroup = 'execution-role' | 'secret' | 'destination';
+export type RequirementGroup = 'execution-role' | 'secret' | 'destination' | 'destination-kms' | 'schema-registry';
 
 export interface Requirement {
   action: string;
@@ -30,8 +33,11 @@ export interface Requirement {
   alternatives?: string[];
   why: string;
   group: RequirementGroup;
-  /** 'warn' when the ESM works without it but something around it does not (logs). */
-  severity: 'fail' | 'warn';
+  /**
+   * 'warn' when the ESM works without it but something around it does not (logs); 'optional' when
+   * the ESM's behaviour does not depend on it at all (a denial is a note on a pass, never a warning).
+   */
+  severity: 'fail' | 'warn' | 'optional';
 }
 
 export interface RequirementInputs {
@@ -42,6 +48,8 @@ export interface RequirementInputs {
   account?: string;
   /** secret ARN → KMS key ARN, for secrets encrypted with a customer managed key. */
   secretKeys?: Record<string, string | undefined>;
+  /** The customer managed KMS key ARN of an SQS / SNS on-failure destination, when it has one. */
+  destinationKey?: string;
 }
 
 const ENI_ACTIONS = [
@@ -73,11 +81,17 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
     if (isVpcConnectionArn(clusterArn)) {
       add({ action: 'kafka:DescribeVpcConnection', resource: clusterArn, why: 'a cross-account ESM reads its managed VPC connection' });
     } else {
+      // with-msk-permissions: "You only need to add one of either kafka:DescribeCluster or
+      // kafka:DescribeClusterV2. For provisioned Amazon MSK clusters, either permission works. For
+      // serverless Amazon MSK clusters, you must use kafka:DescribeClusterV2."
+      const serverless = cluster?.ClusterType === 'SERVERLESS' || (!!cluster?.Serverless && !cluster.Provisioned);
       add({
         action: 'kafka:DescribeClusterV2',
-        alternatives: ['kafka:DescribeCluster'],
+        ...(serverless ? {} : { alternatives: ['kafka:DescribeCluster'] }),
         resource: clusterArn,
-        why: 'Lambda reads the cluster\'s subnets, security groups and auth settings',
+        why: serverless
+          ? 'Lambda reads the Serverless cluster\'s VPC configs and auth settings (the legacy kafka:DescribeCluster does not work for MSK Serverless)'
+          : 'Lambda reads the cluster\'s subnets, security groups and auth settings',
       });
       add({ action: 'kafka:GetBootstrapBrokers', resource: clusterArn, why: 'Lambda looks up the broker addresses' });
     }
@@ -102,7 +116,9 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
       });
     }
     if (auth === 'sasl-scram-512') {
-      add({ action: 'kafka:ListScramSecrets', resource: clusterArn, why: 'SASL/SCRAM: Lambda checks the secret is associated with the cluster', severity: 'warn' });
+      // Not in the documented SCRAM set (AWSLambdaMSKExecutionRole + the secret's GetSecretValue and
+      // kms:Decrypt, with-msk-permissions): the ESM runs the same without it.
+      add({ action: 'kafka:ListScramSecrets', resource: clusterArn, why: 'SASL/SCRAM: lets Lambda list the secrets associated with the cluster (not needed to consume)', severity: 'optional' });
     }
   } else if (esmPlacement(esm, cluster)?.kind === 'self-managed-vpc') {
     for (const action of ENI_ACTIONS) add({ action, resource: '*', why: 'Lambda creates and manages the poller ENIs in VPC_SUBNET' });
@@ -121,6 +137,44 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
   if (destination && service === 's3') {
     add({ action: 's3:PutObject', resource: `${destination}/*`, why: 'write failed batches to the on-failure bucket', group: 'destination' });
     add({ action: 's3:ListBucket', resource: destination, why: 'write failed batches to the on-failure bucket', group: 'destination' });
+  }
+  // kafka-on-failure: "For a Kafka destination: kafka-cluster:WriteData"; Lambda produces to the topic
+  // as the execution role, which under IAM access control also needs Connect and DescribeTopic
+  // (kafka-on-failure-destination's example policy). With SASL/SCRAM or mTLS the Kafka ACLs decide.
+  const kafkaTopic = kafkaDestinationTopic(esm);
+  const parsedCluster = source === 'msk' ? parseClusterArn(esm.EventSourceArn) : undefined;
+  if (kafkaTopic && parsedCluster && chooseAuth(esm, cluster).mode === 'iam') {
+    const topicArn = kafkaTopicArn(parsedCluster, kafkaTopic);
+    add({ action: 'kafka-cluster:Connect', resource: parsedCluster.arn, why: 'write failed records to the on-failure topic: connect', group: 'destination' });
+    add({ action: 'kafka-cluster:DescribeTopic', resource: topicArn, why: `write failed records to the on-failure topic ${kafkaTopic}: describe it`, group: 'destination' });
+    add({ action: 'kafka-cluster:WriteData', resource: topicArn, why: `write failed records to the on-failure topic ${kafkaTopic}`, group: 'destination' });
+  }
+  // kafka-on-failure: SQS and SNS destinations encrypted with a customer managed key need kms:Decrypt
+  // and kms:GenerateDataKey on it; an S3 bucket's SSE-KMS key needs kms:GenerateDataKey.
+  if (destination && input.destinationKey && (service === 'sqs' || service === 'sns')) {
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+      add({ action, resource: input.destinationKey, why: `send failed batches to the ${service.toUpperCase()} destination encrypted with this customer managed key`, group: 'destination-kms' });
+    }
+  }
+
+  // with-msk-permissions (optional permissions): a Glue schema registry needs glue:GetRegistry and
+  // glue:GetSchemaVersion; a Confluent registry's auth secrets need secretsmanager:GetSecretValue.
+  const registry = schemaRegistryConfig(esm);
+  const glue = parseGlueRegistryArn(registry?.SchemaRegistryURI);
+  if (glue) {
+    add({ action: 'glue:GetRegistry', resource: glue.arn, why: 'look up the Glue schema registry', group: 'schema-registry' });
+    add({
+      action: 'glue:GetSchemaVersion',
+      resource: `arn:${glue.partition}:glue:${glue.region}:${glue.account}:schema/${glue.name}/*`,
+      why: 'read the schema versions the records name',
+      group: 'schema-registry',
+    });
+  } else if (registry?.SchemaRegistryURI) {
+    for (const c of registry.AccessConfigs ?? []) {
+      if (c.URI?.startsWith('arn:') && c.URI.split(':')[2] === 'secretsmanager') {
+        add({ action: 'secretsmanager:GetSecretValue', resource: c.URI, why: `read the schema registry's ${c.Type ?? ''} secret`, group: 'schema-registry' });
+      }
+    }
   }
   return out;
 }

@@ -45,6 +45,15 @@ export const SourceAccessConfiguration = z.looseObject({
 });
 export type SourceAccessConfiguration = z.infer<typeof SourceAccessConfiguration>;
 
+/** KafkaSchemaRegistryConfig: a Glue registry ARN or a Confluent registry URL, with its access configs. */
+export const KafkaSchemaRegistryConfig = z.looseObject({
+  SchemaRegistryURI: z.string().optional(),
+  EventRecordFormat: z.string().optional(),
+  AccessConfigs: z.array(z.looseObject({ Type: z.string().optional(), URI: z.string().optional() })).optional(),
+  SchemaValidationConfigs: z.array(z.looseObject({ Attribute: z.string().optional() })).optional(),
+});
+export type KafkaSchemaRegistryConfig = z.infer<typeof KafkaSchemaRegistryConfig>;
+
 /** GetEventSourceMapping output (EventSourceMappingConfiguration). */
 export const EsmConfig = z.looseObject({
   UUID: z.string(),
@@ -61,8 +70,12 @@ export const EsmConfig = z.looseObject({
   MaximumBatchingWindowInSeconds: z.number().optional(),
   SelfManagedEventSource: z.looseObject({ Endpoints: z.record(z.string(), z.array(z.string())).optional() }).optional(),
   SourceAccessConfigurations: z.array(SourceAccessConfiguration).optional(),
-  AmazonManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional() }).optional(),
-  SelfManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional() }).optional(),
+  AmazonManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional(), SchemaRegistryConfig: KafkaSchemaRegistryConfig.optional() }).optional(),
+  SelfManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional(), SchemaRegistryConfig: KafkaSchemaRegistryConfig.optional() }).optional(),
+  MaximumRetryAttempts: z.number().optional(),
+  MaximumRecordAgeInSeconds: z.number().optional(),
+  BisectBatchOnFunctionError: z.boolean().optional(),
+  FunctionResponseTypes: z.array(z.string()).optional(),
   DestinationConfig: z
     .looseObject({ OnFailure: z.looseObject({ Destination: z.string().optional() }).optional() })
     .optional(),
@@ -224,6 +237,40 @@ export const TopicInfo = z.union([
   z.object({ Found: z.literal(false), TopicName: z.string() }),
 ]);
 export type TopicInfo = z.infer<typeof TopicInfo>;
+
+/** DescribeVpcConnection output: the managed VPC connection a cross-account ESM names. */
+export const VpcConnectionInfo = z.looseObject({
+  VpcConnectionArn: z.string().optional(),
+  TargetClusterArn: z.string().optional(),
+  State: z.string().optional(),
+  Authentication: z.string().optional(),
+  VpcId: z.string().optional(),
+  Subnets: z.array(z.string()).optional(),
+  SecurityGroups: z.array(z.string()).optional(),
+  CreationTime: z.string().optional(),
+});
+export type VpcConnectionInfo = z.infer<typeof VpcConnectionInfo>;
+
+// ---------------------------------------------------------------------------------------------
+// Glue schema registry, on-failure destinations
+
+/** glue:GetRegistry output. */
+export const GlueRegistry = z.looseObject({
+  RegistryName: z.string().optional(),
+  RegistryArn: z.string().optional(),
+  Status: z.string().optional(),
+});
+export type GlueRegistry = z.infer<typeof GlueRegistry>;
+
+/**
+ * The encryption of an SQS or SNS on-failure destination: its KmsMasterKeyId attribute (absent when
+ * the queue or topic is not encrypted with KMS) and, for a key that is not AWS managed, its DescribeKey.
+ */
+export const DestinationEncryption = z.object({
+  KmsMasterKeyId: z.string().optional(),
+  key: fact(z.looseObject({ KeyId: z.string(), Arn: z.string().optional(), KeyManager: z.string().optional(), KeyState: z.string().optional() })).optional(),
+});
+export type DestinationEncryption = z.infer<typeof DestinationEncryption>;
 
 // ---------------------------------------------------------------------------------------------
 // EC2
@@ -456,6 +503,14 @@ export const Snapshot = z.object({
   network: NetworkFacts.optional(),
   secrets: z.array(SecretFacts),
   dns: fact(z.array(ResolvedEndpoint)).optional(),
+  /** DescribeTopic of a kafka:// on-failure destination topic (MSK only). Additive, optional. */
+  destinationTopic: fact(TopicInfo).optional(),
+  /** The KMS key of an SQS / SNS on-failure destination. Additive, optional. */
+  destinationEncryption: fact(DestinationEncryption).optional(),
+  /** glue:GetRegistry of the ESM's Glue schema registry. Additive, optional. */
+  schemaRegistry: fact(GlueRegistry).optional(),
+  /** kafka:DescribeVpcConnection of a cross-account ESM's VPC connection. Additive, optional. */
+  vpcConnection: fact(VpcConnectionInfo).optional(),
   /** A live probe's replay of steps 3–6 (--probe); absent when none ran. Additive: schemaVersion 1 snapshots without it stay valid. */
   probe: fact(ProbeResult).optional(),
 });

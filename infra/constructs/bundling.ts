@@ -44,6 +44,9 @@ export const RUNTIME_SDK_MODULES = [
   '@aws-sdk/client-kafka',
   '@aws-sdk/client-kms',
   '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-glue',
+  '@aws-sdk/client-sns',
+  '@aws-sdk/client-sqs',
   '@aws-sdk/client-sts',
   '@aws-sdk/lib-dynamodb',
 ];

@@ -539,7 +539,8 @@ export async function seedMskScenario(c: AwsClients, moto: SeedTarget, options: 
     BatchSize: 100,
     MaximumBatchingWindowInSeconds: 1,
     ...(sac.length ? { SourceAccessConfigurations: sac } : {}),
-    ...(options.provisioned ? { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 } } : {}),
+    // Provisioned mode with its error handling controls, as a careful team sets it (esm.error-handling).
+    ...(options.provisioned ? { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 }, MaximumRetryAttempts: 10, BisectBatchOnFunctionError: true } : {}),
   };
   const esm = await c.lambda.send(new CreateEventSourceMappingCommand(input));
   const uuid = esm.UUID!;
@@ -619,7 +620,7 @@ export async function seedSelfManaged(
         ...network.privateSubnetIds.slice(0, 2).map((s) => ({ Type: 'VPC_SUBNET' as const, URI: `subnet:${s}` })),
         { Type: 'VPC_SECURITY_GROUP', URI: `security_group:${securityGroupId}` },
       ],
-      ...(options.provisioned ? { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 2 } } : {}),
+      ...(options.provisioned ? { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 2 }, MaximumRetryAttempts: 10, BisectBatchOnFunctionError: true } : {}),
     }),
   );
   await setEsmStatus(moto.endpoint, esm.UUID!, { State: 'Enabled', StateTransitionReason: 'USER_INITIATED', LastProcessingResult: 'OK', ...options.status });

@@ -11,6 +11,9 @@ const CONTRACT_IDS = [
   'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc', 'auth.mode', 'auth.port',
   'iam.execution-role', 'topic.exists', 'consumer-group.unique', 'batch.payload', 'function.state',
   'function.concurrency', 'egress.lambda', 'destination.reachable',
+  // newer ESM features (issue 11)
+  'destination.kafka-topic', 'destination.kms', 'schema-registry.access', 'esm.provisioned-pollers', 'esm.error-handling',
+  'msk.vpc-connection',
 ];
 
 /**

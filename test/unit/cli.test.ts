@@ -60,6 +60,13 @@ describe('esm-doctor CLI: offline diagnosis', () => {
     expect(t.stdout()).toMatch(/^HEALTHY/);
   });
 
+  // Issue 11, item 5: a role with exactly what AWS documents for SCRAM (no kafka:ListScramSecrets) stays healthy.
+  it('exits 0 on the documented SCRAM role, whose optional permission is only a note', async () => {
+    const t = fakeIo();
+    expect(await main(['diagnose', '--scenario', 'msk-scram-documented-role-healthy'], t.io)).toBe(0);
+    expect(t.stdout()).toMatch(/^HEALTHY/);
+  });
+
   it('diagnoses a snapshot file written earlier, and checks it matches a given UUID', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'esm-doctor-'));
     const file = path.join(dir, 'snap.json');

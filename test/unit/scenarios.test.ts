@@ -41,4 +41,15 @@ describe('bundled scenarios', () => {
       expect(report.findings.filter((f) => f.title.startsWith('Internal error'))).toEqual([]);
     });
   });
+
+  // Issue 11, item 6: Lambda's message and the checks agree. Whenever the message is decoded and a
+  // setup step is named as the cause, the esm.last-result finding must not call the cause "likely live".
+  it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: esm.last-result never contradicts the headline', (_id, scenario) => {
+    const report = diagnoseSnapshot(scenario.snapshot());
+    const last = report.findings.find((f) => f.check === 'esm.last-result');
+    const cause = mostLikelyCause(report.findings);
+    if (last?.status === 'fail' && cause && cause.step > 0) {
+      expect(last.detail).not.toContain('likely live');
+    }
+  });
 });

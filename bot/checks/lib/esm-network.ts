@@ -191,13 +191,16 @@ export interface SubnetServicePath {
  * NAT gateway, plus security-group egress on 443 to the internet.
  */
 export function servicePaths(facts: PathFacts, need: ServiceNeed): SubnetServicePath[] {
-  const { region, vpcId } = facts;
-  const interfaces = interfaceEndpointsFor(facts.vpcEndpoints, region, need.service, vpcId);
-  const vpcCidrs = vpcCidrsFromRoutes(facts.routeTables, vpcId);
+  const { region } = facts;
   const esmGroups = facts.securityGroups.filter((g) => facts.esmGroupIds.includes(g.GroupId));
   const name = endpointServiceName(region, need.service);
 
   return facts.subnets.map((subnet): SubnetServicePath => {
+    // Route tables, NAT gateways and endpoints are looked up in the subnet's own VPC: a self-managed
+    // ESM may name subnets of several VPCs (network.self-managed-vpc reports that on its own).
+    const vpcId = subnet.VpcId ?? facts.vpcId;
+    const interfaces = interfaceEndpointsFor(facts.vpcEndpoints, region, need.service, vpcId);
+    const vpcCidrs = vpcCidrsFromRoutes(facts.routeTables, vpcId);
     const internet = internetPathOf(subnet.SubnetId, facts.routeTables, facts.natGateways, vpcId);
     const assessments = interfaces.map((ep) =>
       assessInterfaceEndpoint(ep, {
@@ -280,6 +283,9 @@ export function servicePathFix(facts: PathFacts, service: string, blocked: Subne
     for (const a of assessments) for (const problem of a.problems) if (problem.fix) repairs.add(problem.fix);
   }
   const name = endpointServiceName(facts.region, service);
+  // The fix is for the VPC of the blocked subnets (the first one's, when they span several).
+  const vpcId = blocked[0]?.subnet.VpcId ?? facts.vpcId;
+  facts = { ...facts, ...(vpcId ? { vpcId } : {}) };
   const existing = interfaceEndpointsFor(facts.vpcEndpoints, facts.region, service, facts.vpcId);
   if (repairs.size > 0) {
     options.push([`repair the existing ${name} endpoint:`, ...[...repairs].map((r) => `  ${r.replace(/\n/g, '\n  ')}`)]);

@@ -261,6 +261,7 @@ export type NoInternetReason =
   | 'blackhole'
   | 'nat-missing'
   | 'nat-unavailable'
+  | 'nat-private'
   | 'nat-without-igw';
 
 interface PathBase {
@@ -275,7 +276,7 @@ interface PathBase {
  * - `nat`: a 0.0.0.0/0 route to an available public NAT gateway;
  * - `none`: no such route (or an internet gateway, which only serves interfaces with a public IP);
  * - `unverifiable`: a route to something whose far side the snapshot does not show (transit
- *   gateway, appliance ENI, virtual private gateway, private NAT gateway).
+ *   gateway, appliance ENI, virtual private gateway). A private NAT gateway and a blackhole route are `none`.
  */
 export type InternetPath =
   | (PathBase & { kind: 'nat'; natGatewayId: string })
@@ -293,6 +294,18 @@ export function internetPathOf(subnetId: string, tables: RouteTable[], natGatewa
   if (!route) return { ...base, kind: 'none', reason: 'no-default-route', detail: `${tableText} has no 0.0.0.0/0 route` };
   const target = routeTarget(route);
 
+  // A blackhole route (its NAT gateway deleted, its internet gateway detached, its transit gateway
+  // attachment gone) carries nothing, whatever it points at (EC2 Route.State: active | blackhole).
+  if ((route.State ?? 'active').toLowerCase() === 'blackhole') {
+    return {
+      ...base,
+      kind: 'none',
+      reason: 'blackhole',
+      ...(route.NatGatewayId ? { natGatewayId: route.NatGatewayId } : {}),
+      detail: `${tableText}: the 0.0.0.0/0 route to ${target} is a blackhole (its target was deleted or detached)`,
+    };
+  }
+
   if (route.NatGatewayId) {
     const nat = natGateways.find((n) => n.NatGatewayId === route.NatGatewayId);
     if (!nat) {
@@ -301,24 +314,28 @@ export function internetPathOf(subnetId: string, tables: RouteTable[], natGatewa
     if ((nat.State ?? '').toLowerCase() !== 'available') {
       return { ...base, kind: 'none', reason: 'nat-unavailable', natGatewayId: nat.NatGatewayId, detail: `${tableText} sends 0.0.0.0/0 to ${nat.NatGatewayId}, whose state is "${nat.State ?? 'unknown'}", not "available"` };
     }
-    if ((route.State ?? 'active').toLowerCase() === 'blackhole') {
-      return { ...base, kind: 'none', reason: 'blackhole', natGatewayId: nat.NatGatewayId, detail: `${tableText}: the 0.0.0.0/0 route to ${nat.NatGatewayId} is a blackhole` };
-    }
+    // NAT gateway docs (vpc-nat-gateway.html): a private NAT gateway has no Elastic IP and "if you
+    // route traffic from the private NAT gateway to the internet gateway, the internet gateway drops
+    // the traffic"; it only reaches other VPCs or on premises. Public AWS endpoints stay out of reach.
     if ((nat.ConnectivityType ?? 'public').toLowerCase() === 'private') {
-      return { ...base, kind: 'unverifiable', target: nat.NatGatewayId, detail: `${tableText} sends 0.0.0.0/0 to ${nat.NatGatewayId}, a private NAT gateway: it reaches the internet only if its own subnet routes on to one (a transit gateway to an egress VPC, say)` };
+      return {
+        ...base,
+        kind: 'none',
+        reason: 'nat-private',
+        natGatewayId: nat.NatGatewayId,
+        detail: `${tableText} sends 0.0.0.0/0 to ${nat.NatGatewayId}, a private NAT gateway (ConnectivityType private): it has no public IP and never reaches the internet, whatever its own subnet routes to`,
+      };
     }
     // A public NAT gateway in a subnet without an internet-gateway route cannot reach anything public.
     if (nat.SubnetId) {
       const natTable = effectiveRouteTable(nat.SubnetId, tables, vpcId);
       const onward = natTable && defaultRoute(natTable.table);
-      if (natTable && (!onward || onward.NatGatewayId)) {
-        return { ...base, kind: 'none', reason: 'nat-without-igw', natGatewayId: nat.NatGatewayId, detail: `${tableText} sends 0.0.0.0/0 to ${nat.NatGatewayId}, but the NAT gateway's own subnet ${nat.SubnetId} (table ${natTable.table.RouteTableId}) has no 0.0.0.0/0 route to an internet gateway` };
+      if (natTable && (!onward || onward.NatGatewayId || (onward.State ?? 'active').toLowerCase() === 'blackhole')) {
+        const why = onward && (onward.State ?? '').toLowerCase() === 'blackhole' ? `a blackhole 0.0.0.0/0 route to ${routeTarget(onward)}` : 'no 0.0.0.0/0 route to an internet gateway';
+        return { ...base, kind: 'none', reason: 'nat-without-igw', natGatewayId: nat.NatGatewayId, detail: `${tableText} sends 0.0.0.0/0 to ${nat.NatGatewayId}, but the NAT gateway's own subnet ${nat.SubnetId} (table ${natTable.table.RouteTableId}) has ${why}` };
       }
     }
     return { ...base, kind: 'nat', natGatewayId: nat.NatGatewayId, detail: `${tableText} sends 0.0.0.0/0 to ${nat.NatGatewayId} (available)` };
-  }
-  if ((route.State ?? 'active').toLowerCase() === 'blackhole') {
-    return { ...base, kind: 'none', reason: 'blackhole', detail: `${tableText}: the 0.0.0.0/0 route to ${target} is a blackhole` };
   }
   if (route.GatewayId?.startsWith('igw-')) {
     return {

@@ -103,12 +103,14 @@ export function requirementInputs(snapshot: Snapshot): RequirementInputs {
     if (key?.KeyManager === 'CUSTOMER') secretKeys[secret.arn] = key.Arn ?? valueOf(secret.describe)?.KmsKeyId;
   }
   const account = snapshot.target.account ?? valueOf(snapshot.caller)?.Account;
+  const destinationKey = valueOf(valueOf(snapshot.destinationEncryption)?.key);
   return {
     esm: snapshot.esm,
     cluster: valueOf(snapshot.cluster),
     region: snapshot.target.region,
     ...(account ? { account } : {}),
     secretKeys,
+    ...(destinationKey && destinationKey.KeyManager !== 'AWS' && destinationKey.Arn ? { destinationKey: destinationKey.Arn } : {}),
   };
 }
 

@@ -90,6 +90,26 @@ describe('egress.sts', () => {
     expect(o.resources).toContain(NAT_ID);
   });
 
+  // NAT gateway docs: a private NAT gateway has no Elastic IP and cannot reach the internet; its
+  // traffic goes to other VPCs or on premises only. STS behind it is unreachable: a fail, not a warn.
+  it('fails when the default route goes to a private NAT gateway', () => {
+    const s = mskIamHealthy();
+    const f = net(s).natGateways!;
+    if (f.ok) f.value[0]!.ConnectivityType = 'private';
+    const o = egressSts.run(s);
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain(`${NAT_ID}, a private NAT gateway`);
+    expect(egressLambda.run(s).status).toBe('fail');
+  });
+
+  it('fails when the default route is a blackhole (its NAT gateway was deleted)', () => {
+    const s = natState(mskIamHealthy(), 'deleted');
+    table(s, PRIVATE_RTB).Routes![1]!.State = 'blackhole';
+    const o = egressSts.run(s);
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain('blackhole');
+  });
+
   it('passes with healthy interface endpoints and no NAT', () => {
     const o = egressSts.run(withEndpointsInsteadOfNat(mskIamHealthy(), ['sts', 'lambda']));
     expect(o.status).toBe('pass');

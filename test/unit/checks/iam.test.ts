@@ -1,6 +1,7 @@
 import { iamExecutionRole, repairedTrustPolicy, roleTrust, checks as iamChecks } from '../../../bot/checks/iam';
 import type { EvaluationResult, Snapshot } from '../../../bot/model/snapshot';
 import { CLUSTER_ARN, ESM_UUID, ROLE_ARN, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { allowAll } from '../../support/allow-all';
 
 const GROUP_ARN = `arn:aws:kafka:eu-west-1:123456789012:group/orders-prod/5b2c1a7e-3f4d-4e8a-9c1b-2d3e4f5a6b7c-3/${ESM_UUID}`;
 const TOPIC_ARN = 'arn:aws:kafka:eu-west-1:123456789012:topic/orders-prod/5b2c1a7e-3f4d-4e8a-9c1b-2d3e4f5a6b7c-3/orders';
@@ -26,6 +27,31 @@ function answer(snap: Snapshot, pred: (r: EvaluationResult) => boolean, patch: P
 }
 
 const action = (...names: string[]) => (r: EvaluationResult) => names.includes(r.EvalActionName);
+
+/** The same cluster as MSK Serverless, as DescribeClusterV2 returns it (IAM only, VpcConfigs). */
+function serverless(snap: Snapshot): Snapshot {
+  const c = snap.cluster!;
+  if (!c.ok) throw new Error('no cluster');
+  const subnets = c.value.Provisioned!.BrokerNodeGroupInfo!.ClientSubnets!;
+  const groups = c.value.Provisioned!.BrokerNodeGroupInfo!.SecurityGroups!;
+  c.value = {
+    ClusterArn: c.value.ClusterArn,
+    ClusterName: c.value.ClusterName,
+    ClusterType: 'SERVERLESS',
+    State: 'ACTIVE',
+    Serverless: { VpcConfigs: [{ SubnetIds: subnets, SecurityGroupIds: groups }], ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } },
+  };
+  return snap;
+}
+
+/** A SASL/SCRAM ESM on the same cluster, with the simulation re-run for its requirements. */
+function scram(snap: Snapshot): Snapshot {
+  const c = snap.cluster!;
+  if (c.ok) c.value.Provisioned!.ClientAuthentication = { Sasl: { Scram: { Enabled: true }, Iam: { Enabled: false } }, Unauthenticated: { Enabled: false } };
+  snap.esm.SourceAccessConfigurations = [{ Type: 'SASL_SCRAM_512_AUTH', URI: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-consumer-Qx81Tz' }];
+  snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(snap) };
+  return snap;
+}
 
 describe('role.trust', () => {
   it('passes when the trust policy lets lambda.amazonaws.com assume the role', () => {
@@ -166,6 +192,32 @@ describe('iam.execution-role', () => {
     const snap = answer(mskIamHealthy(), action('kafka:DescribeClusterV2'), { EvalDecision: 'implicitDeny' });
     snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: [...results(snap), { EvalActionName: 'kafka:DescribeCluster', EvalResourceName: CLUSTER_ARN, EvalDecision: 'allowed' }] };
     expect(iamExecutionRole.run(snap).status).toBe('pass');
+  });
+
+  // Lambda MSK permissions page: "For serverless Amazon MSK clusters, you must use kafka:DescribeClusterV2".
+  it('fails a Serverless cluster whose role has only the legacy kafka:DescribeCluster', () => {
+    const snap = serverless(mskIamHealthy());
+    answer(snap, action('kafka:DescribeClusterV2'), { EvalDecision: 'implicitDeny' });
+    snap.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: [...results(snap), { EvalActionName: 'kafka:DescribeCluster', EvalResourceName: CLUSTER_ARN, EvalDecision: 'allowed' }] };
+    const out = iamExecutionRole.run(snap);
+    expect(out.status).toBe('fail');
+    expect(out.detail).toContain('kafka:DescribeClusterV2');
+    expect(out.detail).toContain('Serverless');
+    expect(out.fix).toContain('"Action": "kafka:DescribeClusterV2"');
+  });
+
+  it('passes a Serverless cluster whose role has kafka:DescribeClusterV2', () => {
+    expect(iamExecutionRole.run(serverless(mskIamHealthy())).status).toBe('pass');
+  });
+
+  // AWSLambdaMSKExecutionRole + the secret's permissions is what the MSK permissions page documents for
+  // SCRAM; kafka:ListScramSecrets is not among them, so lacking it changes nothing: a pass with a note.
+  it('passes with a note (never warns) when only kafka:ListScramSecrets is denied on a SCRAM ESM', () => {
+    const snap = scram(mskIamHealthy());
+    const out = iamExecutionRole.run(answer(snap, action('kafka:ListScramSecrets'), { EvalDecision: 'implicitDeny' }));
+    expect(out.status).toBe('pass');
+    expect(out.detail).toContain('kafka:ListScramSecrets');
+    expect(out.detail).toMatch(/optional|not needed/i);
   });
 
   it('warns when only the logs permissions are denied', () => {

@@ -1,9 +1,11 @@
-import { esmLastResult, esmState, decodeLastProcessingResult, checks as statusChecks } from '../../../bot/checks/status';
+import { esmLastResult, esmState, decodeLastProcessingResult, stuckTransition, checks as statusChecks } from '../../../bot/checks/status';
 import { checks as iamChecks } from '../../../bot/checks/iam';
+import { checks as egressChecks } from '../../../bot/checks/egress';
 import { evaluate } from '../../../bot/checks/engine';
 import type { Snapshot } from '../../../bot/model/snapshot';
 import { CLUSTER_SG, ESM_UUID, SUBNETS, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
 
+const statusAndEgress = [...statusChecks, ...egressChecks];
 const ESM_ARN = `arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:${ESM_UUID}`;
 
 function withEsm(patch: Partial<Snapshot['esm']>, base: Snapshot = mskIamHealthy()): Snapshot {
@@ -57,18 +59,39 @@ describe('esm.state', () => {
     expect(out.fix).toContain('--enabled');
   });
 
-  it('warns when the mapping has been Creating for 40 minutes', () => {
+  it('fails at step 0 when the mapping has been Creating for 40 minutes, with what usually causes it', () => {
     const out = esmState.run(withEsm({ State: 'Creating', LastModified: minutesBefore(40) }));
-    expect(out.status).toBe('warn');
-    expect(out.title).toContain('Creating for 40 minutes');
+    expect(out.status).toBe('fail');
+    expect(out.title).toContain('stuck Creating for 40 minutes');
     expect(out.detail).toContain('ResourceInUseException');
-    expect(out.fix).toContain(`aws lambda delete-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
+    expect(out.detail).toMatch(/execution role|permission/);
+    expect(out.remedy?.commands).toContain(`aws lambda get-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
+    expect(out.remedy?.commands).toContain(`aws lambda delete-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
+    expect(out.related).toEqual(expect.arrayContaining(['role.trust', 'iam.execution-role', 'network.subnets']));
   });
 
-  it.each(['Enabling', 'Updating', 'Disabling'])('warns when the mapping is stuck %s for more than 15 minutes', (state) => {
+  it.each(['Enabling', 'Updating', 'Disabling'])('fails when the mapping is stuck %s for more than 15 minutes', (state) => {
     const out = esmState.run(withEsm({ State: state, LastModified: minutesBefore(16) }));
-    expect(out.status).toBe('warn');
+    expect(out.status).toBe('fail');
     expect(out.title).toContain(`${state} for 16 minutes`);
+    expect(out.remedy?.summary).toBeTruthy();
+  });
+
+  it('names the ENI clean-up permissions for a mapping stuck Disabling', () => {
+    const out = esmState.run(withEsm({ State: 'Disabling', LastModified: minutesBefore(30) }));
+    expect(out.detail).toContain('ec2:DeleteNetworkInterface');
+  });
+
+  it('shares its stuck rule with the watcher (stuckTransition)', () => {
+    const now = Date.parse('2026-11-20T09:14:03.000Z');
+    expect(stuckTransition({ State: 'Updating', LastModified: minutesBefore(20) }, now)).toEqual({ state: 'Updating', sinceMs: 20 * 60_000 });
+    expect(stuckTransition({ State: 'Updating', LastModified: minutesBefore(10) }, now)).toBeUndefined();
+    expect(stuckTransition({ State: 'Deleting', LastModified: minutesBefore(60) }, now)).toBeUndefined();
+    expect(stuckTransition({ State: 'Enabled', LastModified: minutesBefore(60) }, now)).toBeUndefined();
+  });
+
+  it('does not call a transition stuck at exactly 15 minutes', () => {
+    expect(esmState.run(withEsm({ State: 'Enabling', LastModified: minutesBefore(15) })).status).toBe('pass');
   });
 
   it('passes with a note while the mapping has been Updating for 5 minutes', () => {
@@ -118,9 +141,11 @@ describe('esm.last-result', () => {
   it.each([
     ['vpc-service-access', 'PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required. You can provide access by configuring PrivateLink or a NAT Gateway.'],
     ['vpc-service-access', 'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).'],
-    ['broker-connection', 'PROBLEM: Connection error. Please check your event source connection configuration.'],
-    ['broker-connection', 'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings. Connect the new device to the Kafka cluster and consume messages to ensure that the issue is not related to VPC or Endpoint configuration.'],
-    ['broker-connection', 'PROBLEM: Connection error, Please check your event source connection configuration.'],
+    ['connection-error', 'PROBLEM: Connection error. Please check your event source connection configuration.'],
+    ['connection-error', 'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings. Connect the new device to the Kafka cluster and consume messages to ensure that the issue is not related to VPC or Endpoint configuration.'],
+    ['connection-error', 'PROBLEM: Connection error, Please check your event source connection configuration.'],
+    ['vpc-service-access', 'PROBLEM: Connection error, Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required.'],
+    ['broker-connection', 'PROBLEM: Timeout expired while fetching topic metadata'],
     ['assume-role', 'PROBLEM: Lambda failed to assume your function execution role. Please check if the role trust Lambda service principal, and make sure it does not require setting source identity to be assumed.'],
     ['dns', 'PROBLEM: Cannot resolve the bootstrap broker endpoints. Please check the broker endpoints.'],
     ['dns', 'PROBLEM: DNS lookup failed for b-1.ordersprod.x1y2z3.c3.kafka.eu-west-1.amazonaws.com'],
@@ -229,5 +254,63 @@ describe('esm.last-result', () => {
 describe('status checks on the healthy baselines', () => {
   it.each([['MSK IAM', mskIamHealthy()], ['self-managed SCRAM', selfManagedScramHealthy()]])('all pass on %s', (_name, snap) => {
     for (const check of statusChecks) expect(check.run(snap).status).toBe('pass');
+  });
+});
+
+describe('Lambda\'s message and the checks agree', () => {
+  const withResult = (LastProcessingResult: string | undefined, base?: Snapshot) => withEsm({ LastProcessingResult }, base);
+  const egressFailing = (): Snapshot => {
+    const s = mskIamHealthy();
+    const rts = s.network!.routeTables!;
+    if (rts.ok) rts.value[0]!.Routes = rts.value[0]!.Routes!.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
+    return s;
+  };
+  const lastResult = (s: Snapshot) => evaluate(s, statusAndEgress).findings.find((f) => f.check === 'esm.last-result')!;
+
+  it.each([
+    'PROBLEM: Connection error. Please check your event source connection configuration.',
+    'PROBLEM: Connection error, Please check your event source connection configuration.',
+    'PROBLEM: Connection error. Please check your event source connection configuration. If your event source lives in a VPC, try setting up a new Lambda function or EC2 instance with the same VPC, Subnet, and Security Group settings.',
+    'PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required. You can provide access by configuring PrivateLink or a NAT Gateway.',
+    'PROBLEM: Connection error, Your VPC must be able to connect to Lambda and STS, as well as Secrets Manager if authentication is required.',
+    'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).',
+  ])('is confirmed by the failing egress check, never called "likely live": %s', (message) => {
+    const s = egressFailing();
+    s.esm.LastProcessingResult = message;
+    const finding = lastResult(s);
+    expect(finding.status).toBe('fail');
+    expect(finding.detail).toContain('Confirmed by: egress.sts (fail)');
+    expect(finding.detail).not.toContain('likely live');
+  });
+
+  it.each([
+    ['sasl', 'SASL authentication failed'],
+    ['authorization', 'Not authorized to access topics: [orders]'],
+    ['topic-not-found', 'Topic not found'],
+    ['connection-error', 'Connection error. Please check your event source connection configuration.'],
+    ['broker-connection', 'Timeout expired while fetching topic metadata'],
+  ])('decodes a message pasted without the PROBLEM: prefix by meaning (%s)', (category, message) => {
+    expect(decodeLastProcessingResult(message)?.id).toBe(category);
+    expect(esmLastResult.run(withResult(message)).status).toBe('fail');
+  });
+
+  it('still warns on a non-PROBLEM text that means nothing known', () => {
+    expect(decodeLastProcessingResult('Throttled')).toBeUndefined();
+  });
+
+  it('gives the on-failure destination message a destination title', () => {
+    const s = mskIamHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: 'arn:aws:sqs:eu-west-1:123456789012:orders-dlq' } };
+    const onlyDestination = 'PROBLEM: Lambda could not send the failed batch to the OnFailure destination arn:aws:sqs:eu-west-1:123456789012:orders-dlq.';
+    const out = esmLastResult.run(withResult(onlyDestination, s));
+    expect(decodeLastProcessingResult(onlyDestination)?.id).toBe('destination');
+    expect(out.title).toMatch(/on-failure destination/);
+    expect(out.title).not.toMatch(/STS/);
+    expect(out.related).toContain('destination.reachable');
+    const combined = esmLastResult.run(
+      withResult('PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).', s),
+    );
+    expect(combined.title).toMatch(/on-failure destination/);
+    expect(combined.related).toContain('destination.reachable');
   });
 });

@@ -187,11 +187,34 @@ describe('route tables and the way out', () => {
     expect(internetPathOf(SUBNETS[0]!, tables(), [{ ...nat, SubnetId: 'subnet-0f77ff77ff77ff777' }])).toMatchObject({ kind: 'none', reason: 'nat-without-igw' });
   });
 
-  it('cannot tell for a transit gateway or a private NAT gateway', () => {
+  it('cannot tell for a transit gateway', () => {
     const t = tables();
     t[0]!.Routes![1] = { DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-0a1b2c3d4e5f60718', State: 'active' };
     expect(internetPathOf(SUBNETS[0]!, t, [nat])).toMatchObject({ kind: 'unverifiable', target: 'tgw-0a1b2c3d4e5f60718' });
-    expect(internetPathOf(SUBNETS[0]!, tables(), [{ ...nat, ConnectivityType: 'private' }])).toMatchObject({ kind: 'unverifiable' });
+  });
+
+  // NAT gateway docs: a private NAT gateway has no Elastic IP, and an internet gateway drops its traffic.
+  it('does not count a private NAT gateway, whatever its own subnet routes to', () => {
+    const path = internetPathOf(SUBNETS[0]!, tables(), [{ ...nat, ConnectivityType: 'private' }]);
+    expect(path).toMatchObject({ kind: 'none', reason: 'nat-private', natGatewayId: NAT_ID });
+    expect(path.detail).toContain('private NAT gateway');
+    const t = tables();
+    t[1]!.Routes = (t[1]!.Routes ?? []).map((r) => (r.DestinationCidrBlock === '0.0.0.0/0' ? { DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-0a1b2c3d4e5f60718', State: 'active' } : r));
+    expect(internetPathOf(SUBNETS[0]!, t, [{ ...nat, ConnectivityType: 'private' }])).toMatchObject({ kind: 'none', reason: 'nat-private' });
+  });
+
+  it('treats every blackhole default route as no route: a deleted NAT gateway, a detached internet gateway, a gone transit gateway', () => {
+    const deletedNat = tables();
+    deletedNat[0]!.Routes![1]!.State = 'blackhole';
+    expect(internetPathOf(SUBNETS[0]!, deletedNat, [{ ...nat, State: 'deleted' }])).toMatchObject({ kind: 'none', reason: 'blackhole' });
+    expect(internetPathOf(SUBNETS[0]!, deletedNat, [])).toMatchObject({ kind: 'none', reason: 'blackhole' });
+    const tgw = tables();
+    tgw[0]!.Routes![1] = { DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-0a1b2c3d4e5f60718', State: 'blackhole' };
+    expect(internetPathOf(SUBNETS[0]!, tgw, [nat])).toMatchObject({ kind: 'none', reason: 'blackhole' });
+    // the NAT gateway's own subnet lost its internet gateway: its default route is a blackhole
+    const detached = tables();
+    for (const r of detached[1]!.Routes ?? []) if (r.DestinationCidrBlock === '0.0.0.0/0') r.State = 'blackhole';
+    expect(internetPathOf(SUBNETS[0]!, detached, [nat])).toMatchObject({ kind: 'none', reason: 'nat-without-igw' });
   });
 
   it('reads the VPC CIDR from the local routes', () => {

@@ -1,0 +1,295 @@
+/**
+ * The ESM features Lambda added since 2024, with the API shapes GetEventSourceMapping, DescribeTopic,
+ * DescribeVpcConnection, glue:GetRegistry, sqs:GetQueueAttributes and kms:DescribeKey return.
+ */
+import { destinationKafkaTopic, destinationKms } from '../../../bot/checks/destination-kafka';
+import { vpcConnection } from '../../../bot/checks/cross-account';
+import { provisionedPollers } from '../../../bot/checks/provisioned';
+import { errorHandling } from '../../../bot/checks/retries';
+import { schemaRegistryAccess } from '../../../bot/checks/schema-registry';
+import { requiredPermissions } from '../../../bot/model/permissions';
+import type { Snapshot } from '../../../bot/model/snapshot';
+import { ACCOUNT, CLUSTER_ARN, ESM_UUID, REGION, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { allowAll } from '../../support/allow-all';
+
+const DLT_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:topic/orders-prod/5b2c1a7e-3f4d-4e8a-9c1b-2d3e4f5a6b7c-3/orders-dlt`;
+const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-failed`;
+const QUEUE_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
+const REGISTRY_ARN = `arn:aws:glue:${REGION}:${ACCOUNT}:registry/orders-schemas`;
+const VPC_CONNECTION_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:vpc-connection/210987654321/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3`;
+
+function provisioned(s: Snapshot, config: Snapshot['esm']['ProvisionedPollerConfig'] = { MinimumPollers: 1, MaximumPollers: 12 }): Snapshot {
+  s.esm.ProvisionedPollerConfig = config;
+  return s;
+}
+
+function resimulate(s: Snapshot, deny: (action: string) => boolean = () => false): Snapshot {
+  s.permissions = { ok: true, source: 'iam:SimulatePrincipalPolicy', value: allowAll(s).map((r) => (deny(r.EvalActionName) ? { ...r, EvalDecision: 'implicitDeny' } : r)) };
+  return s;
+}
+
+function withKafkaDestination(found = true): Snapshot {
+  const s = provisioned(mskIamHealthy());
+  s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } };
+  s.destinationTopic = found
+    ? { ok: true, source: 'kafka:DescribeTopic', value: { Found: true, TopicName: 'orders-dlt', TopicArn: DLT_ARN, PartitionCount: 3, ReplicationFactor: 3, Status: 'ACTIVE' } }
+    : { ok: true, source: 'kafka:DescribeTopic', value: { Found: false, TopicName: 'orders-dlt' } };
+  return resimulate(s);
+}
+
+describe('destination.kafka-topic (item 7)', () => {
+  it('asks for kafka-cluster:WriteData, DescribeTopic and Connect on the destination topic under IAM auth', () => {
+    const s = withKafkaDestination();
+    const reqs = requiredPermissions({ esm: s.esm, cluster: s.cluster!.ok ? s.cluster!.value : undefined, region: REGION, account: ACCOUNT }).filter((r) => r.group === 'destination');
+    expect(reqs.map((r) => [r.action, r.resource])).toEqual([
+      ['kafka-cluster:Connect', CLUSTER_ARN],
+      ['kafka-cluster:DescribeTopic', DLT_ARN],
+      ['kafka-cluster:WriteData', DLT_ARN],
+    ]);
+  });
+
+  it('passes when the topic exists and the role may write it', () => {
+    const o = destinationKafkaTopic.run(withKafkaDestination());
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('orders-dlt exists');
+  });
+
+  it('fails when DescribeTopic says the destination topic does not exist, with the create-topic command', () => {
+    const o = destinationKafkaTopic.run(withKafkaDestination(false));
+    expect(o.status).toBe('fail');
+    expect(o.title).toContain('orders-dlt does not exist');
+    expect(o.remedy?.commands?.[0]).toBe(`aws kafka create-topic --cluster-arn ${CLUSTER_ARN} --topic-name orders-dlt --partition-count 12 --replication-factor 3 --region ${REGION}`);
+  });
+
+  it('fails when the role may not kafka-cluster:WriteData on it, giving the statement', () => {
+    const o = destinationKafkaTopic.run(resimulate(withKafkaDestination(), (a) => a === 'kafka-cluster:WriteData'));
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain(`kafka-cluster:WriteData on ${DLT_ARN}`);
+    expect(JSON.stringify(o.remedy?.documents)).toContain('kafka-cluster:WriteData');
+    expect(o.remedy?.commands?.[0]).toContain('aws iam put-role-policy --role-name orders-consumer-role --policy-name esm-on-failure-topic');
+  });
+
+  it('skips without a kafka:// destination, and says what it cannot read on a self-managed cluster', () => {
+    expect(destinationKafkaTopic.run(mskIamHealthy()).status).toBe('skip');
+    const sm = selfManagedScramHealthy();
+    sm.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://clickstream-dlt' } };
+    expect(destinationKafkaTopic.run(sm).detail).toContain('Write and Describe ACLs');
+  });
+});
+
+describe('destination.kms (item 7)', () => {
+  function withQueue(key: 'cmk' | 'aws' | 'none' | 'disabled', deny = false): Snapshot {
+    const s = mskIamHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: QUEUE_ARN } };
+    s.destinationEncryption = {
+      ok: true,
+      source: 'sqs:GetQueueAttributes',
+      value:
+        key === 'none'
+          ? {}
+          : key === 'aws'
+            ? { KmsMasterKeyId: 'alias/aws/sqs' }
+            : {
+                KmsMasterKeyId: QUEUE_KEY,
+                key: { ok: true, source: 'kms:DescribeKey', value: { KeyId: QUEUE_KEY.split('/')[1]!, Arn: QUEUE_KEY, KeyManager: 'CUSTOMER', KeyState: key === 'disabled' ? 'Disabled' : 'Enabled' } },
+              },
+    };
+    return resimulate(s, (a) => deny && a.startsWith('kms:'));
+  }
+
+  it('asks for kms:Decrypt and kms:GenerateDataKey on a customer managed destination key', () => {
+    const s = withQueue('cmk');
+    expect(s.permissions!.ok && s.permissions!.value.filter((r) => r.EvalResourceName === QUEUE_KEY).map((r) => r.EvalActionName)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(destinationKms.run(s).status).toBe('pass');
+  });
+
+  it('fails when the role may not use the key, and when the key is disabled', () => {
+    const denied = destinationKms.run(withQueue('cmk', true));
+    expect(denied.status).toBe('fail');
+    expect(denied.detail).toContain(`kms:GenerateDataKey on ${QUEUE_KEY}`);
+    const disabled = destinationKms.run(withQueue('disabled'));
+    expect(disabled.status).toBe('fail');
+    expect(disabled.remedy?.commands).toContain(`aws kms enable-key --key-id ${QUEUE_KEY} --region ${REGION}`);
+  });
+
+  it('passes for an unencrypted queue and for the AWS managed key', () => {
+    expect(destinationKms.run(withQueue('none')).status).toBe('pass');
+    expect(destinationKms.run(withQueue('aws')).status).toBe('pass');
+  });
+
+  it('reports an error naming the call when the queue attributes were denied', () => {
+    const s = withQueue('none');
+    s.destinationEncryption = { ok: false, source: 'sqs:GetQueueAttributes', error: { code: 'AccessDenied', message: 'not authorized', action: 'sqs:GetQueueAttributes' } };
+    const o = destinationKms.run(s);
+    expect(o.status).toBe('error');
+    expect(o.fix).toContain('sqs:GetQueueAttributes');
+  });
+});
+
+describe('schema-registry.access (item 8)', () => {
+  function withGlue(s: Snapshot = provisioned(mskIamHealthy())): Snapshot {
+    s.esm.AmazonManagedKafkaEventSourceConfig = {
+      ConsumerGroupId: ESM_UUID,
+      SchemaRegistryConfig: { SchemaRegistryURI: REGISTRY_ARN, EventRecordFormat: 'JSON', SchemaValidationConfigs: [{ Attribute: 'VALUE' }] },
+    };
+    s.schemaRegistry = { ok: true, source: 'glue:GetRegistry', value: { RegistryName: 'orders-schemas', RegistryArn: REGISTRY_ARN, Status: 'AVAILABLE' } };
+    return resimulate(s);
+  }
+
+  it('asks for glue:GetRegistry on the registry and glue:GetSchemaVersion on its schemas', () => {
+    const s = withGlue();
+    const reqs = requiredPermissions({ esm: s.esm, region: REGION, account: ACCOUNT }).filter((r) => r.group === 'schema-registry');
+    expect(reqs.map((r) => [r.action, r.resource])).toEqual([
+      ['glue:GetRegistry', REGISTRY_ARN],
+      ['glue:GetSchemaVersion', `arn:aws:glue:${REGION}:${ACCOUNT}:schema/orders-schemas/*`],
+    ]);
+    expect(schemaRegistryAccess.run(s).status).toBe('pass');
+  });
+
+  it('fails when the role lacks the Glue permissions', () => {
+    const o = schemaRegistryAccess.run(resimulate(withGlue(), (a) => a.startsWith('glue:')));
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain('glue:GetSchemaVersion');
+    expect(o.remedy?.commands?.[0]).toContain('--policy-name esm-schema-registry');
+  });
+
+  it('fails when the registry does not exist, and in on-demand mode', () => {
+    const gone = withGlue();
+    gone.schemaRegistry = { ok: false, source: 'glue:GetRegistry', error: { code: 'EntityNotFoundException', message: 'Registry not found', action: 'glue:GetRegistry' } };
+    expect(schemaRegistryAccess.run(gone).title).toContain('does not exist');
+    const onDemand = withGlue(mskIamHealthy());
+    const o = schemaRegistryAccess.run(onDemand);
+    expect(o.status).toBe('fail');
+    expect(o.title).toBe('A schema registry needs provisioned mode');
+  });
+
+  it('needs the Confluent registry\'s secret readable, and fails a private registry address for an ESM on the internet', () => {
+    const s = provisioned(selfManagedScramHealthy());
+    const secret = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:confluent/registry-Xy12Ab`;
+    s.esm.SelfManagedKafkaEventSourceConfig = {
+      ConsumerGroupId: s.esm.UUID,
+      SchemaRegistryConfig: { SchemaRegistryURI: 'https://schema-registry.internal.example.com', EventRecordFormat: 'SOURCE', AccessConfigs: [{ Type: 'BASIC_AUTH', URI: secret }] },
+    };
+    resimulate(s, (a) => a === 'secretsmanager:GetSecretValue');
+    const o = schemaRegistryAccess.run(s);
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain(secret);
+    s.esm.SourceAccessConfigurations = s.esm.SourceAccessConfigurations!.filter((c) => !c.Type.startsWith('VPC_'));
+    s.esm.SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig!.SchemaRegistryURI = 'https://10.20.4.8:8081';
+    expect(schemaRegistryAccess.run(resimulate(s)).title).toBe('The schema registry has a private address the ESM cannot reach');
+  });
+});
+
+describe('esm.provisioned-pollers (item 9)', () => {
+  it('passes within the limits, noting that MaximumPollers above the partitions acts as the partition count', () => {
+    const o = provisionedPollers.run(provisioned(mskIamHealthy(), { MinimumPollers: 2, MaximumPollers: 40 }));
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('acts as 12');
+  });
+
+  it.each([
+    [{ MinimumPollers: 0, MaximumPollers: 10 }, 'MinimumPollers 0 is outside 1–200'],
+    [{ MinimumPollers: 201, MaximumPollers: 300 }, 'MinimumPollers 201 is outside 1–200'],
+    [{ MinimumPollers: 1, MaximumPollers: 2001 }, 'MaximumPollers 2001 is outside 1–2,000'],
+    [{ MinimumPollers: 8, MaximumPollers: 4 }, 'MinimumPollers 8 is above MaximumPollers 4'],
+    [{ MinimumPollers: 1, MaximumPollers: 4, PollerGroupName: 'orders pollers!' }, 'PollerGroupName "orders pollers!"'],
+  ])('fails %j', (config, text) => {
+    const o = provisionedPollers.run(provisioned(mskIamHealthy(), config));
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain(text);
+    expect(o.remedy?.commands?.[0]).toMatch(new RegExp(`^aws lambda update-event-source-mapping --uuid ${ESM_UUID} --provisioned-poller-config MinimumPollers=\\d+,MaximumPollers=\\d+.* --region ${REGION}$`));
+  });
+
+  it('warns when MinimumPollers is above the topic\'s partitions (idle, billed pollers)', () => {
+    const o = provisionedPollers.run(provisioned(mskIamHealthy(), { MinimumPollers: 20, MaximumPollers: 40 }));
+    expect(o.status).toBe('warn');
+    expect(o.title).toBe('MinimumPollers 20 is above the topic\'s 12 partitions');
+  });
+
+  it('fails a poller group whose mappings add up to more than 2,000 pollers', () => {
+    const s = provisioned(mskIamHealthy(), { MinimumPollers: 1, MaximumPollers: 1500, PollerGroupName: 'orders' });
+    const sib = s.siblings!;
+    if (sib.ok) (sib.value[1] as Record<string, unknown>).ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 600, PollerGroupName: 'orders' };
+    const o = provisionedPollers.run(s);
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain('add up to 2100');
+  });
+
+  it('skips an on-demand ESM', () => {
+    expect(provisionedPollers.run(mskIamHealthy()).status).toBe('skip');
+  });
+});
+
+describe('msk.vpc-connection (item 10)', () => {
+  function crossAccount(state: string, authentication = 'SASL_IAM'): Snapshot {
+    const s = mskIamHealthy();
+    s.esm.EventSourceArn = VPC_CONNECTION_ARN;
+    s.vpcConnection = {
+      ok: true,
+      source: 'kafka:DescribeVpcConnection',
+      value: {
+        VpcConnectionArn: VPC_CONNECTION_ARN,
+        TargetClusterArn: 'arn:aws:kafka:eu-west-1:210987654321:cluster/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3',
+        State: state,
+        Authentication: authentication,
+        VpcId: 'vpc-0c1d2e3f4a5b6c7d8',
+        Subnets: ['subnet-0a11aa11aa11aa111'],
+        SecurityGroups: ['sg-0a1b2c3d4e5f60718'],
+        CreationTime: '2026-10-01T08:00:00.000Z',
+      },
+    };
+    return s;
+  }
+
+  it('passes an AVAILABLE connection with the ESM\'s authentication', () => {
+    const o = vpcConnection.run(crossAccount('AVAILABLE'));
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('payments-prod');
+  });
+
+  it.each(['REJECTED', 'INACTIVE', 'FAILED', 'DELETING'])('fails a %s connection with the describe command', (state) => {
+    const o = vpcConnection.run(crossAccount(state));
+    expect(o.status).toBe('fail');
+    expect(o.remedy?.commands).toEqual([`aws kafka describe-vpc-connection --arn ${VPC_CONNECTION_ARN} --region ${REGION}`]);
+  });
+
+  it('warns while the connection is CREATING, and fails an authentication mismatch', () => {
+    expect(vpcConnection.run(crossAccount('CREATING')).status).toBe('warn');
+    expect(vpcConnection.run(crossAccount('AVAILABLE', 'SASL_SCRAM')).status).toBe('fail');
+  });
+
+  it('reports an error naming kafka:DescribeVpcConnection when it was denied', () => {
+    const s = crossAccount('AVAILABLE');
+    s.vpcConnection = { ok: false, source: 'kafka:DescribeVpcConnection', error: { code: 'ForbiddenException', message: 'not authorized', action: 'kafka:DescribeVpcConnection' } };
+    expect(vpcConnection.run(s).status).toBe('error');
+  });
+});
+
+describe('esm.error-handling (item 11)', () => {
+  it('warns in provisioned mode when retries are unlimited and nothing isolates a failing record, naming the controls', () => {
+    const o = errorHandling.run(provisioned(mskIamHealthy()));
+    expect(o.status).toBe('warn');
+    expect(o.title).toContain('block its partition');
+    expect(o.remedy?.commands?.[0]).toBe(
+      `aws lambda update-event-source-mapping --uuid ${ESM_UUID} --maximum-retry-attempts 10 --bisect-batch-on-function-error --function-response-types ReportBatchItemFailures --region ${REGION}`,
+    );
+  });
+
+  it.each([
+    ['an on-failure destination', (s: Snapshot) => { s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } }; }],
+    ['BisectBatchOnFunctionError', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; }],
+    ['ReportBatchItemFailures', (s: Snapshot) => { s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+    ['bounded retries', (s: Snapshot) => { s.esm.MaximumRetryAttempts = 5; }],
+    ['a maximum record age', (s: Snapshot) => { s.esm.MaximumRecordAgeInSeconds = 3600; }],
+  ])('passes with %s', (_what, patch) => {
+    const s = provisioned(mskIamHealthy());
+    patch(s);
+    expect(errorHandling.run(s).status).toBe('pass');
+  });
+
+  it('names the risk but does not warn in on-demand mode, where the controls are not available', () => {
+    const o = errorHandling.run(mskIamHealthy());
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('provisioned mode');
+  });
+});
