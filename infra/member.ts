@@ -21,6 +21,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { cloudTrailEsmPattern, diagnosisStatements } from './stack';
+import { RESOURCE_KINDS } from '../bot/collect/iam-actions';
 
 /** CloudTrail calls that can change whether an ESM works, by event source. */
 export const DEPENDENCY_CALLS: Record<string, string[]> = {
@@ -51,15 +52,12 @@ export const DEPENDENCY_CALLS: Record<string, string[]> = {
 
 /** The reader's wildcard resources (cdk-nag IAM5), all in this account. */
 const inAccount = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:*:<AWS::AccountId>:${resource}`;
+// From the one IAM source (bot/collect/iam-actions.ts), so a new resource kind is acknowledged with its grant.
 const MEMBER_WILDCARDS = [
   '*',
-  inAccount('lambda', 'event-source-mapping:*'),
-  inAccount('lambda', 'function:*'),
-  inAccount('kafka', 'cluster/*'),
-  inAccount('kafka', 'topic/*'),
-  inAccount('secretsmanager', 'secret:*'),
-  inAccount('kms', 'key/*'),
-  'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*',
+  ...Object.values(RESOURCE_KINDS)
+    .filter((k) => k.resource !== '*' || k.service !== '')
+    .map((k) => (k.service === 'iam' ? `arn:<AWS::Partition>:iam::<AWS::AccountId>:${k.resource}` : inAccount(k.service, k.resource))),
 ];
 
 export class EsmDoctorMemberStack extends Stack {

@@ -127,7 +127,8 @@ function withKafkaDestination(s: Snapshot, exists: boolean): Snapshot {
   s.destinationTopic = exists
     ? { ok: true, source: 'kafka:DescribeTopic', value: { Found: true, TopicName: 'orders-dlt', TopicArn: DLT_TOPIC_ARN, PartitionCount: 12, ReplicationFactor: 3, Status: 'ACTIVE' } }
     : { ok: true, source: 'kafka:DescribeTopic', value: { Found: false, TopicName: 'orders-dlt' } };
-  return refreshPermissions(s);
+  // The role may describe and write to the on-failure topic (Lambda's Kafka on-failure destination page).
+  return refreshPermissions(s, withGrant(ORDERS_CONSUMER_ROLE, ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], DLT_TOPIC_ARN));
 }
 
 /** A Glue schema registry, as GetEventSourceMapping and glue:GetRegistry report it. */
@@ -137,7 +138,7 @@ function withGlueRegistry(s: Snapshot): Snapshot {
     SchemaRegistryConfig: { SchemaRegistryURI: GLUE_REGISTRY_ARN, EventRecordFormat: 'JSON', SchemaValidationConfigs: [{ Attribute: 'VALUE' }] },
   };
   s.schemaRegistry = { ok: true, source: 'glue:GetRegistry', value: { RegistryName: 'orders-schemas', RegistryArn: GLUE_REGISTRY_ARN, Status: 'AVAILABLE' } };
-  return refreshPermissions(s);
+  return refreshPermissions(s, withGrant(ORDERS_CONSUMER_ROLE, ['glue:GetRegistry', 'glue:GetSchemaVersion'], [GLUE_REGISTRY_ARN, `arn:aws:glue:${REGION}:${ACCOUNT}:schema/orders-schemas/*`]));
 }
 
 /** Denies `actions` in the simulation answers. */
@@ -175,7 +176,7 @@ function crossAccount(state: string): Snapshot {
       CreationTime: '2026-10-01T08:00:00.000Z',
     },
   };
-  return refreshPermissions(s);
+  return refreshPermissions(s, withGrant(ORDERS_CONSUMER_ROLE, 'kafka:DescribeVpcConnection', VPC_CONNECTION_ARN));
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -365,7 +366,8 @@ export const SCENARIOS: Scenario[] = [
       const s = withScramCluster(mskIamHealthy(), { scramOn: true });
       s.secrets = [scramSecretFacts(true)];
       s.scramSecrets = { ok: true, source: 'kafka:ListScramSecrets', value: { SecretArnList: [SCRAM_SECRET_ARN] } };
-      return denying(refreshPermissions(s), ['kafka:ListScramSecrets']);
+      // What the Lambda MSK permissions page documents for SCRAM: the managed policy plus the secret and its key, no kafka:ListScramSecrets.
+      return refreshPermissions(s, withGrant(withGrant(ORDERS_CONSUMER_ROLE, 'secretsmanager:GetSecretValue', SCRAM_SECRET_ARN), 'kms:Decrypt', SCRAM_KEY_ARN));
     },
     expect: { verdict: 'healthy' },
   },

@@ -9,8 +9,8 @@
 import { accessConfigs, isVpcConnectionArn } from '../model/esm';
 import { couldNotRead, pass, skip, type Check, type Outcome } from './check';
 import { esmArnOf, regionOf } from './lib/resources';
+import { AWS_DOCS } from './lib/aws-docs';
 
-const XACCT_DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/msk-cross-account.html';
 
 /** VpcConnectionState values (MSK API) and what each means for the ESM. */
 const STATES: Record<string, { status: 'fail' | 'warn'; meaning: string }> = {
@@ -34,7 +34,7 @@ export const vpcConnection: Check = {
   id: 'msk.vpc-connection',
   step: 3,
   title: 'The cross-account VPC connection to the cluster is AVAILABLE',
-  docs: XACCT_DOCS,
+  docs: AWS_DOCS.crossAccount,
   run(snapshot): Outcome {
     const arn = snapshot.esm.EventSourceArn;
     if (!isVpcConnectionArn(arn)) return skip('The ESM reads a cluster of its own account, not through a cross-account VPC connection.');

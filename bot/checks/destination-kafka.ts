@@ -16,7 +16,6 @@ import { AWS_DOCS } from './lib/aws-docs';
 import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
 import { arnAccount, esmArnOf, regionOf } from './lib/resources';
 
-const OFD_KAFKA = 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html';
 
 function notSimulated(): Outcome {
   return couldNotRead('the execution role\'s permissions (iam:SimulatePrincipalPolicy)', {
@@ -29,7 +28,7 @@ export const destinationKafkaTopic: Check = {
   id: 'destination.kafka-topic',
   step: 9,
   title: 'The kafka:// on-failure topic exists and the role may write to it',
-  docs: OFD_KAFKA,
+  docs: AWS_DOCS.onFailureKafka,
   run(snapshot) {
     const topic = kafkaDestinationTopic(snapshot.esm);
     if (!topic) return skip('The ESM has no kafka:// on-failure destination.');

@@ -10,8 +10,8 @@
 import { esmSource, isProvisionedMode } from '../model/esm';
 import { pass, skip, valueOf, type Check, type Outcome } from './check';
 import { esmArnOf, updateEsmCommand } from './lib/resources';
+import { AWS_DOCS } from './lib/aws-docs';
 
-const RETRY_DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html';
 
 function unlimited(v: number | undefined): boolean {
   return v === undefined || v === -1;
@@ -21,7 +21,7 @@ export const errorHandling: Check = {
   id: 'esm.error-handling',
   step: 9,
   title: 'One failing record cannot block its partition for ever',
-  docs: RETRY_DOCS,
+  docs: AWS_DOCS.retries,
   run(snapshot): Outcome {
     const esm = snapshot.esm;
     if (!esmSource(esm)) return skip('This is not a Kafka event source mapping.');

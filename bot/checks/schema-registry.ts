@@ -10,14 +10,14 @@ import { couldNotRead, pass, skip, valueOf, warn, type Check, type Outcome } fro
 import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
 import { isPrivateAddress } from './lib/network';
 import { esmArnOf, regionOf, updateEsmCommand } from './lib/resources';
+import { AWS_DOCS } from './lib/aws-docs';
 
-const SCHEMA_DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html';
 
 export const schemaRegistryAccess: Check = {
   id: 'schema-registry.access',
   step: 8,
   title: 'The schema registry is usable by the ESM (provisioned mode, permissions, reachable)',
-  docs: SCHEMA_DOCS,
+  docs: AWS_DOCS.schemaRegistry,
   run(snapshot): Outcome {
     const config = schemaRegistryConfig(snapshot.esm);
     const uri = config?.SchemaRegistryURI;

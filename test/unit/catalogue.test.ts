@@ -28,6 +28,8 @@ const CONTRACT_STEPS: Record<string, number> = {
   'network.self-managed-vpc': 4, 'auth.mode': 5, 'auth.port': 5, 'iam.execution-role': 6, 'topic.exists': 6,
   'consumer-group.unique': 6, 'batch.payload': 8, 'function.state': 9, 'function.concurrency': 9, 'egress.lambda': 9,
   'destination.reachable': 9,
+  'msk.vpc-connection': 3, 'esm.provisioned-pollers': 7, 'schema-registry.access': 8, 'destination.kafka-topic': 9,
+  'destination.kms': 9, 'esm.error-handling': 9,
   'probe.dns': 3, 'probe.tcp': 4, 'probe.tls': 5, 'probe.sasl': 5, 'probe.metadata': 6, 'probe.group': 6,
 };
 

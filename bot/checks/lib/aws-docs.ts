@@ -15,4 +15,8 @@ export const AWS_DOCS = {
   mskParameters: 'https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html',
   scaling: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html',
   onFailure: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html',
+  crossAccount: 'https://docs.aws.amazon.com/lambda/latest/dg/msk-cross-account.html',
+  onFailureKafka: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html',
+  retries: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html',
+  schemaRegistry: 'https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html',
 } as const;
