@@ -35,11 +35,19 @@ export interface Check {
 
 export const pass = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'pass', detail, ...extra });
 export const skip = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'skip', detail, ...extra });
-export const fail = (title: string, detail: string, fix: string, extra: Partial<Outcome> = {}): Outcome => ({
-  status: 'fail', title, detail, fix, ...extra,
+/** What a fail or warn says to do: a Remedy, or prose alone (a fix with no command or document). */
+export type Fix = string | Remedy;
+
+function fixFields(fix: Fix | undefined): Pick<Outcome, 'remedy'> {
+  if (fix === undefined || fix === '') return {};
+  return { remedy: typeof fix === 'string' ? { summary: fix } : fix };
+}
+
+export const fail = (title: string, detail: string, fix: Fix, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'fail', title, detail, ...fixFields(fix), ...extra,
 });
-export const warn = (title: string, detail: string, fix?: string, extra: Partial<Outcome> = {}): Outcome => ({
-  status: 'warn', title, detail, ...(fix ? { fix } : {}), ...extra,
+export const warn = (title: string, detail: string, fix?: Fix, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'warn', title, detail, ...fixFields(fix), ...extra,
 });
 
 /** The `error` outcome for a fact that could not be read: which call, which error, what to grant. */
