@@ -8,6 +8,10 @@ import type { ResolvedEndpoint, Snapshot } from '../model/snapshot';
 import { fail, pass, skip, warn, type Check } from './check';
 import { isPrivateAddress } from './lib/network';
 import { DOCS, esmPosition, needFact } from './lib/esm-network';
+import type { Remedy } from '../model/report';
+import { createKafkaEsm, deleteEsm } from './lib/commands';
+import { remedy } from './lib/remedy';
+import { regionOf } from './lib/resources';
 
 /** Resolver errors that say "try again later", not "no such name". */
 const TRANSIENT_DNS_ERRORS = ['EAI_AGAIN', 'ETIMEOUT', 'ETIMEDOUT', 'ESERVFAIL', 'ECONNREFUSED', 'ECANCELLED'];
@@ -19,8 +23,19 @@ function hostsTitle(entries: Array<{ entry: string }>): string {
 
 const WHERE = 'resolved from where esm-doctor ran, which may see different records than the ESM\'s network';
 
-function recreateHint(snapshot: Snapshot): string {
-  return `KAFKA_BOOTSTRAP_SERVERS cannot be changed on an existing ESM: create a new one with the corrected list and delete ${snapshot.esm.UUID} (aws lambda create-event-source-mapping --function-name ${snapshot.esm.FunctionArn} --topics ${snapshot.esm.Topics?.[0] ?? '<topic>'} --self-managed-event-source '{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":["<host>:<port>"]}}' plus the current source access configurations).`;
+/**
+ * KAFKA_BOOTSTRAP_SERVERS cannot be changed in place. The commands recreate the mapping with the
+ * entries that do resolve (the corrected names are the reader's to add); with none, prose only.
+ */
+function recreateFix(snapshot: Snapshot, lead: string, resolving: string[]): Remedy {
+  const esm = snapshot.esm;
+  const region = regionOf(snapshot);
+  const summary = `${lead ? `${lead} ` : ''}KAFKA_BOOTSTRAP_SERVERS cannot be changed on an existing ESM: create a new one with the corrected list (same topic and source access configurations) and delete ${esm.UUID}.`;
+  if (!resolving.length || !esm.Topics?.length) return remedy(summary);
+  return remedy(`${summary} The commands keep only the entries that resolve; add the corrected names to the list first.`, [
+    createKafkaEsm({ functionArn: esm.FunctionArn, topics: esm.Topics, source: { bootstrapServers: resolving }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
+    deleteEsm({ uuid: esm.UUID, region }),
+  ]);
 }
 
 export const bootstrapDns: Check = {
@@ -33,7 +48,7 @@ export const bootstrapDns: Check = {
     if (source === 'msk') return skip('MSK ESMs take the broker names from GetBootstrapBrokers (msk.bootstrap checks them), not from a list you maintain.');
     if (!source) return skip('This is not a Kafka event source mapping.');
     const servers = bootstrapServers(snapshot.esm);
-    if (servers.length === 0) return fail('KAFKA_BOOTSTRAP_SERVERS is empty', 'The ESM lists no bootstrap server, so Lambda has nowhere to connect.', recreateHint(snapshot));
+    if (servers.length === 0) return fail('KAFKA_BOOTSTRAP_SERVERS is empty', 'The ESM lists no bootstrap server, so Lambda has nowhere to connect.', recreateFix(snapshot, '', []));
 
     const malformed = servers.filter((e) => !splitHostPort(e));
     const dns = needFact(snapshot.dns, 'the DNS answers for the bootstrap servers', 'dns');
@@ -43,7 +58,7 @@ export const bootstrapDns: Check = {
       return fail(
         malformed.length === 1 ? `Bootstrap server "${malformed[0]}" is not host:port` : `Bootstrap servers ${malformed.map((m) => `"${m}"`).join(', ')} are not host:port`,
         `KAFKA_BOOTSTRAP_SERVERS entries must be host:port (e.g. kafka-1.example.com:9092); ${malformed.map((m) => `"${m}"`).join(', ')} ${malformed.length === 1 ? 'is' : 'are'} not. The Kafka client rejects the whole list when one entry is malformed.`,
-        recreateHint(snapshot),
+        recreateFix(snapshot, 'Use host:port entries.', []),
       );
     }
     if (!dns.ok) return dns.outcome;
@@ -62,7 +77,7 @@ export const bootstrapDns: Check = {
         ? ` The ESM resolves through ${snapshot.network?.vpcId ?? 'its VPC'}'s resolver: if the name lives in a Route 53 private hosted zone, associate the zone with that VPC and confirm from inside it (esm-doctor diagnose --probe).`
         : '';
       const detail = `${unresolved.map(describe).join('; ')} (${WHERE}).${resolved.length ? ` The others resolve: ${resolved.map((e) => `${e.entry} → ${e.answer!.addresses.join(', ')}`).join('; ')}.` : ''}${privateZone}`;
-      const fix = `Correct the hostname or its DNS record. ${recreateHint(snapshot)}`;
+      const fix = recreateFix(snapshot, 'Correct the hostname or its DNS record.', resolved.map((e) => e.entry));
       if (transient) return warn('The bootstrap servers could not be resolved just now', `${detail} The resolver answered with a temporary error; re-run to confirm.`, fix, { resources: unresolved.map((e) => e.entry) });
       if (resolved.length === 0) return fail(hostsTitle(unresolved), `No bootstrap server resolves: ${detail}`, fix, { resources: unresolved.map((e) => e.entry) });
       return warn(
