@@ -33,7 +33,7 @@ function recreateFix(snapshot: Snapshot, lead: string, resolving: string[]): Rem
   const summary = `${lead ? `${lead} ` : ''}KAFKA_BOOTSTRAP_SERVERS cannot be changed on an existing ESM: create a new one with the corrected list (same topic and source access configurations) and delete ${esm.UUID}.`;
   if (!resolving.length || !esm.Topics?.length) return remedy(summary);
   return remedy(`${summary} The commands keep only the entries that resolve; add the corrected names to the list first.`, [
-    createKafkaEsm({ functionArn: esm.FunctionArn, topics: esm.Topics, source: { bootstrapServers: resolving }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
+    createKafkaEsm({ functionArn: esm.FunctionArn, ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}), topics: esm.Topics, source: { bootstrapServers: resolving }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
     deleteEsm({ uuid: esm.UUID, region }),
   ]);
 }

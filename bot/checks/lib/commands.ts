@@ -176,6 +176,8 @@ export function createKafkaEsm(o: {
   source: { clusterArn: string } | { bootstrapServers: string[] };
   sourceAccessConfigurations?: SourceAccess[];
   consumerGroupId?: string;
+  /** Required for Kafka sources; the current mapping's, so the new one reads from the same place. */
+  startingPosition?: string;
 }): string {
   const access = (o.sourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, ...(c.URI ? { URI: c.URI } : {}) }));
   const msk = 'clusterArn' in o.source;
@@ -185,6 +187,7 @@ export function createKafkaEsm(o: {
   return aws('lambda', 'create-event-source-mapping', [
     ['function-name', o.functionArn],
     ['topics', o.topics],
+    ['starting-position', o.startingPosition ?? 'LATEST'],
     'clusterArn' in o.source
       ? ['event-source-arn', o.source.clusterArn]
       : jsonFlag('self-managed-event-source', { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: o.source.bootstrapServers } }),
