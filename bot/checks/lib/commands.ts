@@ -8,7 +8,19 @@
 import type { PolicyDocument } from './policy';
 import { shellQuote } from './shell';
 
-type FlagValue = string | number | boolean | readonly string[] | undefined;
+/**
+ * A value only the reader knows (the KMS key to use, say), passed as a shell variable the summary
+ * tells them to set: the command still runs as printed, and never holds a `<placeholder>`.
+ */
+export interface ShellVariable {
+  variable: string;
+}
+type FlagValue = string | number | boolean | readonly string[] | ShellVariable | undefined;
+
+export const variable = (name: string): ShellVariable => {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`${name} is not a shell variable name`);
+  return { variable: name };
+};
 
 /** A value that still holds a `<placeholder>`: the caller should have left the command out. */
 const PLACEHOLDER = /<[^<>]*>/;
@@ -16,6 +28,7 @@ const PLACEHOLDER = /<[^<>]*>/;
 function flag(name: string, value: FlagValue): string[] {
   if (value === undefined || value === false) return [];
   if (value === true) return [`--${name}`];
+  if (typeof value === 'object' && 'variable' in value) return [`--${name}`, `"$${value.variable}"`];
   const values = typeof value === 'string' || typeof value === 'number' ? [String(value)] : [...value];
   for (const v of values) if (PLACEHOLDER.test(v)) throw new Error(`--${name} ${v} holds a placeholder`);
   return [`--${name}`, ...values.map(shellQuote)];
@@ -33,6 +46,11 @@ function jsonFlag(name: string, value: unknown): [string, FlagValue] {
 }
 
 export type Peer = { groupId: string } | { cidr: string };
+
+/** `NAME=$(command)`: keeps what a command prints for the next one, which names it as variable(NAME). */
+export function assign(name: string, command: string): string {
+  return `${variable(name).variable}=$(${command})`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // EC2: security groups, NACLs, endpoints, routes, VPC attributes
@@ -228,8 +246,19 @@ export function tailFunctionLogs(o: { functionName: string; since: string; regio
 // ---------------------------------------------------------------------------------------------
 // MSK
 
-export function batchAssociateScramSecret(o: { clusterArn: string; secretArns: string[]; region: string }): string {
+export function batchAssociateScramSecret(o: { clusterArn: string; secretArns: string[] | ShellVariable; region: string }): string {
   return aws('kafka', 'batch-associate-scram-secret', [['cluster-arn', o.clusterArn], ['secret-arn-list', o.secretArns]], o.region);
+}
+
+/** A new secret from a local JSON file; the command prints the new ARN (assign it to use it next). */
+export function createSecret(o: { name: string; kmsKeyId: string | ShellVariable; file: string; region: string }): string {
+  return aws('secretsmanager', 'create-secret', [
+    ['name', o.name],
+    ['kms-key-id', o.kmsKeyId],
+    ['secret-string', `file://${o.file}`],
+    ['query', 'ARN'],
+    ['output', 'text'],
+  ], o.region);
 }
 
 export function listScramSecrets(o: { clusterArn: string; region: string }): string {
@@ -282,7 +311,7 @@ export function describeSecret(o: { secretId: string; region: string }): string 
   return aws('secretsmanager', 'describe-secret', [['secret-id', o.secretId]], o.region);
 }
 
-export function setSecretKey(o: { secretId: string; kmsKeyId: string; region: string }): string {
+export function setSecretKey(o: { secretId: string; kmsKeyId: string | ShellVariable; region: string }): string {
   return aws('secretsmanager', 'update-secret', [['secret-id', o.secretId], ['kms-key-id', o.kmsKeyId]], o.region);
 }
 
