@@ -9,7 +9,7 @@ import { fail, pass, skip, warn, type Check } from './check';
 import { isPrivateAddress } from './lib/network';
 import { DOCS, esmPosition, needFact } from './lib/esm-network';
 import type { Remedy } from '../model/report';
-import { createKafkaEsm, deleteEsm } from './lib/commands';
+import { createKafkaEsm, deleteEsm, enableVpcDns } from './lib/commands';
 import { remedy } from './lib/remedy';
 import { regionOf } from './lib/resources';
 
@@ -93,11 +93,19 @@ export const bootstrapDns: Check = {
     if (!inVpc && privateOnly.length) {
       const all = privateOnly.length === resolved.length;
       const detail = `The ESM has no VPC configuration, so Lambda connects from the internet, but ${privateOnly.map((e) => `${e.entry} → ${e.answer!.addresses.join(', ')}`).join('; ')} ${privateOnly.length === 1 ? 'resolves' : 'resolve'} only to private addresses (${WHERE}), which are unreachable from there.`;
-      const fix = `Either expose the brokers on public addresses, or give the ESM access to the brokers' VPC:\n  aws lambda update-event-source-mapping --uuid ${snapshot.esm.UUID} --source-access-configurations '${JSON.stringify([
-        ...(snapshot.esm.SourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, URI: c.URI })),
-        { Type: 'VPC_SUBNET', URI: 'subnet:<subnet-id>' },
-        { Type: 'VPC_SECURITY_GROUP', URI: 'security_group:<sg-id>' },
-      ])}'`;
+      // Which subnets and groups of the brokers' VPC to use is the reader's choice: a document to fill in, not a command.
+      const fix = remedy(
+        'Either expose the brokers on public addresses, or give the ESM access to the brokers\' VPC: set its source access configurations (update-event-source-mapping) to the list below, with subnets and a security group of that VPC.',
+        [],
+        [{
+          title: 'SourceAccessConfigurations with VPC access',
+          json: [
+            ...(snapshot.esm.SourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, URI: c.URI })),
+            { Type: 'VPC_SUBNET', URI: 'subnet:SUBNET_ID' },
+            { Type: 'VPC_SECURITY_GROUP', URI: 'security_group:SECURITY_GROUP_ID' },
+          ],
+        }],
+      );
       return all
         ? fail('The bootstrap servers resolve to private addresses the ESM cannot reach', detail, fix, { resources: privateOnly.map((e) => e.entry) })
         : warn('Some bootstrap servers resolve to private addresses the ESM cannot reach', detail, fix, { resources: privateOnly.map((e) => e.entry) });
@@ -105,12 +113,12 @@ export const bootstrapDns: Check = {
     if (inVpc && privateOnly.length) {
       const vpcDns = snapshot.network?.vpcDns?.ok ? snapshot.network.vpcDns.value : undefined;
       if (vpcDns?.EnableDnsSupport === false) {
-        const vpcId = snapshot.network?.vpcId ?? '<vpc-id>';
+        const vpcId = snapshot.network?.vpcId;
         return warn(
-          `${vpcId} has DNS resolution turned off`,
+          `${vpcId ?? 'The VPC'} has DNS resolution turned off`,
           `The bootstrap servers resolve to private addresses (${addresses}; ${WHERE}), which suggests a private zone, but ${vpcId} has enableDnsSupport off: the ESM's ENIs get no answer from the VPC resolver, so private names will not resolve for it.`,
-          `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-support '{"Value":true}'`,
-          { resources: [vpcId] },
+          remedy('Turn DNS resolution on for the VPC.', vpcId ? [enableVpcDns({ vpcId, attribute: 'enableDnsSupport', region: regionOf(snapshot) })] : []),
+          { resources: vpcId ? [vpcId] : [] },
         );
       }
     }

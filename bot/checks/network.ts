@@ -614,7 +614,7 @@ function subnetFix(snapshot: Snapshot, placement: Placement, bad: string[]): Rem
     const keep = placement.subnetIds.filter((s) => !bad.includes(s));
     // Which subnet to use instead is the reader's choice: the command keeps the good ones only.
     return remedy(
-      `Point the ESM at subnets that work (same VPC, a supported AZ, free addresses) instead of ${bad.join(', ') || 'the subnet'}: add a replacement subnet (VPC_SUBNET, subnet:<id>) to the list before running the command${keep.length ? ', which keeps the others' : ''}.`,
+      `Point the ESM at subnets that work (same VPC, a supported AZ, free addresses) instead of ${bad.join(', ') || 'the subnet'}: add a replacement subnet (VPC_SUBNET, subnet:subnet-…) to the list before running the command${keep.length ? ', which keeps the others' : ''}.`,
       keep.length ? [updateVpcConfigCommand(snapshot.esm, keep, placement.securityGroupIds, region)] : [],
     );
   }

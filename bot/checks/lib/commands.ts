@@ -265,6 +265,18 @@ export function listScramSecrets(o: { clusterArn: string; region: string }): str
   return aws('kafka', 'list-scram-secrets', [['cluster-arn', o.clusterArn]], o.region);
 }
 
+export function clusterState(o: { clusterArn: string; region: string }): string {
+  return aws('kafka', 'describe-cluster-v2', [['cluster-arn', o.clusterArn], ['query', 'ClusterInfo.State']], o.region);
+}
+
+export function clusterOperations(o: { clusterArn: string; region: string }): string {
+  return aws('kafka', 'list-cluster-operations-v2', [['cluster-arn', o.clusterArn]], o.region);
+}
+
+export function listClusters(o: { region: string }): string {
+  return aws('kafka', 'list-clusters-v2', [['query', 'ClusterInfoList[].[ClusterName,ClusterArn,State]'], ['output', 'table']], o.region);
+}
+
 export function describeCluster(o: { clusterArn: string; region: string }): string {
   return aws('kafka', 'describe-cluster-v2', [['cluster-arn', o.clusterArn]], o.region);
 }

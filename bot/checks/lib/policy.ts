@@ -7,7 +7,6 @@
 import { requiredPermissions, type Requirement, type RequirementInputs } from '../../model/permissions';
 import type { EvaluationResult, Snapshot } from '../../model/snapshot';
 import { valueOf } from '../check';
-import { jsonArg, shellQuote } from './shell';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -247,9 +246,4 @@ export function roleNameOf(snapshot: Snapshot): string | undefined {
 
 export function roleArnOf(snapshot: Snapshot): string | undefined {
   return valueOf(snapshot.role)?.Arn ?? valueOf(snapshot.function)?.Configuration.Role;
-}
-
-/** The command that adds an inline policy to the role (IAM is global: no --region). */
-export function putRolePolicyCommand(roleName: string, policyName: string, document: PolicyDocument): string {
-  return `aws iam put-role-policy --role-name ${shellQuote(roleName)} --policy-name ${shellQuote(policyName)} --policy-document ${jsonArg(document)}`;
 }
