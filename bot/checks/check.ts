@@ -5,6 +5,7 @@
  */
 import type { FactError, Fact, Snapshot } from '../model/snapshot';
 import type { Remedy, Status, Step } from '../model/report';
+import { remedyText } from '../model/remedy';
 
 export interface Outcome {
   status: Status;
@@ -38,9 +39,11 @@ export const skip = (detail: string, extra: Partial<Outcome> = {}): Outcome => (
 /** What a fail or warn says to do: a Remedy, or prose alone (a fix with no command or document). */
 export type Fix = string | Remedy;
 
-function fixFields(fix: Fix | undefined): Pick<Outcome, 'remedy'> {
+/** The remedy, and `fix` as its plain-text rendering (what readers of older reports and the tests read). */
+export function fixFields(fix: Fix | undefined): Pick<Outcome, 'remedy' | 'fix'> {
   if (fix === undefined || fix === '') return {};
-  return { remedy: typeof fix === 'string' ? { summary: fix } : fix };
+  const remedy = typeof fix === 'string' ? { summary: fix } : fix;
+  return { remedy, fix: remedyText(remedy) };
 }
 
 export const fail = (title: string, detail: string, fix: Fix, extra: Partial<Outcome> = {}): Outcome => ({

@@ -10,7 +10,7 @@
 import { MSK_LISTENERS, esmSource } from '../model/esm';
 import type { Snapshot } from '../model/snapshot';
 import { PROBE_STEP_NUMBERS, probeStep, type ProbeResult, type ProbeStep, type ProbeStepName } from '../probe/schema';
-import { couldNotRead, skip, type Check, type Fix, type Outcome } from './check';
+import { couldNotRead, fixFields, skip, type Check, type Fix, type Outcome } from './check';
 import { remedy } from './lib/remedy';
 import { shellQuote } from './lib/shell';
 import { AWS_DOCS } from './lib/aws-docs';
@@ -208,7 +208,7 @@ function probeCheck(spec: ProbeCheckSpec): Check {
         return { status: 'error', title, detail, fix: 'Let the identity running the probe read the ESM\'s secrets (secretsmanager:GetSecretValue, kms:Decrypt), then re-run.' };
       }
       const fix = spec.fix(snapshot, step, result);
-      return { status: step.status, title, detail, remedy: typeof fix === 'string' ? { summary: fix } : fix };
+      return { status: step.status, title, detail, ...fixFields(fix) };
     },
   };
 }

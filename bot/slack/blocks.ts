@@ -16,7 +16,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import type { Finding, Report, Status, Step, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Target } from '../model/target';
-import { mostLikelyCause } from '../checks/engine';
+import { causeOf } from '../model/cause';
 import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 import { isProblem, summariseDiff, type ReportDiff } from './diff';
 
@@ -331,7 +331,7 @@ function fallbackText(report: Report): string {
 }
 
 export function renderReport(report: SlackReport, options: RenderOptions): SlackMessage {
-  const cause = mostLikelyCause(report.findings);
+  const cause = causeOf(report);
   const blocks: KnownBlock[] = [headerBlock(report), ...notesBlocks(options), context(...facts(report))];
   const says = lambdaSaysBlock(report);
   if (says) blocks.push(says);

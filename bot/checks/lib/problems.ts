@@ -3,7 +3,7 @@
  * collect what they find as problems and turn them into one Outcome: the worst severity wins
  * (fail, then error, then warn), every problem's evidence and fix is kept.
  */
-import type { Outcome } from '../check';
+import { fixFields, type Outcome } from '../check';
 import type { Remedy } from '../../model/report';
 import { mergeRemedies } from './remedy';
 
@@ -46,7 +46,7 @@ export function outcomeOf(problems: Problem[], whenClean: Outcome, notes: string
     status: worst.severity,
     title,
     detail,
-    ...(remedy ? { remedy } : {}),
+    ...fixFields(remedy),
     ...(resources.length ? { resources } : {}),
   };
 }
