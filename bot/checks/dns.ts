@@ -31,7 +31,13 @@ function recreateFix(snapshot: Snapshot, lead: string, resolving: string[]): Rem
   const esm = snapshot.esm;
   const region = regionOf(snapshot);
   const summary = `${lead ? `${lead} ` : ''}KAFKA_BOOTSTRAP_SERVERS cannot be changed on an existing ESM: create a new one with the corrected list (same topic and source access configurations) and delete ${esm.UUID}.`;
-  if (!resolving.length || !esm.Topics?.length) return remedy(summary);
+  if (!esm.Topics?.length) return remedy(summary);
+  if (!resolving.length) {
+    return remedy(`${summary} Set KAFKA_BOOTSTRAP_SERVERS to the corrected list (host:port, comma-separated) before the first command.`, [
+      createKafkaEsm({ functionArn: esm.FunctionArn, ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}), topics: esm.Topics, source: { bootstrapServersVariable: 'KAFKA_BOOTSTRAP_SERVERS' }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
+      deleteEsm({ uuid: esm.UUID, region }),
+    ]);
+  }
   return remedy(`${summary} The commands keep only the entries that resolve; add the corrected names to the list first.`, [
     createKafkaEsm({ functionArn: esm.FunctionArn, ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}), topics: esm.Topics, source: { bootstrapServers: resolving }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
     deleteEsm({ uuid: esm.UUID, region }),

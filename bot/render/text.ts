@@ -109,7 +109,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     lines.push(paint('bold', `  ${step} · ${STEP_NAMES[step]}`));
     if (findings.length === 0) lines.push(paint('grey', '    no checks'));
     for (const f of findings) {
-      lines.push(`    ${paint(STATUS_COLOUR[f.status], STATUS_MARK[f.status])} ${f.check.padEnd(26)} ${f.title}`);
+      // The title wraps under itself, past the check id column.
+      const title = indent(wrap(f.title, Math.max(20, width - 33)), 33).slice(33);
+      lines.push(`    ${paint(STATUS_COLOUR[f.status], STATUS_MARK[f.status])} ${f.check.padEnd(26)} ${title}`);
       if (f.status === 'warn' || f.status === 'error') {
         lines.push(...evidenceLines(f.detail).map((l) => indent(paint('grey', wrap(l, width - 8)), 8)));
         lines.push(...remedyLines(f, width, 8, paint));

@@ -14,12 +14,16 @@ import { shellQuote } from './shell';
  */
 export interface ShellVariable {
   variable: string;
+  /** The argument around it, `$NAME` standing for the variable (e.g. `Endpoints={KAFKA_BOOTSTRAP_SERVERS=[$NAME]}`). */
+  template?: string;
 }
 type FlagValue = string | number | boolean | readonly string[] | ShellVariable | undefined;
 
-export const variable = (name: string): ShellVariable => {
+export const variable = (name: string, template?: string): ShellVariable => {
   if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`${name} is not a shell variable name`);
-  return { variable: name };
+  // Inside double quotes only $ is special here: refuse what would end the quoting or expand further.
+  if (template !== undefined && (/["`\\]/.test(template) || template.replace(`$${name}`, '').includes('$'))) throw new Error(`template ${template} cannot be double-quoted safely`);
+  return { variable: name, ...(template !== undefined ? { template } : {}) };
 };
 
 /** A value that still holds a `<placeholder>`: the caller should have left the command out. */
@@ -28,7 +32,9 @@ const PLACEHOLDER = /<[^<>]*>/;
 function flag(name: string, value: FlagValue): string[] {
   if (value === undefined || value === false) return [];
   if (value === true) return [`--${name}`];
-  if (typeof value === 'object' && 'variable' in value) return [`--${name}`, `"$${value.variable}"`];
+  if (typeof value === 'object' && 'variable' in value) {
+    return [`--${name}`, `"${value.template !== undefined ? value.template.replace(`$${value.variable}`, `$${value.variable}`) : `$${value.variable}`}"`];
+  }
   const values = typeof value === 'string' || typeof value === 'number' ? [String(value)] : [...value];
   for (const v of values) if (PLACEHOLDER.test(v)) throw new Error(`--${name} ${v} holds a placeholder`);
   return [`--${name}`, ...values.map(shellQuote)];
@@ -191,7 +197,8 @@ export function createKafkaEsm(o: {
   functionArn: string;
   topics: string[];
   region: string;
-  source: { clusterArn: string } | { bootstrapServers: string[] };
+  /** bootstrapServersVariable: the reader's corrected list, comma-separated host:port, in that shell variable. */
+  source: { clusterArn: string } | { bootstrapServers: string[] } | { bootstrapServersVariable: string };
   sourceAccessConfigurations?: SourceAccess[];
   consumerGroupId?: string;
   /** Required for Kafka sources; the current mapping's, so the new one reads from the same place. */
@@ -208,7 +215,10 @@ export function createKafkaEsm(o: {
     ['starting-position', o.startingPosition ?? 'LATEST'],
     'clusterArn' in o.source
       ? ['event-source-arn', o.source.clusterArn]
-      : jsonFlag('self-managed-event-source', { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: o.source.bootstrapServers } }),
+      : 'bootstrapServers' in o.source
+        ? jsonFlag('self-managed-event-source', { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: o.source.bootstrapServers } })
+        // CLI shorthand, so the list can come from a variable (a JSON argument is single-quoted and would not expand it).
+        : ['self-managed-event-source', variable(o.source.bootstrapServersVariable, `Endpoints={KAFKA_BOOTSTRAP_SERVERS=[$${o.source.bootstrapServersVariable}]}`)],
     ...(access.length ? [jsonFlag('source-access-configurations', access)] : []),
     ...config,
   ], o.region);
