@@ -302,9 +302,10 @@ function selfManagedAuthPort(snapshot: Snapshot): Outcome {
       const p = splitHostPort(e);
       return p && right && MSK_HOST.test(p.host) ? `${p.host}:${right}` : e;
     });
-    const commands = right && esm.Topics?.length
+    // With an MSK host the right port is known; otherwise the reader gives the list (KAFKA_BOOTSTRAP_SERVERS).
+    const commands = esm.Topics?.length
       ? [
-        createKafkaEsm({ functionArn: esm.FunctionArn, ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}), topics: esm.Topics, source: { bootstrapServers: servers }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
+        createKafkaEsm({ functionArn: esm.FunctionArn, ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}), topics: esm.Topics, source: right ? { bootstrapServers: servers } : { bootstrapServersVariable: 'KAFKA_BOOTSTRAP_SERVERS' }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
         deleteEsm({ uuid: esm.UUID, region }),
       ]
       : [];
@@ -318,7 +319,7 @@ function selfManagedAuthPort(snapshot: Snapshot): Outcome {
           : ' Ports are conventions on self-managed Kafka, so this is a warning: check what that listener really speaks.'),
       remedy: remedy(
         (right ? `Use port ${right} for ${AUTH_LABELS[mode]}. ` : 'Use the port of the listener that speaks the ESM\'s mode. ') +
-          `The bootstrap servers of an ESM cannot be changed: create a new mapping${commands.length ? ' (with the corrected ports)' : ' with the right port'} and delete this one.`,
+          `The bootstrap servers of an ESM cannot be changed: create a new mapping${right ? ' (with the corrected ports)' : ' (set KAFKA_BOOTSTRAP_SERVERS to the host:port list of the right listener first)'} and delete this one.`,
         commands,
       ),
       resources: [esmArn],
