@@ -128,7 +128,7 @@ function findingBody(f: Finding, width: number, paint: Paint): string[] {
   const out = [indent(paint('grey', `${f.check} · ${stepLabel(f.step)}`), 4)];
   out.push(...evidenceLines(f.detail).map((l) => indent(wrap(l, width - 4), 4)));
   out.push(...remedyLines(f, width, 4, paint));
-  if (f.docs) out.push(indent(paint('grey', `Docs: ${f.docs}`), 4));
+  if (f.docs) out.push(indent(paint('grey', wrap(`Docs: ${f.docs}`, width - 4)), 4));
   return out;
 }
 
