@@ -1,8 +1,14 @@
 import type { Finding, Report } from './report';
+import { mostLikelyCause } from '../checks/engine';
 
-/** The finding the engine named as the most likely cause (`Report.cause`): renderers read it, never re-derive it. */
+/**
+ * The finding the engine named as the most likely cause (`Report.cause`): renderers read it, never
+ * re-derive it. Only a report stored before `cause` existed (an alert's last report in the store)
+ * has none; for that one the engine's own rule is applied, so an upgrade does not blank the cause.
+ */
 export function causeOf(report: Pick<Report, 'cause' | 'findings'>): Finding | undefined {
-  return report.cause ? report.findings.find((f) => f.check === report.cause) : undefined;
+  if ('cause' in report && report.cause !== undefined) return report.findings.find((f) => f.check === report.cause);
+  return mostLikelyCause(report.findings);
 }
 
 /** Lambda's message up to the end of its first sentence ("PROBLEM: Connection error."), and whether more follows. */

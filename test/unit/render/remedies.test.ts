@@ -58,7 +58,6 @@ function assertRunnable(command: string, where: string): void {
 const reports = SCENARIOS.map((s) => ({ id: s.id, verdict: s.expect.verdict, report: diagnoseSnapshot(s.snapshot()) }));
 
 if (!bash) {
-  // eslint-disable-next-line no-console
   console.warn('remedies.test: bash is not installed, so commands are not parsed with bash -n (the other assertions still run)');
 }
 
