@@ -148,7 +148,8 @@ function mskIngress(
   const onPort = ev.onPort.length ? `On ${port} they allow only: ${ev.onPort.map((r) => r.text).join('; ')}.` : `No inbound rule of ${ids.join(', ')} covers ${port}.`;
   const otherPorts = selfRulesOnOtherPorts(groups, ids, port);
   const elsewhere = otherPorts.length ? ` The self-referencing rules they do have are on other ports (${otherPorts.join('; ')}): right idea, wrong port for this auth mode.` : '';
-  const notCovered = uncovered.length ? ` Not covered: ${uncovered.map(subnetText).join(', ')}.` : '';
+  // The subnets are listed once, in the detail's first sentence: when none is covered, say so instead of listing them again.
+  const notCovered = !uncovered.length ? '' : uncovered.length === subnets.length ? ` None of ${subnets.length === 1 ? 'it' : `these ${subnets.length}`} is covered.` : ` Not covered: ${uncovered.map(subnetText).join(', ')}.`;
   const fix = remedy(
     `Add a self-referencing rule on ${port} to ${ids[0]!}: the ESM's ENIs carry the cluster's security group, so this admits exactly them.`,
     [authorizeIngressCommand(ids[0]!, port, { groupId: ids[0]! }, region)],
