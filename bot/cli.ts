@@ -14,12 +14,12 @@ import type { Report } from './model/report';
 import type { Snapshot } from './model/snapshot';
 import { parseTarget, Region, type Target } from './model/target';
 import { FORMATS, render } from './render';
-import { renderText } from './render/text';
+import { DEFAULT_WIDTH, renderText } from './render/text';
 import { version } from '../package.json';
 import { firstIssue } from './model/parse-issues';
 
 export interface Io {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
   /** Long-running commands (start, sandbox) stop when this resolves; default: Ctrl-C (SIGINT) or SIGTERM. */
@@ -29,7 +29,7 @@ export interface Io {
 const USAGE = `esm-doctor — why is my Lambda Kafka event source mapping failing?
 
 Usage:
-  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown] [--inspect-secrets] [--probe[=remote]]
+  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown|blocks] [--inspect-secrets] [--probe[=remote]]
   esm-doctor diagnose --snapshot FILE [--format ...]      diagnose a saved snapshot, offline
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
@@ -43,7 +43,8 @@ Usage:
 
 Options:
   --region R          AWS region of the ESM (default: from the ARN, AWS_REGION or AWS_DEFAULT_REGION)
-  --format F          text (default), json (exactly one Report) or markdown
+  --format F          text (default), json (exactly one Report), markdown, or blocks (the Slack message
+                      { text, blocks } exactly as the bot would post it)
   --inspect-secrets   let secret.format read secret values in memory (never printed or stored)
   --probe[=remote]    replay the connection live (DNS, TCP, TLS, SASL, topic, group): --probe from this
                       machine, --probe=remote from the ESM's subnets through the function in ESM_DOCTOR_PROBE_FUNCTION
@@ -57,7 +58,7 @@ AWS credentials and endpoints come from the usual SDK chain (AWS_PROFILE, AWS_EN
 
 const Options = z.object({
   region: Region.optional(),
-  format: z.enum(FORMATS, { message: `--format must be one of ${FORMATS.join(', ')}` }).default('text'),
+  format: z.enum([...FORMATS, 'blocks'], { message: `--format must be one of ${[...FORMATS, 'blocks'].join(', ')}` }).default('text'),
   'inspect-secrets': z.boolean().default(false),
   probe: z.enum(['local', 'remote'], { message: '--probe takes no value (from this machine) or =remote' }).optional(),
   snapshot: z.string().min(1).optional(),
@@ -155,6 +156,31 @@ function progress(io: Io): ((message: string) => void) | undefined {
   return (message) => io.stderr.write(`\u001b[90m… ${message}\u001b[0m\n`);
 }
 
+/** Prose wraps to the terminal; piped output (no columns) to 80. */
+function terminalWidth(io: Io): number {
+  const columns = io.stdout.isTTY ? io.stdout.columns : undefined;
+  return columns && columns > 20 ? columns : DEFAULT_WIDTH;
+}
+
+/**
+ * The Slack message for the report, built by the bot's own builder. Its buttons are signed with the
+ * deployment's key when this environment has it, else with a throwaway one (they are only shown).
+ */
+async function renderBlocks(report: Report, io: Io): Promise<string> {
+  const [{ randomBytes }, { renderReport }, { buttonKey, signButtonValue }] = await Promise.all([
+    import('node:crypto'),
+    import('./slack/blocks'),
+    import('./slack/button'),
+  ]);
+  const configured = io.env.ESM_DOCTOR_BUTTON_KEY || io.env.SLACK_SIGNING_SECRET;
+  const key = configured
+    ? buttonKey({ ...(io.env.ESM_DOCTOR_BUTTON_KEY ? { buttonKey: io.env.ESM_DOCTOR_BUTTON_KEY } : {}), ...(io.env.SLACK_SIGNING_SECRET ? { signingSecret: io.env.SLACK_SIGNING_SECRET } : {}) })
+    : randomBytes(32);
+  const target = { uuid: report.target.uuid, region: report.target.region, ...(report.target.account ? { account: report.target.account } : {}) };
+  const message = renderReport(report, { buttonValue: signButtonValue(key, target) });
+  return JSON.stringify({ text: message.text, blocks: message.blocks }, null, 2) + '\n';
+}
+
 function useColour(io: Io, options: Options): boolean {
   return Boolean(io.stdout.isTTY) && !options['no-color'] && !io.env.NO_COLOR;
 }
@@ -202,7 +228,8 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
     const { diagnose } = await import('./diagnose');
     ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
   }
-  io.stdout.write(render(report, options.format, { color: useColour(io, options) }));
+  if (options.format === 'blocks') io.stdout.write(await renderBlocks(report, io));
+  else io.stdout.write(render(report, options.format, { color: useColour(io, options), width: terminalWidth(io) }));
   return exitCodeOf(report);
 }
 

@@ -21,8 +21,9 @@ import type { ClusterInfo, Snapshot } from '../model/snapshot';
 import { type Check, type Outcome, couldNotRead, pass, skip, valueOf } from './check';
 import { AWS_DOCS } from './lib/aws-docs';
 import { type Problem, notCollected, outcomeOf } from './lib/problems';
-import { regionOf, updateEsmCommand } from './lib/resources';
-import { jsonArg } from './lib/shell';
+import { regionOf } from './lib/resources';
+import { createKafkaEsm, deleteEsm, updateClusterSecurity, updateEsm } from './lib/commands';
+import { remedy } from './lib/remedy';
 
 /** Access types Lambda accepts only for self-managed Kafka (Lambda API, SourceAccessConfiguration). */
 const MSK_UNSUPPORTED: Record<string, string> = {
@@ -43,12 +44,12 @@ const SASL_SSL_ON_9092 = /\.confluent\.cloud$/i;
 
 function configsWithout(snapshot: Snapshot, type: string): string {
   const configs = (snapshot.esm.SourceAccessConfigurations ?? []).filter((c) => c.Type !== type).map((c) => ({ Type: c.Type, URI: c.URI }));
-  return updateEsmCommand(snapshot, `--source-access-configurations ${jsonArg(configs)}`);
+  return updateEsm({ uuid: snapshot.esm.UUID, sourceAccessConfigurations: configs, region: regionOf(snapshot) });
 }
 
 function updateSecurity(cluster: ClusterInfo, region: string, auth: unknown): string {
-  const version = (cluster as { CurrentVersion?: string }).CurrentVersion ?? '<current version>';
-  return `aws kafka update-security --cluster-arn ${cluster.ClusterArn} --current-version ${version} --client-authentication ${jsonArg(auth)} --region ${region}`;
+  const version = (cluster as { CurrentVersion?: string }).CurrentVersion;
+  return updateClusterSecurity({ clusterArn: cluster.ClusterArn, ...(version ? { currentVersion: version } : {}), clientAuthentication: auth, region });
 }
 
 function clusterModes(cluster: ClusterInfo): string {
@@ -84,7 +85,7 @@ function mskAuthMode(snapshot: Snapshot): Outcome {
       severity: 'fail',
       title: `The ESM has a ${config.Type} entry, which MSK does not support`,
       detail: `The ESM lists ${config.Type} (${config.URI}) for MSK cluster ${arn}: ${why}.`,
-      fix: `Remove it from the mapping (the list replaces the current one):\n${configsWithout(snapshot, config.Type)}`,
+      remedy: remedy(`Remove ${config.Type} from the mapping (the command sets the whole list, without it).`, [configsWithout(snapshot, config.Type)]),
       resources: [snapshot.esm.EventSourceMappingArn ?? snapshot.esm.UUID, ...(config.URI.startsWith('arn:') ? [config.URI] : [])],
     });
   }
@@ -97,7 +98,9 @@ function mskAuthMode(snapshot: Snapshot): Outcome {
       severity: 'fail',
       title: 'Lambda has no auth mode it can use with this cluster',
       detail: `${chosen} ${has}`,
-      fix: `Give the ESM a SASL_SCRAM_512_AUTH or CLIENT_CERTIFICATE_TLS_AUTH secret for a mode the cluster has on, or turn on IAM access control:\n${updateSecurity(cluster, region, { Sasl: { Iam: { Enabled: true } } })}`,
+      remedy: remedy('Give the ESM a SASL_SCRAM_512_AUTH or CLIENT_CERTIFICATE_TLS_AUTH secret for a mode the cluster has on, or turn on IAM access control (the command).', [
+        updateSecurity(cluster, region, { Sasl: { Iam: { Enabled: true } } }),
+      ]),
       resources: [arn],
     });
   } else if (choice.mode === 'mtls' && auth?.Tls?.Enabled !== true) {
@@ -105,9 +108,11 @@ function mskAuthMode(snapshot: Snapshot): Outcome {
       severity: 'fail',
       title: 'The ESM has a client certificate but the cluster has TLS client authentication off',
       detail: `${chosen} ${has} The brokers will not accept a client certificate, and Lambda will not try another mode ("Server failed to authenticate Lambda").`,
-      fix:
-        `Turn on TLS client authentication with the CA that issued the certificate:\n${updateSecurity(cluster, region, { Tls: { Enabled: true, CertificateAuthorityArnList: ['<ACM Private CA ARN>'] } })}\n` +
-        `or remove the certificate secret so Lambda picks another mode:\n${configsWithout(snapshot, 'CLIENT_CERTIFICATE_TLS_AUTH')}`,
+      remedy: remedy(
+        'Turn on TLS client authentication with the ACM Private CA that issued the certificate (kafka update-security --client-authentication Tls, with its ARN in CertificateAuthorityArnList), ' +
+          'or remove the certificate secret so Lambda picks another mode (the command).',
+        [configsWithout(snapshot, 'CLIENT_CERTIFICATE_TLS_AUTH')],
+      ),
       resources: [arn, ...accessConfigs(snapshot.esm, 'CLIENT_CERTIFICATE_TLS_AUTH').map((c) => c.URI)],
     });
   } else if (choice.mode === 'sasl-scram-512' && auth?.Sasl?.Scram?.Enabled !== true) {
@@ -115,10 +120,12 @@ function mskAuthMode(snapshot: Snapshot): Outcome {
       severity: 'fail',
       title: 'The ESM has a SCRAM secret but the cluster has SASL/SCRAM off',
       detail: `${chosen} ${has} The cluster has no SASL/SCRAM listener (port 9096), and Lambda will not fall back to another mode.`,
-      fix: cluster.Serverless || cluster.ClusterType === 'SERVERLESS'
-        ? `MSK Serverless supports IAM only: remove the SCRAM secret so Lambda uses IAM:\n${configsWithout(snapshot, 'SASL_SCRAM_512_AUTH')}`
-        : `Turn SASL/SCRAM on for the cluster:\n${updateSecurity(cluster, region, { Sasl: { Scram: { Enabled: true } } })}\n` +
-          `or remove the secret so Lambda picks the cluster's strongest mode:\n${configsWithout(snapshot, 'SASL_SCRAM_512_AUTH')}`,
+      remedy: cluster.Serverless || cluster.ClusterType === 'SERVERLESS'
+        ? remedy('MSK Serverless supports IAM only: remove the SCRAM secret so Lambda uses IAM.', [configsWithout(snapshot, 'SASL_SCRAM_512_AUTH')])
+        : remedy('Either turn SASL/SCRAM on for the cluster (first command), or remove the secret so Lambda picks the cluster\'s strongest mode (second command).', [
+          updateSecurity(cluster, region, { Sasl: { Scram: { Enabled: true } } }),
+          configsWithout(snapshot, 'SASL_SCRAM_512_AUTH'),
+        ]),
       resources: [arn, ...accessConfigs(snapshot.esm, 'SASL_SCRAM_512_AUTH').map((c) => c.URI)],
     });
   }
@@ -162,7 +169,7 @@ function selfManagedAuthMode(snapshot: Snapshot): Outcome {
       severity: 'fail',
       title: 'The ESM has a VIRTUAL_HOST entry, which is for RabbitMQ only',
       detail: `The ESM lists VIRTUAL_HOST (${config.URI}), which Kafka does not use.`,
-      fix: `Remove it from the mapping:\n${configsWithout(snapshot, 'VIRTUAL_HOST')}`,
+      remedy: remedy('Remove VIRTUAL_HOST from the mapping (the command sets the whole list, without it).', [configsWithout(snapshot, 'VIRTUAL_HOST')]),
       resources: [esmArn],
     });
   }
@@ -295,10 +302,13 @@ function selfManagedAuthPort(snapshot: Snapshot): Outcome {
       const p = splitHostPort(e);
       return p && right && MSK_HOST.test(p.host) ? `${p.host}:${right}` : e;
     });
-    const create =
-      `aws lambda create-event-source-mapping --function-name ${esm.FunctionArn} --topics ${esm.Topics?.[0] ?? '<topic>'} ` +
-      `--self-managed-event-source ${jsonArg({ Endpoints: { KAFKA_BOOTSTRAP_SERVERS: servers } })} ` +
-      `--source-access-configurations ${jsonArg((esm.SourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, URI: c.URI })))} --region ${region}`;
+    // With an MSK host the right port is known; otherwise the reader gives the list (KAFKA_BOOTSTRAP_SERVERS).
+    const commands = esm.Topics?.length
+      ? [
+        createKafkaEsm({ functionArn: esm.FunctionArn, ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}), topics: esm.Topics, source: right ? { bootstrapServers: servers } : { bootstrapServersVariable: 'KAFKA_BOOTSTRAP_SERVERS' }, sourceAccessConfigurations: esm.SourceAccessConfigurations ?? [], region }),
+        deleteEsm({ uuid: esm.UUID, region }),
+      ]
+      : [];
     problems.push({
       severity: mskHost ? 'fail' : 'warn',
       title: `Bootstrap server ${entry} uses a port that does not match ${AUTH_LABELS[mode]}`,
@@ -307,12 +317,11 @@ function selfManagedAuthPort(snapshot: Snapshot): Outcome {
         (mskHost
           ? ' This is an MSK broker name, where each port is one fixed listener: the connection cannot work. (An MSK trigger, with the cluster ARN as event source, would pick the port itself.)'
           : ' Ports are conventions on self-managed Kafka, so this is a warning: check what that listener really speaks.'),
-      fix:
-        (right
-          ? `Use port ${right} for ${AUTH_LABELS[mode]}. `
-          : 'Use the port of the listener that speaks the ESM\'s mode. ') +
-        `The bootstrap servers of an ESM cannot be changed: create a new mapping and delete this one:\n${create}\n` +
-        `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
+      remedy: remedy(
+        (right ? `Use port ${right} for ${AUTH_LABELS[mode]}. ` : 'Use the port of the listener that speaks the ESM\'s mode. ') +
+          `The bootstrap servers of an ESM cannot be changed: create a new mapping${right ? ' (with the corrected ports)' : ' (set KAFKA_BOOTSTRAP_SERVERS to the host:port list of the right listener first)'} and delete this one.`,
+        commands,
+      ),
       resources: [esmArn],
     });
   }

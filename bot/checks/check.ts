@@ -5,6 +5,7 @@
  */
 import type { FactError, Fact, Snapshot } from '../model/snapshot';
 import type { Remedy, Status, Step } from '../model/report';
+import { remedyText } from '../model/remedy';
 
 export interface Outcome {
   status: Status;
@@ -35,11 +36,21 @@ export interface Check {
 
 export const pass = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'pass', detail, ...extra });
 export const skip = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'skip', detail, ...extra });
-export const fail = (title: string, detail: string, fix: string, extra: Partial<Outcome> = {}): Outcome => ({
-  status: 'fail', title, detail, fix, ...extra,
+/** What a fail or warn says to do: a Remedy, or prose alone (a fix with no command or document). */
+export type Fix = string | Remedy;
+
+/** The remedy, and `fix` as its plain-text rendering (what readers of older reports and the tests read). */
+export function fixFields(fix: Fix | undefined): Pick<Outcome, 'remedy' | 'fix'> {
+  if (fix === undefined || fix === '') return {};
+  const remedy = typeof fix === 'string' ? { summary: fix } : fix;
+  return { remedy, fix: remedyText(remedy) };
+}
+
+export const fail = (title: string, detail: string, fix: Fix, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'fail', title, detail, ...fixFields(fix), ...extra,
 });
-export const warn = (title: string, detail: string, fix?: string, extra: Partial<Outcome> = {}): Outcome => ({
-  status: 'warn', title, detail, ...(fix ? { fix } : {}), ...extra,
+export const warn = (title: string, detail: string, fix?: Fix, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'warn', title, detail, ...fixFields(fix), ...extra,
 });
 
 /** The `error` outcome for a fact that could not be read: which call, which error, what to grant. */

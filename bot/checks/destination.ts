@@ -13,6 +13,12 @@ import { esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, t
 import { AWS_DOCS } from './lib/aws-docs';
 import { pathLines, pathResources, subnetCount } from './egress';
 import { roleArnOf, roleNameOf } from '../model/role';
+import type { Remedy } from '../model/report';
+import { remedyText } from '../model/remedy';
+import type { PolicyDocument } from './lib/policy';
+import { createGatewayEndpoint, putRolePolicy, updateEsm } from './lib/commands';
+import { mergeRemedies, remedy } from './lib/remedy';
+import { regionOf } from './lib/resources';
 
 const SERVICES: Record<string, { label: string; action: string; resource: (arn: string) => string }> = {
   sqs: { label: 'SQS queue', action: 'sqs:SendMessage', resource: (arn) => arn },
@@ -31,18 +37,18 @@ function isAllowed(req: Requirement, results: EvaluationResult[]): 'allowed' | '
   return hits.some((r) => r.EvalDecision === 'allowed') ? 'allowed' : 'denied';
 }
 
-export function destinationStatement(reqs: Requirement[]): string {
-  return JSON.stringify({
+export function destinationStatement(reqs: Requirement[]): PolicyDocument {
+  return {
     Version: '2012-10-17',
     Statement: reqs.map((r) => ({ Effect: 'Allow', Action: r.action, Resource: r.resource })),
-  });
+  };
 }
 
 interface Part {
   status: 'fail' | 'error' | 'warn' | 'pass';
   title?: string;
   detail: string;
-  fix?: string;
+  fix?: Remedy;
   resources?: string[];
 }
 
@@ -56,18 +62,23 @@ function permissionPart(snapshot: Snapshot, destination: string): Part {
   const f = snapshot.permissions;
   if (!f || !f.ok) {
     const o = couldNotRead('the execution role\'s permissions', f && !f.ok ? f : { source: 'iam:SimulatePrincipalPolicy', error: { code: 'NotCollected', message: 'the snapshot has no simulation results', action: 'iam:SimulatePrincipalPolicy' } });
-    return { status: 'error', title: o.title!, detail: o.detail, ...(o.fix ? { fix: o.fix } : {}) };
+    return { status: 'error', title: o.title!, detail: o.detail, ...(o.fix ? { fix: { summary: o.fix } } : {}) };
   }
   const denied = reqs.filter((r) => isAllowed(r, f.value) === 'denied');
   const unknown = reqs.filter((r) => isAllowed(r, f.value) === 'unknown');
   const role = roleArnOf(snapshot) ?? 'the execution role';
   if (denied.length) {
     const statement = destinationStatement(denied);
+    const name = roleNameOf(snapshot);
     return {
       status: 'fail',
       title: `The execution role may not write to the on-failure destination`,
-      detail: `IAM simulation of ${role} denies ${denied.map((r) => `${r.action} on ${r.resource}`).join(', ')}: Lambda ${denied[0]!.why} as this role, so failed batches would be lost. Statement to add: ${statement}`,
-      fix: `aws iam put-role-policy --role-name ${roleNameOf(snapshot) ?? '<role-name>'} --policy-name esm-on-failure-destination --policy-document '${statement}'`,
+      detail: `IAM simulation of ${role} denies ${denied.map((r) => `${r.action} on ${r.resource}`).join(', ')}: Lambda ${denied[0]!.why} as this role, so failed batches would be lost.`,
+      fix: remedy(
+        `Allow ${role} to write to the destination (an inline policy named esm-on-failure-destination).`,
+        name ? [putRolePolicy({ roleName: name, policyName: 'esm-on-failure-destination', document: statement, region: regionOf(snapshot) })] : [],
+        [{ title: 'Policy to add to the execution role', json: statement }],
+      ),
       resources: [role, destination],
     };
   }
@@ -77,15 +88,17 @@ function permissionPart(snapshot: Snapshot, destination: string): Part {
   return { status: 'pass', detail: `${role} may ${reqs.map((r) => r.action).join(' and ')} on it.` };
 }
 
-function s3GatewayFix(facts: PathFacts, blocked: SubnetServicePath[]): string {
+function s3GatewayFix(facts: PathFacts, blocked: SubnetServicePath[]): Remedy {
   const tables = [...new Set(blocked.map((p) => p.internet.routeTableId).filter((t): t is string => !!t))];
-  return `Create an S3 gateway endpoint routed from the ESM's subnets (free, no security groups involved):\n  aws ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --service-name ${endpointServiceName(facts.region, 's3')} --vpc-id ${facts.vpcId ?? '<vpc-id>'} --route-table-ids ${tables.join(' ') || '<rtb-id>'}`;
+  const summary = 'Create an S3 gateway endpoint routed from the ESM\'s subnets (free, no security groups involved).';
+  if (!facts.vpcId || tables.length === 0) return remedy(`${summary} esm-doctor does not know the VPC or the subnets' route tables: name them in ec2 create-vpc-endpoint --vpc-endpoint-type Gateway.`);
+  return remedy(summary, [createGatewayEndpoint({ vpcId: facts.vpcId, serviceName: endpointServiceName(facts.region, 's3'), routeTableIds: tables, region: facts.region })]);
 }
 
 /** An outcome from the shared helpers (an unreadable fact) as one part of this check's answer. */
 function partOf(o: Outcome): Part {
   const status: Part['status'] = o.status === 'skip' ? 'pass' : o.status;
-  return { status, ...(o.title ? { title: o.title } : {}), detail: o.detail, ...(o.fix ? { fix: o.fix } : {}) };
+  return { status, ...(o.title ? { title: o.title } : {}), detail: o.detail, ...(o.remedy ? { fix: o.remedy } : o.fix ? { fix: { summary: o.fix } } : {}) };
 }
 
 function networkPart(snapshot: Snapshot, service: string, destination: string): Part {
@@ -156,7 +169,7 @@ export const destinationReachable: Check = {
     if (destination.startsWith('kafka://')) {
       const topic = destination.slice('kafka://'.length);
       if (!isProvisionedMode(snapshot.esm)) {
-        return warn('A Kafka topic destination needs provisioned mode', `The destination ${destination} is a Kafka topic, which Lambda supports only for ESMs in provisioned mode; this ESM is on-demand.`, `Turn on provisioned mode: aws lambda update-event-source-mapping --uuid ${snapshot.esm.UUID} --provisioned-poller-config MinimumPollers=1,MaximumPollers=3`);
+        return warn('A Kafka topic destination needs provisioned mode', `The destination ${destination} is a Kafka topic, which Lambda supports only for ESMs in provisioned mode; this ESM is on-demand.`, remedy('Turn on provisioned mode (1 to 3 pollers; size them to the load).', [updateEsm({ uuid: snapshot.esm.UUID, provisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 }, region: regionOf(snapshot) })]));
       }
       if (snapshot.esm.Topics?.includes(topic)) {
         return warn('The on-failure topic is the source topic', `${destination} is the topic the ESM reads: failed records would be written back to it and read again.`, 'Use a separate topic for failed records.');
@@ -171,12 +184,11 @@ export const destinationReachable: Check = {
     const parts = [netPart, permPart].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
     const worst = parts[0]!;
     const detail = [netPart.detail, permPart.detail].filter(Boolean).join(' ');
-    const fix = parts.filter((p) => p.status !== 'pass' && p.fix).map((p) => p.fix).join('\n');
+    const fix = mergeRemedies(parts.filter((p) => p.status !== 'pass').map((p) => p.fix));
     const resources = [...new Set([destination, ...parts.flatMap((p) => p.resources ?? [])])];
-    const extra = { resources, ...(fix ? { fix } : {}) };
-    if (worst.status === 'fail') return fail(worst.title!, detail, fix, { resources });
-    if (worst.status === 'error') return { status: 'error', title: worst.title!, detail, ...extra };
-    if (worst.status === 'warn') return warn(worst.title!, detail, fix || undefined, { resources });
+    if (worst.status === 'fail') return fail(worst.title!, detail, fix ?? '', { resources });
+    if (worst.status === 'error') return { status: 'error', title: worst.title!, detail, resources, ...(fix ? { fix: remedyText(fix) } : {}) };
+    if (worst.status === 'warn') return warn(worst.title!, detail, fix, { resources });
     return pass(`On-failure destination ${destination}: ${detail}`, { resources });
   },
 };

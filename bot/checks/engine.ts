@@ -35,7 +35,9 @@ function toFinding(check: Check, outcome: Outcome): Finding {
     title: outcome.title ?? check.title,
     detail: outcome.detail,
   };
-  if (outcome.remedy) finding.remedy = outcome.remedy;
+  // A fail or warn whose fix is prose alone still carries a remedy, so renderers read one shape.
+  const remedy = outcome.remedy ?? (outcome.fix && (outcome.status === 'fail' || outcome.status === 'warn') ? { summary: outcome.fix } : undefined);
+  if (remedy) finding.remedy = remedy;
   const fix = outcome.fix ?? (outcome.remedy ? remedyText(outcome.remedy) : undefined);
   if (fix) finding.fix = fix;
   if (outcome.resources?.length) finding.resources = outcome.resources;

@@ -7,6 +7,9 @@ import { type Check, type Outcome, couldNotRead, fail, pass, valueOf, warn } fro
 import { AWS_DOCS } from './lib/aws-docs';
 import { notCollected } from './lib/problems';
 import { functionNameOf, regionOf } from './lib/resources';
+import type { Remedy } from '../model/report';
+import { deleteEsm, deleteFunctionConcurrency, getFunctionState, putFunctionConcurrency, touchFunction } from './lib/commands';
+import { remedy } from './lib/remedy';
 
 // ---------------------------------------------------------------------------------------------
 // function.state
@@ -24,12 +27,11 @@ const REASON_FIXES: Record<string, string> = {
   ImageAccessDenied: 'Let Lambda pull the image (ECR repository policy) and update the function\'s code.',
 };
 
-function fixFor(code: string | undefined, name: string, region: string): string {
+function fixFor(code: string | undefined, name: string, region: string): Remedy {
   const specific = code ? REASON_FIXES[code] : undefined;
-  return (
-    `${specific ?? 'Fix the cause the reason names.'} Then update the function so Lambda retries, e.g.:\n` +
-    `aws lambda update-function-configuration --function-name ${name} --description "retry after fix" --region ${region}`
-  );
+  return remedy(`${specific ?? 'Fix the cause the reason names.'} Then update the function so Lambda retries (the command changes only its description).`, [
+    touchFunction({ functionName: name, region }),
+  ]);
 }
 
 export const functionState: Check = {
@@ -48,7 +50,7 @@ export const functionState: Check = {
           'The ESM\'s function does not exist',
           `GetFunction answered ResourceNotFoundException for ${fnArn}: the function was deleted (or the version/alias the ESM names is gone). ` +
             'The mapping has nothing to invoke.',
-          `Deploy the function again under the same name, or delete the mapping:\naws lambda delete-event-source-mapping --uuid ${snapshot.esm.UUID} --region ${region}`,
+          remedy('Deploy the function again under the same name, or delete the mapping (the command).', [deleteEsm({ uuid: snapshot.esm.UUID, region })]),
           { resources: [fnArn] },
         );
       }
@@ -65,7 +67,7 @@ export const functionState: Check = {
       return warn(
         'The function is still being created (Pending)',
         `Function ${arn} is Pending${reason ? ` (${reason})` : ''}: invokes fail until it is Active, usually within a minute or two.`,
-        `Wait, then re-run: aws lambda get-function --function-name ${name} --region ${region} --query Configuration.State`,
+        remedy('Wait until the command prints Active, then re-run esm-doctor.', [getFunctionState({ functionName: name, region })]),
         { resources },
       );
     }
@@ -128,8 +130,10 @@ export const functionConcurrency: Check = {
       return fail(
         'The function\'s reserved concurrency is 0: every invoke is throttled',
         `Function ${arn} has ReservedConcurrentExecutions = 0, which stops it from running at all: every batch the ESM sends is throttled and retried, and the lag grows.`,
-        `Remove the reservation, or reserve what the ESM needs:\naws lambda delete-function-concurrency --function-name ${name} --region ${region}\n` +
-          `aws lambda put-function-concurrency --function-name ${name} --reserved-concurrent-executions 10 --region ${region}`,
+        remedy('Remove the reservation (first command), or reserve what the ESM needs instead (second command, 10 as an example).', [
+          deleteFunctionConcurrency({ functionName: name, region }),
+          putFunctionConcurrency({ functionName: name, reserved: 10, region }),
+        ]),
         { resources },
       );
     }
@@ -143,7 +147,7 @@ export const functionConcurrency: Check = {
         `Reserved concurrency ${reserved} is below the topic's ${partitions} partitions`,
         `Function ${arn} has ReservedConcurrentExecutions = ${reserved}, while topic "${topic!.TopicName}" has ${partitions} partitions that Lambda can process in parallel. ` +
           'Invokes beyond the reservation are throttled: Lambda retries them and scales its pollers down, so the lag grows under load.',
-        `If the lag matters, reserve at least one execution per partition:\naws lambda put-function-concurrency --function-name ${name} --reserved-concurrent-executions ${partitions} --region ${region}`,
+        remedy('If the lag matters, reserve at least one execution per partition.', [putFunctionConcurrency({ functionName: name, reserved: partitions, region })]),
         { resources },
       );
     }

@@ -17,14 +17,15 @@ import {
   describeJudged,
   judgeRequirements,
   principalCoversService,
-  putRolePolicyCommand,
   requirementsOf,
   roleArnOf,
   roleNameOf,
   statementCoversAction,
 } from './lib/policy';
 import { notCollected } from './lib/problems';
-import { jsonArg, shellQuote } from './lib/shell';
+import { putRolePolicy, updateAssumeRolePolicy } from './lib/commands';
+import { remedy, type RemedyDocument } from './lib/remedy';
+import { regionOf } from './lib/resources';
 
 // ---------------------------------------------------------------------------------------------
 // role.trust
@@ -88,9 +89,10 @@ export const roleTrust: Check = {
     const resources = [role.Arn];
     const fixFor = (document?: PolicyDocument) => {
       const policy = repairedTrustPolicy(document);
-      return (
-        `Set this trust policy on ${role.RoleName} (statements for other principals are kept; what applied to ${LAMBDA_PRINCIPAL} becomes one plain Allow):\n` +
-        `aws iam update-assume-role-policy --role-name ${shellQuote(role.RoleName)} --policy-document ${jsonArg(policy)}`
+      return remedy(
+        `Set this trust policy on ${role.RoleName} (statements for other principals are kept; what applied to ${LAMBDA_PRINCIPAL} becomes one plain Allow).`,
+        [updateAssumeRolePolicy({ roleName: role.RoleName, document: policy, region: regionOf(snapshot) })],
+        [{ title: `Trust policy for ${role.RoleName}`, json: policy }],
       );
     };
     if (!role.AssumeRolePolicyDocument) {
@@ -227,7 +229,9 @@ export const iamExecutionRole: Check = {
     }
 
     const lines: string[] = [];
-    if (denied.length) lines.push(`The simulation denies ${roleArn}:`, ...denied.map((j) => `- ${describeJudged(j)}`));
+    // The title counts the permissions the ESM needs; the list under it shows exactly those, the optional ones apart.
+    if (breaking.length) lines.push(`The simulation denies ${roleArn} ${breaking.length} permission${breaking.length === 1 ? '' : 's'} the ESM needs:`, ...breaking.map((j) => `- ${describeJudged(j)}`));
+    if (minor.length) lines.push(`${breaking.length ? 'Also denied' : `The simulation denies ${roleArn}`}, but the ESM runs without ${minor.length === 1 ? 'it' : 'them'}:`, ...minor.map((j) => `- ${describeJudged(j)}`));
     if (unsimulated.length) {
       lines.push('Not simulated (no answer in the snapshot, so not verified):', ...unsimulated.map((j) => `- ${describeJudged(j)}`));
     }
@@ -243,10 +247,13 @@ export const iamExecutionRole: Check = {
 
     const toGrant = denied.map((j) => j.requirement);
     const fixParts: string[] = [];
+    const commands: string[] = [];
+    const documents: RemedyDocument[] = [];
     if (toGrant.length) {
       const policy = allowPolicyFor(toGrant);
-      fixParts.push(`Add these statements to ${roleArn} (as an inline policy):\n${JSON.stringify(policy, null, 2)}`);
-      if (roleName) fixParts.push(putRolePolicyCommand(roleName, POLICY_NAME, policy));
+      fixParts.push(`Add these statements to ${roleArn} as an inline policy (${POLICY_NAME}).`);
+      documents.push({ title: `Inline policy for ${roleArn}`, json: policy });
+      if (roleName) commands.push(putRolePolicy({ roleName, policyName: POLICY_NAME, document: policy, region: regionOf(snapshot) }));
     }
     if (blockedElsewhere.length) {
       fixParts.push(
@@ -264,14 +271,14 @@ export const iamExecutionRole: Check = {
       return fail(
         `The execution role is missing ${breaking.length} permission${breaking.length === 1 ? '' : 's'} the ESM needs`,
         lines.join('\n'),
-        fixParts.join('\n'),
+        remedy(fixParts.join(' '), commands, documents),
         { resources },
       );
     }
     const title = minor.length
       ? `The execution role lacks ${minor.length} permission${minor.length === 1 ? '' : 's'} the ESM can run without (${[...new Set(minor.map((j) => j.requirement.action))].join(', ')})`
       : `${unsimulated.length} permission${unsimulated.length === 1 ? ' was' : 's were'} not simulated`;
-    return warn(title, lines.join('\n'), fixParts.join('\n'), { resources });
+    return warn(title, lines.join('\n'), remedy(fixParts.join(' '), commands, documents), { resources });
   },
 };
 

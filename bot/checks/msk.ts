@@ -5,11 +5,12 @@
  */
 import { AUTH_LABELS, MSK_LISTENERS, brokerList, chooseMskAuth, clusterClientAuth, esmSource, type AuthMode } from '../model/esm';
 import type { ClusterInfo, Snapshot } from '../model/snapshot';
-import { type Check, type Outcome, couldNotRead, fail, pass, skip, valueOf, warn } from './check';
+import { type Check, type Fix, type Outcome, couldNotRead, fail, pass, skip, valueOf, warn } from './check';
 import { AWS_DOCS } from './lib/aws-docs';
 import { notCollected } from './lib/problems';
 import { regionOf } from './lib/resources';
-import { jsonArg } from './lib/shell';
+import { clusterOperations, clusterState, deleteEsm, describeCluster, listClusters, updateClusterSecurity } from './lib/commands';
+import { remedy } from './lib/remedy';
 
 const SELF_MANAGED = 'Self-managed Kafka: there is no MSK cluster to read; Lambda uses KAFKA_BOOTSTRAP_SERVERS as given.';
 
@@ -52,9 +53,10 @@ export const mskCluster: Check = {
           'The MSK cluster of the ESM does not exist',
           `DescribeClusterV2 answered NotFoundException for ${arn}: the cluster was deleted, or the ESM points at a wrong ARN. ` +
             'An ESM\'s EventSourceArn cannot be changed.',
-          `Find the right cluster (aws kafka list-clusters-v2 --region ${region}), create a new mapping for it and delete this one:\n` +
-            `aws lambda create-event-source-mapping --function-name ${snapshot.esm.FunctionArn} --event-source-arn <cluster ARN> --topics ${snapshot.esm.Topics?.[0] ?? '<topic>'} --region ${region}\n` +
-            `aws lambda delete-event-source-mapping --uuid ${snapshot.esm.UUID} --region ${region}`,
+          remedy(
+            'Find the right cluster (the first command lists them), create a new mapping for it (lambda create-event-source-mapping --event-source-arn with its ARN, the same topics and access configurations), then delete this one (the second command).',
+            [listClusters({ region }), deleteEsm({ uuid: snapshot.esm.UUID, region })],
+          ),
           { resources: [arn] },
         );
       }
@@ -73,19 +75,19 @@ export const mskCluster: Check = {
         `The MSK cluster is ${state}`,
         `Cluster ${arn} is ${state}: ${SERVING_TRANSITIONS[state]}.${stateInfo(cluster)} Brokers are handled one at a time, ` +
           'so the ESM usually keeps working but may report connection errors until the cluster is ACTIVE again.',
-        `Wait for ACTIVE (aws kafka describe-cluster-v2 --cluster-arn ${arn} --region ${region} --query ClusterInfo.State); re-run esm-doctor then.`,
+        remedy('Wait until the command prints ACTIVE, then re-run esm-doctor.', [clusterState({ clusterArn: arn, region })]),
         { resources },
       );
     }
-    const fixes: Record<string, string> = {
-      CREATING: `Wait until the cluster is ACTIVE (aws kafka describe-cluster-v2 --cluster-arn ${arn} --region ${region} --query ClusterInfo.State); if Lambda disabled the ESM meanwhile, enable it again.`,
+    const fixes: Record<string, Fix> = {
+      CREATING: remedy('Wait until the command prints ACTIVE; if Lambda disabled the ESM meanwhile, enable it again.', [clusterState({ clusterArn: arn, region })]),
       DELETING: 'The cluster is going away: point the workload at another cluster with a new ESM, and delete this mapping.',
-      FAILED: `Read the reason in StateInfo and the cluster's operations (aws kafka list-cluster-operations-v2 --cluster-arn ${arn} --region ${region}); a FAILED cluster has to be deleted and created again.`,
+      FAILED: remedy('Read the reason in StateInfo and the cluster\'s operations (the command); a FAILED cluster has to be deleted and created again.', [clusterOperations({ clusterArn: arn, region })]),
     };
     return fail(
       `The MSK cluster is ${state}, not ACTIVE`,
       `Cluster ${arn} is ${state}.${stateInfo(cluster)} Lambda cannot poll a cluster in this state.`,
-      fixes[state] ?? `Bring the cluster back to ACTIVE; see aws kafka describe-cluster-v2 --cluster-arn ${arn} --region ${region}.`,
+      fixes[state] ?? remedy('Bring the cluster back to ACTIVE; the command shows its state and StateInfo.', [describeCluster({ clusterArn: arn, region })]),
       { resources },
     );
   },
@@ -95,22 +97,20 @@ export const mskCluster: Check = {
 // msk.bootstrap
 
 /** The update-security change that turns on the listener a mode needs (MSK UpdateSecurity API). */
-function enableListener(mode: AuthMode, cluster: ClusterInfo, region: string): string {
-  const version = (cluster as { CurrentVersion?: string }).CurrentVersion ?? '<current version>';
-  const base = `aws kafka update-security --cluster-arn ${cluster.ClusterArn} --current-version ${version} --region ${region}`;
+function enableListener(mode: AuthMode, cluster: ClusterInfo, region: string): string | undefined {
+  const version = (cluster as { CurrentVersion?: string }).CurrentVersion;
+  const base = { clusterArn: cluster.ClusterArn, ...(version ? { currentVersion: version } : {}), region };
   switch (mode) {
     case 'iam':
-      return `${base} --client-authentication ${jsonArg({ Sasl: { Iam: { Enabled: true } } })}`;
+      return updateClusterSecurity({ ...base, clientAuthentication: { Sasl: { Iam: { Enabled: true } } } });
     case 'sasl-scram-512':
-      return `${base} --client-authentication ${jsonArg({ Sasl: { Scram: { Enabled: true } } })}`;
-    case 'mtls':
-      return `${base} --client-authentication ${jsonArg({ Tls: { Enabled: true, CertificateAuthorityArnList: ['<ACM Private CA ARN>'] } })}`;
+      return updateClusterSecurity({ ...base, clientAuthentication: { Sasl: { Scram: { Enabled: true } } } });
     case 'tls':
-      return `${base} --encryption-info ${jsonArg({ EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } })}`;
     case 'plaintext':
-      return `${base} --encryption-info ${jsonArg({ EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } })}`;
+      return updateClusterSecurity({ ...base, encryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } } });
     default:
-      return base;
+      // mTLS needs the ARN of the ACM Private CA, which only the reader knows: no command.
+      return undefined;
   }
 }
 
@@ -144,7 +144,10 @@ export const mskBootstrap: Check = {
         'Lambda has no auth mode it can use with this cluster',
         `Lambda cannot choose an auth mode for ${arn}: ${choice.reason}. ` +
           `The cluster accepts ${on.length ? on.join(' and ') : 'no client authentication Lambda can use'}, which need a secret on the ESM.`,
-        `Either give the ESM a secret for a mode the cluster has on (a SASL_SCRAM_512_AUTH or CLIENT_CERTIFICATE_TLS_AUTH secret), or turn on IAM access control:\n${enableListener('iam', cluster, region)}`,
+        remedy(
+          'Either give the ESM a secret for a mode the cluster has on (a SASL_SCRAM_512_AUTH or CLIENT_CERTIFICATE_TLS_AUTH secret), or turn on IAM access control (the command).',
+          [enableListener('iam', cluster, region)].filter((c): c is string => !!c),
+        ),
         { resources: [arn] },
       );
     }
@@ -164,9 +167,12 @@ export const mskBootstrap: Check = {
         `Lambda will use ${mode} because ${choice.reason}, so it connects on port ${listener.port} through ${listener.field}. ` +
           `GetBootstrapBrokers for ${arn} returns no ${listener.field}: that listener is off. ` +
           `It returns ${others.length ? others.join(', ') : 'no broker string at all'}. Lambda does not fall back to another mode.`,
-        cluster
-          ? `Turn the listener on (the update takes a while; the ESM recovers by itself once it is done):\n${enableListener(choice.mode, cluster, region)}`
-          : `Turn ${mode} on for the cluster (aws kafka update-security), or give the ESM a secret for a mode the cluster has on.`,
+        (() => {
+          const command = cluster ? enableListener(choice.mode, cluster, region) : undefined;
+          return command
+            ? remedy('Turn the listener on (the update takes a while; the ESM recovers by itself once it is done).', [command])
+            : `Turn ${mode} on for the cluster (kafka update-security${choice.mode === 'mtls' ? ', with the ACM Private CA that issues the client certificates' : ''}), or give the ESM a secret for a mode the cluster has on.`;
+        })(),
         { resources: [arn] },
       );
     }

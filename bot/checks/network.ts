@@ -31,8 +31,12 @@ import {
   type NaclQuery,
   type PortRange,
 } from './lib/network';
-import { brokerPorts, callsAwsThroughVpc, esmPosition, esmSecurityGroups, esmSubnets, needFact, placementText } from './lib/esm-network';
 import { AWS_DOCS } from './lib/aws-docs';
+import { brokerPorts, callsAwsThroughVpc, esmPosition, esmSecurityGroups, esmSubnets, needFact, placementText } from './lib/esm-network';
+import type { Remedy } from '../model/report';
+import { listAvailableEnis, updateEsm } from './lib/commands';
+import { remedy } from './lib/remedy';
+import { regionOf } from './lib/resources';
 
 /** MSK rejects client subnets in this AZ, and Lambda cannot place ENIs there (MSK API: BrokerNodeGroupInfo.ClientSubnets). */
 export const UNSUPPORTED_AZ_IDS = ['use1-az3'];
@@ -54,14 +58,14 @@ function subnetText(s: Subnet): string {
 }
 
 /** The ESM's SourceAccessConfigurations with VPC_SUBNET / VPC_SECURITY_GROUP replaced: the list `update-event-source-mapping` needs (it replaces the whole list). */
-export function updateVpcConfigCommand(esm: EsmConfig, subnets: string[], groups: string[]): string {
+export function updateVpcConfigCommand(esm: EsmConfig, subnets: string[], groups: string[], region: string): string {
   const others = (esm.SourceAccessConfigurations ?? []).filter((c) => c.Type !== 'VPC_SUBNET' && c.Type !== 'VPC_SECURITY_GROUP').map((c) => ({ Type: c.Type, URI: c.URI }));
   const list = [
     ...others,
     ...subnets.map((s) => ({ Type: 'VPC_SUBNET', URI: `subnet:${s}` })),
     ...groups.map((g) => ({ Type: 'VPC_SECURITY_GROUP', URI: `security_group:${g}` })),
   ];
-  return `aws lambda update-event-source-mapping --uuid ${esm.UUID} --source-access-configurations '${JSON.stringify(list)}'`;
+  return updateEsm({ uuid: esm.UUID, sourceAccessConfigurations: list, region });
 }
 
 /** Broker addresses for self-managed Kafka, as far as DNS (from where esm-doctor ran) told us: IPv4 /32s. */
@@ -112,8 +116,9 @@ export const sgBrokerIngress: Check = {
     const cidrs = subnets.ok ? subnets.value.found.map((s) => s.CidrBlock).filter((c): c is string => !!c) : [];
     const missingNote = missing.length ? ` ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} configured but not returned by DescribeSecurityGroups.` : '';
 
-    if (placement.kind === 'msk') return mskIngress(ports.ports[0]!, ports.why, ids, found, subnets.ok ? subnets.value.found : [], cidrs, missingNote, subnets.ok ? undefined : subnets.outcome);
-    return selfManagedIngress(ports.ports, ids, found, cidrs);
+    const region = pos.value.region;
+    if (placement.kind === 'msk') return mskIngress(ports.ports[0]!, ports.why, ids, found, subnets.ok ? subnets.value.found : [], cidrs, missingNote, subnets.ok ? undefined : subnets.outcome, region);
+    return selfManagedIngress(ports.ports, ids, found, cidrs, region);
   },
 };
 
@@ -126,6 +131,7 @@ function mskIngress(
   cidrs: string[],
   missingNote: string,
   subnetsError: Outcome | undefined,
+  region: string,
 ): Outcome {
   const ev = securityGroupsAdmitting(groups, port, { groupIds: ids, cidrs });
   const resources = [...ids, ...subnets.map((s) => s.SubnetId)];
@@ -143,8 +149,12 @@ function mskIngress(
   const onPort = ev.onPort.length ? `On ${port} they allow only: ${ev.onPort.map((r) => r.text).join('; ')}.` : `No inbound rule of ${ids.join(', ')} covers ${port}.`;
   const otherPorts = selfRulesOnOtherPorts(groups, ids, port);
   const elsewhere = otherPorts.length ? ` The self-referencing rules they do have are on other ports (${otherPorts.join('; ')}): right idea, wrong port for this auth mode.` : '';
-  const notCovered = uncovered.length ? ` Not covered: ${uncovered.map(subnetText).join(', ')}.` : '';
-  const fix = `Add a self-referencing rule on ${port} (the ESM's ENIs carry the cluster's security group, so this admits exactly them):\n  ${authorizeIngressCommand(ids[0]!, port, { groupId: ids[0]! })}`;
+  // The subnets are listed once, in the detail's first sentence: when none is covered, say so instead of listing them again.
+  const notCovered = !uncovered.length ? '' : uncovered.length === subnets.length ? ` None of ${subnets.length === 1 ? 'it' : `these ${subnets.length}`} is covered.` : ` Not covered: ${uncovered.map(subnetText).join(', ')}.`;
+  const fix = remedy(
+    `Add a self-referencing rule on ${port} to ${ids[0]!}: the ESM's ENIs carry the cluster's security group, so this admits exactly them.`,
+    [authorizeIngressCommand(ids[0]!, port, { groupId: ids[0]! }, region)],
+  );
   const detail = `Lambda connects to the brokers on ${port} (${why}) from ENIs in ${subnets.map(subnetText).join(', ') || 'the client subnets'} that carry ${ids.join(', ')}. ${onPort}${notCovered}${elsewhere}${missingNote}`;
   if (ev.prefixLists.length) {
     return warn(
@@ -157,15 +167,15 @@ function mskIngress(
   return fail(`Cluster security group ${ids.join(', ')} does not admit the ESM on ${port}`, detail, fix, { resources });
 }
 
-function selfManagedIngress(ports: number[], ids: string[], groups: SecurityGroup[], cidrs: string[]): Outcome {
+function selfManagedIngress(ports: number[], ids: string[], groups: SecurityGroup[], cidrs: string[], region: string): Outcome {
   const evals = ports.map((port) => ({ port, ev: securityGroupsAdmitting(groups, port, { groupIds: ids, cidrs }) }));
   const guarded = evals.filter((e) => e.ev.onPort.length > 0);
   const portList = ports.join(', ');
-  const brokerFix = ports.map((p) => `  ${authorizeIngressCommand('<broker-sg-id>', p, { groupId: ids[0]! })}`).join('\n');
+
   if (guarded.length === 0) {
     return skip(
       `esm-doctor cannot see which security groups the brokers carry (they are not an AWS resource it reads). The ESM's groups ${ids.join(', ')} have no inbound rule on ${portList}, so the brokers apparently use other groups: those must admit ${portList} from ${ids.join(', ')}${cidrs.length ? ` or from ${cidrs.join(', ')}` : ''}.`,
-      { fix: `On the brokers' security group:\n${brokerFix}`, resources: ids },
+      { fix: `On the brokers' security group, allow inbound TCP ${portList} from ${ids.join(', ')} (ec2 authorize-security-group-ingress with --source-group ${ids[0]!}).`, resources: ids },
     );
   }
   const blocked = guarded.filter((e) => !e.ev.allowed);
@@ -178,7 +188,10 @@ function selfManagedIngress(ports: number[], ids: string[], groups: SecurityGrou
   return warn(
     `Security group ${ids.join(', ')} guards ${blocked.map((e) => e.port).join(', ')} but does not admit the ESM`,
     `${ids.join(', ')} has inbound rules on the broker port, so it looks like the brokers' group as well, yet none admits the ESM (its own group or ${cidrs.join(', ') || 'its subnets'}): ${blocked.map((e) => e.ev.onPort.map((r) => r.text).join('; ')).join('; ')}. If the brokers carry this group, the ESM cannot connect.`,
-    blocked.map((e) => authorizeIngressCommand(ids[0]!, e.port, { groupId: ids[0]! })).join('\n'),
+    remedy(
+      `If the brokers carry ${ids[0]!}, let it admit the ESM on ${blocked.map((e) => e.port).join(', ')} (a self-referencing rule).`,
+      blocked.map((e) => authorizeIngressCommand(ids[0]!, e.port, { groupId: ids[0]! }, region)),
+    ),
     { resources: ids },
   );
 }
@@ -210,6 +223,7 @@ export const sgEgress: Check = {
     const problems: string[] = [];
     const cautions: string[] = [];
     const fixes: string[] = [];
+    const unknownPeers: string[] = [];
     const fine: string[] = [];
     const ports = brokerPorts(snapshot, pos.value);
 
@@ -220,7 +234,7 @@ export const sgEgress: Check = {
         else if (ev.prefixLists.length) cautions.push(`port ${port}: only prefix-list rules (${ev.prefixLists.map((r) => r.text).join('; ')}), whose entries esm-doctor cannot see`);
         else {
           problems.push(`no outbound rule of ${ids.join(', ')} lets ${port} out to the brokers (${ids.join(', ')} or ${subnetCidrs.join(', ') || 'the client subnets'})${ev.onPort.length ? `; on ${port} there is only: ${ev.onPort.map((r) => r.text).join('; ')}` : ''}`);
-          fixes.push(authorizeEgressCommand(ids[0]!, port, { groupId: ids[0]! }));
+          fixes.push(authorizeEgressCommand(ids[0]!, port, { groupId: ids[0]! }, pos.value.region));
         }
         continue;
       }
@@ -230,7 +244,7 @@ export const sgEgress: Check = {
         if (ev.onPort.length) fine.push(`${ev.onPort[0]!.text} (the broker addresses are unknown, so esm-doctor cannot tell whether it covers them)`);
         else {
           problems.push(`no outbound rule of ${ids.join(', ')} covers ${port} at all`);
-          fixes.push(authorizeEgressCommand(ids[0]!, port, { cidr: '<broker-cidr>' }));
+          unknownPeers.push(`allow ${port} out of ${ids[0]!} to the brokers' addresses (unknown to esm-doctor: the bootstrap names did not resolve where it ran)`);
         }
       } else if (ev.allowed) fine.push((ev.byGroup[0] ?? ev.byCidr[0]?.rule ?? ev.openToAll[0])!.text);
       else if (ev.prefixLists.length || ev.onPort.some((r) => (r.rule.UserIdGroupPairs ?? []).length > 0)) {
@@ -238,7 +252,7 @@ export const sgEgress: Check = {
       } else {
         const uncovered = ev.byCidr.filter((c) => !c.rule).map((c) => c.cidr);
         problems.push(`no outbound rule of ${ids.join(', ')} lets ${port} out to the broker addresses ${uncovered.join(', ')} (resolved from ${snapshot.dns?.source ?? 'DNS'} where esm-doctor ran)${ev.onPort.length ? `; on ${port} there is only: ${ev.onPort.map((r) => r.text).join('; ')}` : ''}`);
-        for (const cidr of uncovered.slice(0, 3)) fixes.push(authorizeEgressCommand(ids[0]!, port, { cidr }));
+        for (const cidr of uncovered.slice(0, 3)) fixes.push(authorizeEgressCommand(ids[0]!, port, { cidr }, pos.value.region));
       }
     }
 
@@ -265,7 +279,7 @@ export const sgEgress: Check = {
           problems.push(`the ESM runs in on-demand mode, so it calls STS and Lambda${services.includes('secretsmanager') ? ' and Secrets Manager' : ''} over 443 from these groups, but no outbound rule lets 443 out to ${toWhat}${world.onPort.length ? `; on 443 there is only: ${world.onPort.map((r) => r.text).join('; ')}` : ''}`);
           const ep = unreached[0];
           const epGroup = ep?.Groups?.[0]?.GroupId;
-          fixes.push(authorizeEgressCommand(ids[0]!, 443, epGroup ? { groupId: epGroup } : { cidr: ANYWHERE }));
+          fixes.push(authorizeEgressCommand(ids[0]!, 443, epGroup ? { groupId: epGroup } : { cidr: ANYWHERE }, pos.value.region));
         }
       }
     } else {
@@ -278,7 +292,10 @@ export const sgEgress: Check = {
       return fail(
         `The ESM's security groups block its outbound traffic`,
         `The ESM's ENIs carry ${ids.join(', ')} (${placementText(placement)}). ${problems.join('. ')}.${cautions.length ? ` Also: ${cautions.join('; ')}.` : ''}${portNote}`,
-        `Add the outbound rule${fixes.length > 1 ? 's' : ''}:\n${fixes.map((f) => `  ${f}`).join('\n')}`,
+        remedy(
+          [fixes.length ? `Add the outbound rule${fixes.length > 1 ? 's' : ''} to ${ids[0]!}.` : '', ...unknownPeers.map((u) => `${u.charAt(0).toUpperCase()}${u.slice(1)}.`)].filter(Boolean).join(' '),
+          fixes,
+        ),
         { resources },
       );
     }
@@ -341,7 +358,7 @@ function blockedText(g: BlockedGroup): string {
 }
 
 /** One allow entry per group, CIDRs collapsed, entries another one already covers dropped, rule numbers distinct. */
-function naclFixes(groups: BlockedGroup[], vpcCidrs: string[]): string[] {
+function naclFixes(groups: BlockedGroup[], vpcCidrs: string[], region: string): string[] {
   const proposals = groups.flatMap((g) => collapseCidrs(g.cidrs, vpcCidrs).map((cidr) => ({ g, cidr })));
   const kept = proposals.filter(
     (p, i) =>
@@ -368,7 +385,7 @@ function naclFixes(groups: BlockedGroup[], vpcCidrs: string[]): string[] {
     const key = `${g.acl.NetworkAclId}|${g.direction}`;
     const set = taken.get(key) ?? new Set<number>();
     taken.set(key, set);
-    return createNaclEntryCommand(g.acl, { direction: g.direction, ports: g.ports, cidr }, before, set);
+    return createNaclEntryCommand(g.acl, { direction: g.direction, ports: g.ports, cidr }, before, set, region);
   });
 }
 
@@ -499,7 +516,7 @@ export const nacl: Check = {
       return fail(
         `Network ACL ${[...new Set(blocked.map((b) => b.flow.acl.NetworkAclId))].join(', ')} blocks the ESM's traffic`,
         `Network ACLs are stateless: each direction, the replies on ephemeral ports ${portText(EPHEMERAL_PORTS)} included, needs its own allow rule. ${groups.map(blockedText).join('. ')}.${noteText}`,
-        `Add allow entries numbered below the blocking rule:\n${naclFixes(groups, vpcCidrs).map((c) => `  ${c}`).join('\n')}`,
+        remedy('Add allow entries numbered below the blocking rule (rule numbers chosen free).', naclFixes(groups, vpcCidrs, pos.value.region)),
         { resources },
       );
     }
@@ -508,7 +525,7 @@ export const nacl: Check = {
       return warn(
         'Network ACLs allow the ESM\'s traffic only to some addresses',
         `${groups.map(blockedText).join('. ')}. Whether the real destination is among the allowed addresses cannot be told from here.${noteText}`,
-        naclFixes(groups, vpcCidrs).join('\n'),
+        remedy('If the destination is outside what is allowed, add allow entries numbered below the blocking rule.', naclFixes(groups, vpcCidrs, pos.value.region)),
         { resources },
       );
     }
@@ -595,12 +612,20 @@ function missingSubnets(snapshot: Snapshot, placement: Placement, missing: strin
   );
 }
 
-function subnetFix(snapshot: Snapshot, placement: Placement, bad: string[]): string {
+function subnetFix(snapshot: Snapshot, placement: Placement, bad: string[]): Remedy {
+  const region = regionOf(snapshot);
   if (placement.kind === 'self-managed-vpc') {
     const keep = placement.subnetIds.filter((s) => !bad.includes(s));
-    return `Point the ESM at subnets that work (same VPC, a supported AZ, free addresses), replacing ${bad.join(', ') || 'the subnet'}:\n  ${updateVpcConfigCommand(snapshot.esm, [...keep, '<subnet-id>'], placement.securityGroupIds)}`;
+    // Which subnet to use instead is the reader's choice: the command keeps the good ones only.
+    return remedy(
+      `Point the ESM at subnets that work (same VPC, a supported AZ, free addresses) instead of ${bad.join(', ') || 'the subnet'}: add a replacement subnet (VPC_SUBNET, subnet:subnet-…) to the list before running the command${keep.length ? ', which keeps the others' : ''}.`,
+      keep.length ? [updateVpcConfigCommand(snapshot.esm, keep, placement.securityGroupIds, region)] : [],
+    );
   }
-  return `An MSK cluster's client subnets cannot be changed in place: free addresses in ${bad.join(', ') || 'the subnets'} (remove unused ENIs: aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=${bad[0] ?? '<subnet-id>'} Name=status,Values=available), or move the consumers to a cluster whose client subnets are in supported AZs with room.`;
+  return remedy(
+    `An MSK cluster's client subnets cannot be changed in place: free addresses in ${bad.join(', ') || 'the subnets'} (unused ENIs are listed by the command), or move the consumers to a cluster whose client subnets are in supported AZs with room.`,
+    bad.length ? [listAvailableEnis({ subnetIds: bad, region })] : [],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,11 +654,7 @@ export const selfManagedVpc: Check = {
       return fail(
         `The ESM has ${present.split(' ')[0]} but no ${missing}`,
         `The ESM lists ${present} but no ${missing}. Lambda needs both to place its ENIs in your VPC: subnets say where, security groups say with which rules.`,
-        `Add the missing entries (the call replaces the whole list, so it repeats the current ones):\n  ${updateVpcConfigCommand(
-          snapshot.esm,
-          subnetIds.length ? subnetIds : ['<subnet-id>'],
-          securityGroupIds.length ? securityGroupIds : ['<sg-id>'],
-        )}`,
+        `Add the missing ${missing} entries to the ESM's source access configurations (update-event-source-mapping replaces the whole list, so repeat the current ones): ${subnetIds.length ? 'the security groups its ENIs should carry (security_group:sg-…)' : 'the subnets of the brokers\' VPC (subnet:subnet-…)'}.`,
         { resources: [...subnetIds, ...securityGroupIds] },
       );
     }
@@ -645,7 +666,7 @@ export const selfManagedVpc: Check = {
       return fail(
         'The ESM\'s subnets are in different VPCs',
         `VPC_SUBNET names subnets of ${vpcs.length} VPCs: ${found.value.found.map((s) => `${s.SubnetId} in ${s.VpcId}`).join(', ')}. An ESM's ENIs all live in one VPC.`,
-        `Keep only subnets of the brokers' VPC:\n  ${updateVpcConfigCommand(snapshot.esm, found.value.found.filter((s) => s.VpcId === vpcs[0]).map((s) => s.SubnetId), securityGroupIds)}`,
+        remedy(`Keep only subnets of the brokers' VPC (${vpcs[0]}).`, [updateVpcConfigCommand(snapshot.esm, found.value.found.filter((s) => s.VpcId === vpcs[0]).map((s) => s.SubnetId), securityGroupIds, regionOf(snapshot))]),
         { resources },
       );
     }
@@ -655,7 +676,13 @@ export const selfManagedVpc: Check = {
       return fail(
         'A security group of the ESM belongs to another VPC',
         `${strays.map((g) => `${g.GroupId} is in ${g.VpcId}`).join(', ')}, but the subnets are in ${vpcs[0]}; a security group only attaches to ENIs of its own VPC.`,
-        `Use security groups of ${vpcs[0]}:\n  ${updateVpcConfigCommand(snapshot.esm, subnetIds, securityGroupIds.filter((id) => !strays.some((g) => g.GroupId === id)).concat(['<sg-id>']))}`,
+        (() => {
+          const kept = securityGroupIds.filter((id) => !strays.some((g) => g.GroupId === id));
+          return remedy(
+            `Use security groups of ${vpcs[0]}: replace ${strays.map((g) => g.GroupId).join(', ')} with a group of that VPC${kept.length ? ' (the command keeps the others; add the replacement to its list)' : ''}.`,
+            kept.length ? [updateVpcConfigCommand(snapshot.esm, subnetIds, kept, regionOf(snapshot))] : [],
+          );
+        })(),
         { resources },
       );
     }

@@ -10,7 +10,9 @@
 import { MSK_LISTENERS, esmSource } from '../model/esm';
 import type { Snapshot } from '../model/snapshot';
 import { PROBE_STEP_NUMBERS, probeStep, type ProbeResult, type ProbeStep, type ProbeStepName } from '../probe/schema';
-import { couldNotRead, skip, type Check, type Outcome } from './check';
+import { couldNotRead, fixFields, skip, type Check, type Fix, type Outcome } from './check';
+import { remedy } from './lib/remedy';
+import { shellQuote } from './lib/shell';
 import { AWS_DOCS } from './lib/aws-docs';
 
 export const NO_PROBE = 'No live probe ran: run with --probe (from this machine) or --probe=remote (from the ESM\'s own subnets and security groups) to replay this step.';
@@ -54,7 +56,7 @@ function evidenceText(step: ProbeStep): string {
 }
 
 function portOf(entry: string | undefined): string {
-  return entry?.split(':').pop() ?? '<port>';
+  return entry?.split(':').pop() ?? 'the port';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,13 +65,13 @@ function portOf(entry: string | undefined): string {
 function dnsFix(snapshot: Snapshot, r: ProbeResult): string {
   const local = r.where.mode === 'local' ? ' This probe ran from this machine: run --probe=remote to resolve from the ESM\'s subnets, which is what counts.' : '';
   return esmSource(snapshot.esm) === 'msk'
-    ? `MSK broker names are public DNS names; check that the VPC ${snapshot.network?.vpcId ?? ''} has DNS resolution (enableDnsSupport) on and that no resolver rule overrides kafka.<region>.amazonaws.com.${local}`
-    : `Make every KAFKA_BOOTSTRAP_SERVERS name resolvable from the ESM's position: a Route 53 private hosted zone must be associated with ${snapshot.network?.vpcId ?? 'the ESM\'s VPC'} (aws route53 associate-vpc-with-hosted-zone), or fix the names (the list cannot be changed: create a new mapping).${local}`;
+    ? `MSK broker names are public DNS names; check that the VPC ${snapshot.network?.vpcId ?? ''} has DNS resolution (enableDnsSupport) on and that no resolver rule overrides kafka.${snapshot.target.region}.amazonaws.com.${local}`
+    : `Make every KAFKA_BOOTSTRAP_SERVERS name resolvable from the ESM's position: a Route 53 private hosted zone must be associated with ${snapshot.network?.vpcId ?? 'the ESM\'s VPC'} (route53 associate-vpc-with-hosted-zone), or fix the names (the list cannot be changed: create a new mapping).${local}`;
 }
 
 function tcpFix(step: Extract<ProbeStep, { step: 'tcp' }>): string {
   const bad = step.evidence?.attempts.filter((a) => a.outcome !== 'connected') ?? [];
-  const port = bad[0]?.port ?? '<port>';
+  const port = bad[0]?.port ?? 'the port';
   const fixes: string[] = [];
   if (bad.some((a) => a.outcome === 'timeout')) {
     fixes.push(`Timed out = packets dropped: the brokers' security group must admit TCP ${port} from the ESM's security groups (a self-referencing rule; network.sg-broker-ingress gives the command), the ESM's groups must allow egress to ${port}, and the NACLs must allow ${port} and the return ports 1024–65535.`);
@@ -93,7 +95,7 @@ function tlsFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'tls' }>): 
         fixes.add(
           msk
             ? 'MSK brokers present Amazon Trust Services certificates: something between the ESM and the brokers presents another certificate (a proxy, or not an MSK broker).'
-            : `The chain ends at ${c?.issuer ?? 'a CA'} that is not trusted: store that root CA as {"certificate":"-----BEGIN CERTIFICATE-----…"} in Secrets Manager and add it to the ESM as SERVER_ROOT_CA_CERTIFICATE (aws lambda update-event-source-mapping --uuid ${snapshot.esm.UUID} --source-access-configurations …), or have the brokers send the full chain.`,
+            : `The chain ends at ${c?.issuer ?? 'a CA'} that is not trusted: store that root CA as {"certificate":"-----BEGIN CERTIFICATE-----…"} in Secrets Manager and add it to the ESM as SERVER_ROOT_CA_CERTIFICATE (update-event-source-mapping; esm.last-result gives the list), or have the brokers send the full chain.`,
         );
         break;
       case 'hostname-mismatch':
@@ -125,46 +127,51 @@ function tlsFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'tls' }>): 
 
 function saslFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'sasl' }>): string {
   const e = step.evidence;
-  const secret = (snapshot.esm.SourceAccessConfigurations ?? []).find((c) => /SASL_SCRAM|BASIC_AUTH/.test(c.Type))?.URI ?? '<secret>';
+  const secret = (snapshot.esm.SourceAccessConfigurations ?? []).find((c) => /SASL_SCRAM|BASIC_AUTH/.test(c.Type))?.URI ?? 'the secret';
   if (e?.mechanism.startsWith('OAUTHBEARER')) {
     return 'The brokers refused the IAM token. The ESM signs with its execution role: it needs kafka-cluster:Connect on the cluster (iam.execution-role checks it), and IAM access control must be on for the cluster. (The probe signs with its own credentials; a failure here can also mean those lack kafka-cluster:Connect.)';
   }
   if (e?.outcome === 'mechanism-not-enabled') return `The brokers do not offer ${e.mechanism}: enable it on the listener (sasl.enabled.mechanisms), or give the ESM a secret of the type the brokers offer.`;
   if (esmSource(snapshot.esm) === 'msk') {
-    return `The brokers rejected the username and password of ${secret}: check that the secret is associated with the cluster (aws kafka batch-associate-scram-secret; secret.msk-scram), that changes had 10 minutes to propagate, and that the password has no \\ / " characters.`;
+    return `The brokers rejected the username and password of ${secret}: check that the secret is associated with the cluster (secret.msk-scram gives the command), that changes had 10 minutes to propagate, and that the password has no \\ / " characters.`;
   }
-  return `The brokers rejected the username and password of ${secret}: check the user exists on the cluster with this mechanism (kafka-configs.sh --alter --add-config '${e?.mechanism ?? 'SCRAM-SHA-512'}=[password=…]' --entity-type users --entity-name <user>) and that the secret holds its current password.`;
+  return `The brokers rejected the username and password of ${secret}: check the user exists on the cluster with this mechanism (kafka-configs.sh --alter --add-config '${e?.mechanism ?? 'SCRAM-SHA-512'}=[password=…]' --entity-type users --entity-name "$KAFKA_USER") and that the secret holds its current password.`;
 }
 
-function metadataFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'metadata' }>, r: ProbeResult): string {
+function metadataFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'metadata' }>, r: ProbeResult): Fix {
   const e = step.evidence;
-  const topic = e?.topic || snapshot.esm.Topics?.[0] || '<topic>';
-  const broker = r.bootstrap[0] ?? '<broker:port>';
+  const topic = e?.topic || snapshot.esm.Topics?.[0];
+  const broker = r.bootstrap[0];
   const fixes: string[] = [];
+  const commands: string[] = [];
   if (e?.found === false) {
-    fixes.push(`Create the topic (names are case-sensitive), then disable and re-enable the trigger:\nkafka-topics.sh --bootstrap-server ${broker} --command-config client.properties --create --topic ${topic} --partitions 3`);
+    fixes.push('Create the topic (names are case-sensitive), then disable and re-enable the trigger.');
+    if (broker && topic) commands.push(`kafka-topics.sh --bootstrap-server ${shellQuote(broker)} --command-config client.properties --create --topic ${shellQuote(topic)} --partitions 3`);
   }
   if (e?.errorType === 'TOPIC_AUTHORIZATION_FAILED') {
-    fixes.push(
-      r.authMode === 'iam'
-        ? `Grant the execution role kafka-cluster:DescribeTopic and kafka-cluster:ReadData on the topic ARN (iam.execution-role names the statement).`
-        : `Allow the ESM's principal to Describe and Read the topic:\nkafka-acls.sh --bootstrap-server ${broker} --command-config client.properties --add --allow-principal User:<user> --operation Describe --operation Read --topic ${topic}`,
-    );
+    if (r.authMode === 'iam') fixes.push('Grant the execution role kafka-cluster:DescribeTopic and kafka-cluster:ReadData on the topic ARN (iam.execution-role names the statement).');
+    else {
+      fixes.push('Allow the ESM\'s principal (set KAFKA_USER to the secret\'s user name) to Describe and Read the topic.');
+      if (broker && topic) commands.push(`kafka-acls.sh --bootstrap-server ${shellQuote(broker)} --command-config client.properties --add --allow-principal "User:$KAFKA_USER" --operation Describe --operation Read --topic ${shellQuote(topic)}`);
+    }
   }
   const unreachable = e?.brokers.filter((b) => b.outcome !== 'reachable') ?? [];
   if (unreachable.length) {
     fixes.push(`After bootstrapping, the ESM connects to the addresses the brokers advertise: ${unreachable.map((b) => `${b.host}:${b.port}`).join(', ')} must resolve and accept connections from the ESM's network position (fix advertised.listeners, DNS, or the security groups for ${portOf(`x:${unreachable[0]!.port}`)}).`);
   }
   if (e?.partitions.some((p) => p.leader < 0)) fixes.push('Some partitions have no leader: a broker is down or the cluster is unhealthy; check the brokers (MSK: the cluster\'s metrics and state).');
-  return fixes.join('\n') || 'Check the cluster\'s health and the ESM\'s permissions on the topic.';
+  return remedy(fixes.join('\n') || 'Check the cluster\'s health and the ESM\'s permissions on the topic.', commands);
 }
 
-function groupFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'group' }>, r: ProbeResult): string {
+function groupFix(snapshot: Snapshot, step: Extract<ProbeStep, { step: 'group' }>, r: ProbeResult): Fix {
   const group = step.evidence?.groupId ?? r.groupId;
   if (step.evidence?.outcome === 'not-authorized') {
     return r.authMode === 'iam'
-      ? `Grant the execution role kafka-cluster:DescribeGroup and kafka-cluster:AlterGroup on the group ARN …:group/<cluster>/<cluster-uuid>/${group}.`
-      : `Allow the ESM's principal to use the group:\nkafka-acls.sh --bootstrap-server ${r.bootstrap[0] ?? '<broker:port>'} --command-config client.properties --add --allow-principal User:<user> --operation Read --operation Describe --group ${group}`;
+      ? `Grant the execution role kafka-cluster:DescribeGroup and kafka-cluster:AlterGroup on the group ARN (…:group/cluster-name/cluster-uuid/${group}; iam.execution-role names the statement).`
+      : remedy(
+        'Allow the ESM\'s principal (set KAFKA_USER to the secret\'s user name) to use the group.',
+        r.bootstrap[0] ? [`kafka-acls.sh --bootstrap-server ${shellQuote(r.bootstrap[0])} --command-config client.properties --add --allow-principal "User:$KAFKA_USER" --operation Read --operation Describe --group ${shellQuote(group)}`] : [],
+      );
   }
   if (step.evidence?.outcome === 'coordinator-unavailable') return 'No group coordinator: the __consumer_offsets topic is unavailable (brokers down, under-replicated); check the cluster\'s health.';
   void snapshot;
@@ -177,7 +184,7 @@ interface ProbeCheckSpec {
   step: ProbeStepName;
   title: string;
   docs: string;
-  fix(snapshot: Snapshot, step: ProbeStep, result: ProbeResult): string;
+  fix(snapshot: Snapshot, step: ProbeStep, result: ProbeResult): Fix;
 }
 
 function probeCheck(spec: ProbeCheckSpec): Check {
@@ -200,7 +207,8 @@ function probeCheck(spec: ProbeCheckSpec): Check {
       if (step.status === 'error') {
         return { status: 'error', title, detail, fix: 'Let the identity running the probe read the ESM\'s secrets (secretsmanager:GetSecretValue, kms:Decrypt), then re-run.' };
       }
-      return { status: step.status, title, detail, fix: spec.fix(snapshot, step, result) };
+      const fix = spec.fix(snapshot, step, result);
+      return { status: step.status, title, detail, ...fixFields(fix) };
     },
   };
 }

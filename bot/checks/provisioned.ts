@@ -9,7 +9,8 @@ import { esmSource, isProvisionedMode } from '../model/esm';
 import type { Snapshot } from '../model/snapshot';
 import { pass, skip, valueOf, type Check, type Outcome } from './check';
 import { AWS_DOCS } from './lib/aws-docs';
-import { esmArnOf, updateEsmCommand } from './lib/resources';
+import { esmArnOf, regionOf } from './lib/resources';
+import { updateEsm } from './lib/commands';
 
 export const POLLER_LIMITS = { minimum: { from: 1, to: 200 }, maximum: { from: 1, to: 2000 }, groupEsms: 100, groupMaxPollers: 2000, groupName: /^[a-zA-Z0-9_-]{0,128}$/ } as const;
 
@@ -40,7 +41,7 @@ export const provisionedPollers: Check = {
     const partitions = partitionsOf(snapshot);
     const fixedMin = Math.min(Math.max(min, 1), 200, partitions ?? 200);
     const fixedMax = Math.max(fixedMin, Math.min(Math.max(max, 1), 2000));
-    const setPollers = updateEsmCommand(snapshot, `--provisioned-poller-config MinimumPollers=${fixedMin},MaximumPollers=${fixedMax}${group && POLLER_LIMITS.groupName.test(group) ? `,PollerGroupName=${group}` : ''}`);
+    const setPollers = updateEsm({ uuid: snapshot.esm.UUID, region: regionOf(snapshot), provisionedPollerConfig: { MinimumPollers: fixedMin, MaximumPollers: fixedMax, ...(group && POLLER_LIMITS.groupName.test(group) ? { PollerGroupName: group } : {}) } });
     if (problems.length) {
       return {
         status: 'fail',
@@ -61,7 +62,7 @@ export const provisionedPollers: Check = {
           status: 'fail',
           title: `Poller group ${group} exceeds its limits`,
           detail: `Poller group ${group} holds ${members.length + 1} ESMs whose MaximumPollers add up to ${total}; a group takes at most 100 ESMs and 2,000 pollers in all.`,
-          remedy: { summary: 'Lower MaximumPollers of the group\'s mappings or move some to another PollerGroupName.', commands: [updateEsmCommand(snapshot, `--provisioned-poller-config MinimumPollers=${min},MaximumPollers=${max},PollerGroupName=${group}-2`)] },
+          remedy: { summary: 'Lower MaximumPollers of the group\'s mappings or move some to another PollerGroupName.', commands: [updateEsm({ uuid: snapshot.esm.UUID, region: regionOf(snapshot), provisionedPollerConfig: { MinimumPollers: min, MaximumPollers: max, PollerGroupName: `${group}-2` } })] },
           resources,
         };
       }

@@ -9,7 +9,8 @@
  */
 import { esmSource, isProvisionedMode } from '../model/esm';
 import { pass, skip, valueOf, type Check, type Outcome } from './check';
-import { esmArnOf, updateEsmCommand } from './lib/resources';
+import { esmArnOf, regionOf } from './lib/resources';
+import { updateEsm } from './lib/commands';
 import { AWS_DOCS } from './lib/aws-docs';
 
 
@@ -52,7 +53,7 @@ export const errorHandling: Check = {
         summary:
           'Bound the retries and isolate failures: split failing batches, retry at most a few times, and let the function report the records it failed on ' +
           '(ReportBatchItemFailures needs the function to return {"batchItemFailures":[...]}); add an on-failure destination to keep the records that still fail.',
-        commands: [updateEsmCommand(snapshot, '--maximum-retry-attempts 10 --bisect-batch-on-function-error --function-response-types ReportBatchItemFailures')],
+        commands: [updateEsm({ uuid: snapshot.esm.UUID, region: regionOf(snapshot), maximumRetryAttempts: 10, bisectBatchOnFunctionError: true, functionResponseTypes: ['ReportBatchItemFailures'] })],
       },
       resources: [esmArnOf(snapshot)],
     };

@@ -9,7 +9,8 @@ import { esmPlacement, isProvisionedMode, parseGlueRegistryArn, schemaRegistryCo
 import { couldNotRead, pass, skip, valueOf, warn, type Check, type Outcome } from './check';
 import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
 import { isPrivateAddress } from './lib/network';
-import { esmArnOf, regionOf, updateEsmCommand } from './lib/resources';
+import { esmArnOf, regionOf } from './lib/resources';
+import { updateEsm } from './lib/commands';
 import { AWS_DOCS } from './lib/aws-docs';
 
 
@@ -30,7 +31,7 @@ export const schemaRegistryAccess: Check = {
         detail: `The ESM names the schema registry ${uri}, but it runs in on-demand mode (no ProvisionedPollerConfig); Lambda validates records against a registry only in provisioned mode.`,
         remedy: {
           summary: 'Turn on provisioned mode (billed per event poller unit), or remove the schema registry configuration.',
-          commands: [updateEsmCommand(snapshot, '--provisioned-poller-config MinimumPollers=1,MaximumPollers=10')],
+          commands: [updateEsm({ uuid: snapshot.esm.UUID, region: regionOf(snapshot), provisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 10 } })],
         },
         resources,
       };

@@ -9,10 +9,14 @@ import { AUTH_LABELS, accessConfigs, chooseAuth, clusterClientAuth, esmSource, s
 import type { SecretFacts, SecretFormatFacts, Snapshot, SourceAccessConfiguration } from '../model/snapshot';
 import { type Check, type Outcome, pass, skip, valueOf } from './check';
 import { AWS_DOCS } from './lib/aws-docs';
-import { allowPolicyFor, describeJudged, judgeRequirements, putRolePolicyCommand, requirementsOf, roleArnOf, roleNameOf } from './lib/policy';
+import { allowPolicyFor, describeJudged, judgeRequirements, requirementsOf, roleArnOf, roleNameOf } from './lib/policy';
 import { type Problem, notCollected, outcomeOf } from './lib/problems';
-import { arnRegion, regionOf, updateEsmCommand } from './lib/resources';
-import { jsonArg } from './lib/shell';
+import { arnRegion, regionOf } from './lib/resources';
+import {
+  assign, batchAssociateScramSecret, cancelKeyDeletion, createSecret, describeSecret, enableKey, listScramSecrets, OPENSSL, putRolePolicy,
+  randomPassword, replicateSecret, restoreSecret, setSecretKey, updateEsm, variable,
+} from './lib/commands';
+import { remedy } from './lib/remedy';
 
 function authLabel(snapshot: Snapshot): string {
   const mode = chooseAuth(snapshot.esm, valueOf(snapshot.cluster)).mode;
@@ -26,7 +30,7 @@ function factsFor(snapshot: Snapshot, config: SourceAccessConfiguration): Secret
 /** The ESM's access configurations with one secret URI replaced: what update-event-source-mapping needs (it replaces the list). */
 function withSecretReplaced(snapshot: Snapshot, oldUri: string, newUri: string): string {
   const configs = (snapshot.esm.SourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, URI: c.URI === oldUri ? newUri : c.URI }));
-  return updateEsmCommand(snapshot, `--source-access-configurations ${jsonArg(configs)}`);
+  return updateEsm({ uuid: snapshot.esm.UUID, sourceAccessConfigurations: configs, region: regionOf(snapshot) });
 }
 
 /** The secret name inside an ARN, without the 6-character suffix Secrets Manager appends. */
@@ -101,10 +105,10 @@ export const secretReadable: Check = {
           severity: 'fail',
           title: `The secret is in ${secretRegion}, not in the ESM's region ${region}`,
           detail: `The ${what} lives in ${secretRegion}; Lambda reads an ESM's secrets in the function's region (${region}) only.`,
-          fix:
-            `Replicate it into ${region} and point the ESM at the replica:\n` +
-            `aws secretsmanager replicate-secret-to-regions --secret-id ${uri} --add-replica-regions Region=${region} --region ${secretRegion}\n` +
+          remedy: remedy(`Replicate it into ${region} and point the ESM at the replica.`, [
+            replicateSecret({ secretId: uri, toRegion: region, region: secretRegion }),
             withSecretReplaced(snapshot, uri, replica),
+          ]),
           resources: [uri],
         });
       }
@@ -128,8 +132,7 @@ export const secretReadable: Check = {
             title: 'The ESM\'s secret does not exist',
             detail: `Secrets Manager has no ${what} (DescribeSecret: ResourceNotFoundException: ${e.message}).`,
             fix:
-              'Create the secret, or point the ESM at the right one (the command replaces the whole list, so it repeats the other entries):\n' +
-              withSecretReplaced(snapshot, uri, `arn:aws:secretsmanager:${region}:<account>:secret:<name>`),
+              'Create the secret, or point the ESM at the right one: update-event-source-mapping --source-access-configurations with the list of the ESM\'s entries, this URI replaced by the secret\'s ARN (the list replaces the whole one).',
             resources: [uri],
           });
         } else {
@@ -139,7 +142,7 @@ export const secretReadable: Check = {
             detail: `${facts.describe.source} answered ${e.code} for the ${what}: ${e.message}.`,
             fix: /AccessDenied/i.test(e.code)
               ? `Grant the identity running esm-doctor secretsmanager:DescribeSecret on ${uri} (read-only), then re-run.`
-              : 'Re-run; if it persists, describe the secret yourself: aws secretsmanager describe-secret --secret-id ' + uri,
+              : `Re-run; if it persists, describe the secret yourself: ${describeSecret({ secretId: uri, region: secretRegion ?? region })}`,
             resources: [uri],
           });
         }
@@ -148,7 +151,7 @@ export const secretReadable: Check = {
           severity: 'fail',
           title: 'The ESM\'s secret is scheduled for deletion',
           detail: `The ${what} was deleted on ${facts.describe.value.DeletedDate} and is waiting out its recovery window: Lambda cannot read it.`,
-          fix: `Restore it: aws secretsmanager restore-secret --secret-id ${uri} --region ${secretRegion ?? region}`,
+          remedy: remedy('Restore it (the deletion is cancelled while the recovery window lasts).', [restoreSecret({ secretId: uri, region: secretRegion ?? region })]),
           resources: [uri],
         });
       }
@@ -170,15 +173,15 @@ export const secretReadable: Check = {
           const keyRegion = arnRegion(keyArn) ?? region;
           const fix =
             state === 'PendingDeletion'
-              ? `Cancel the deletion, then enable the key:\naws kms cancel-key-deletion --key-id ${keyArn} --region ${keyRegion}\naws kms enable-key --key-id ${keyArn} --region ${keyRegion}`
+              ? remedy('Cancel the deletion, then enable the key.', [cancelKeyDeletion({ keyId: keyArn, region: keyRegion }), enableKey({ keyId: keyArn, region: keyRegion })])
               : state === 'Disabled'
-                ? `aws kms enable-key --key-id ${keyArn} --region ${keyRegion}`
-                : `Make the key usable again, or re-encrypt the secret with another customer managed key: aws secretsmanager update-secret --secret-id ${uri} --kms-key-id <key ARN> --region ${region}`;
+                ? remedy('Enable the key.', [enableKey({ keyId: keyArn, region: keyRegion })])
+                : remedy('Make the key usable again, or re-encrypt the secret with another customer managed key (secretsmanager update-secret --kms-key-id with that key\'s ARN).');
           problems.push({
             severity: 'fail',
             title: `The secret's KMS key ${state === 'Disabled' ? 'is disabled' : `is ${state}`}`,
             detail: `The ${what} is encrypted with KMS key ${keyArn}, which ${UNUSABLE_KEY_STATES[state]} (KeyState ${state}): the secret cannot be decrypted.`,
-            fix,
+            remedy: fix,
             resources: [uri, keyArn],
           });
         }
@@ -198,10 +201,12 @@ export const secretReadable: Check = {
           severity: 'fail',
           title: `The execution role cannot ${denied.map((j) => j.requirement.action).join(' / ')} the secret`,
           detail: `The simulation denies ${roleArn}:\n${denied.map((j) => `- ${describeJudged(j)}`).join('\n')}`,
-          fix:
-            `Add these statements to ${roleArn} (as an inline policy):\n${JSON.stringify(policy, null, 2)}` +
-            (roleName ? `\n${putRolePolicyCommand(roleName, 'esm-doctor-kafka-secret', policy)}` : '') +
-            (decrypt ? '\nThe key policy must let the role use the key too (the simulation does not read key policies).' : ''),
+          remedy: remedy(
+            `Add these statements to ${roleArn} as an inline policy (esm-doctor-kafka-secret).` +
+              (decrypt ? ' The key policy must let the role use the key too (the simulation does not read key policies).' : ''),
+            roleName ? [putRolePolicy({ roleName, policyName: 'esm-doctor-kafka-secret', document: policy, region })] : [],
+            [{ title: `Inline policy for ${roleArn}`, json: policy }],
+          ),
           resources: [uri, ...denied.map((j) => j.requirement.resource)],
         });
       }
@@ -230,8 +235,6 @@ export const secretReadable: Check = {
 // ---------------------------------------------------------------------------------------------
 // secret.format
 
-const TO_PKCS8 = 'openssl pkcs8 -topk8 -nocrypt -in client.key -out client-pkcs8.key';
-const TO_PBES1 = 'openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -in client-encrypted.key -out client-pbes1.key';
 
 /** What Lambda expects in each secret type (docs: msk-cluster-auth, kafka-cluster-auth). */
 const REQUIRED_KEYS: Record<string, string[]> = {
@@ -284,7 +287,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
       severity: 'warn',
       title: 'The secret\'s password holds \\, / or "',
       detail: `The password of the ${what} contains a backslash, slash or double quote. Such passwords have broken the Kafka event source before with an unclear SASL error (aws-cdk#22813).`,
-      fix: 'Rotate to a password without punctuation (aws secretsmanager get-random-password --password-length 32 --exclude-punctuation), set it on the Kafka user, then in the secret.',
+      remedy: remedy('Rotate to a password without punctuation (the command makes one), set it on the Kafka user, then in the secret.', [randomPassword({ length: 32, region: regionOf(snapshot) })]),
       resources,
     });
   }
@@ -295,8 +298,11 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
         severity: 'fail',
         title: 'The secret\'s certificate is not PEM',
         detail: `The certificate of the ${what} has no "-----BEGIN CERTIFICATE-----" block.`,
-        fix: 'Store the certificate as PEM (convert DER with: openssl x509 -inform der -in cert.der -out cert.pem), each block starting on its own line' +
-          (type === 'CLIENT_CERTIFICATE_TLS_AUTH' ? ', the client certificate first, then the intermediates.' : '.'),
+        remedy: remedy(
+          'Store the certificate as PEM (the command converts a DER file), each block starting on its own line' +
+            (type === 'CLIENT_CERTIFICATE_TLS_AUTH' ? ', the client certificate first, then the intermediates.' : '.'),
+          [OPENSSL.derToPem],
+        ),
         resources,
       });
     } else if (!cert.parses) {
@@ -304,7 +310,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
         severity: 'fail',
         title: 'The secret\'s certificate is not a valid X.509 certificate',
         detail: `The certificate of the ${what} has ${cert.blocks} PEM block(s), but not all of them parse as X.509 (broken line breaks are the usual cause: "\\n" must be real newlines in the PEM).`,
-        fix: 'Check it with: openssl x509 -in cert.pem -noout -subject -issuer -enddate, then store the PEM chain again.',
+        remedy: remedy('Check it with the command, then store the PEM chain again.', [OPENSSL.inspectCert]),
         resources,
       });
     } else if (cert.firstNotAfter && Date.parse(cert.firstNotAfter) < Date.parse(snapshot.collectedAt)) {
@@ -325,7 +331,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
         severity: 'fail',
         title: 'The secret\'s private key is not PKCS#8',
         detail: `The privateKey of the ${what} is "${label}" (${label.startsWith('RSA') ? 'PKCS#1' : 'SEC1'}); Lambda accepts only PKCS#8 ("BEGIN PRIVATE KEY" or "BEGIN ENCRYPTED PRIVATE KEY").`,
-        fix: `Convert it to PKCS#8 and store the result as privateKey:\n${TO_PKCS8}`,
+        remedy: remedy('Convert it to PKCS#8 and store the result as privateKey.', [OPENSSL.toPkcs8]),
         resources,
       });
     } else if (label === 'ENCRYPTED PRIVATE KEY') {
@@ -334,7 +340,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
           severity: 'fail',
           title: 'The secret\'s private key is encrypted with PBES2',
           detail: `The privateKey of the ${what} is encrypted PKCS#8 using PBES2 (OpenSSL 3's default); Lambda only decrypts PBES1 keys.`,
-          fix: `Re-encrypt it with a PBES1 algorithm (OpenSSL asks for the current and the new password) and store the result as privateKey:\n${TO_PBES1}`,
+          remedy: remedy('Re-encrypt it with a PBES1 algorithm (OpenSSL asks for the current and the new password) and store the result as privateKey.', [OPENSSL.toPbes1]),
           resources,
         });
       } else if (key.encryptionScheme === 'unknown') {
@@ -342,7 +348,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
           severity: 'warn',
           title: 'The secret\'s private key encryption could not be identified',
           detail: `The privateKey of the ${what} is encrypted PKCS#8 with a scheme esm-doctor could not identify; Lambda only decrypts PBES1 keys.`,
-          fix: `Check it with: openssl asn1parse -in client.key; if it is PBES2, convert it:\n${TO_PBES1}`,
+          remedy: remedy('Check it with the first command; if it is PBES2, convert it with the second.', [OPENSSL.inspectKey, OPENSSL.toPbes1]),
           resources,
         });
       }
@@ -351,7 +357,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
           severity: 'fail',
           title: 'The secret\'s encrypted private key has no password',
           detail: `The privateKey of the ${what} is encrypted but the secret has no privateKeyPassword.`,
-          fix: 'Add the key\'s password to the secret as "privateKeyPassword", or store the key unencrypted:\n' + TO_PKCS8,
+          remedy: remedy('Add the key\'s password to the secret as "privateKeyPassword", or store the key unencrypted (the command).', [OPENSSL.toPkcs8]),
           resources,
         });
       }
@@ -360,7 +366,7 @@ function formatProblems(snapshot: Snapshot, type: string, uri: string, f: Secret
         severity: 'fail',
         title: 'The secret\'s private key is not a PKCS#8 PEM key',
         detail: `The privateKey of the ${what} ${label === 'none' ? 'holds no PEM block' : `is a "${label}" PEM block`}; Lambda needs PKCS#8 ("BEGIN PRIVATE KEY").`,
-        fix: `Convert it to PKCS#8 PEM and store the result as privateKey:\n${TO_PKCS8}`,
+        remedy: remedy('Convert it to PKCS#8 PEM and store the result as privateKey.', [OPENSSL.toPkcs8]),
         resources,
       });
     }
@@ -459,7 +465,7 @@ export const secretMskScram: Check = {
         detail: `Could not read the SCRAM secrets of ${clusterArn}: ${scram.error.action ?? scram.source} answered ${scram.error.code}: ${scram.error.message}`,
         fix: /AccessDenied|Forbidden|Unauthorized/i.test(scram.error.code)
           ? `Grant the identity running esm-doctor kafka:ListScramSecrets on ${clusterArn} (read-only), then re-run.`
-          : 'Re-run; if it persists, run aws kafka list-scram-secrets yourself.',
+          : `Re-run; if it persists, list them yourself: ${listScramSecrets({ clusterArn, region })}`,
         resources: [clusterArn],
       });
     }
@@ -476,7 +482,7 @@ export const secretMskScram: Check = {
           severity: 'fail',
           title: 'The SCRAM secret is not associated with the cluster',
           detail: `${arn} is not among the ${scram.value.SecretArnList.length} secret(s) ListScramSecrets returns for ${clusterArn}: the brokers do not know its user.`,
-          fix: `aws kafka batch-associate-scram-secret --cluster-arn ${clusterArn} --secret-arn-list ${arn} --region ${region}`,
+          remedy: remedy('Associate the secret with the cluster.', [batchAssociateScramSecret({ clusterArn, secretArns: [arn], region })]),
           resources: [arn, clusterArn],
         });
       }
@@ -485,11 +491,15 @@ export const secretMskScram: Check = {
           severity: 'fail',
           title: 'The SCRAM secret\'s name does not start with AmazonMSK_',
           detail: `Secret ${arn} is named "${name}"; MSK only uses SCRAM secrets whose name starts with AmazonMSK_. A secret cannot be renamed.`,
-          fix:
-            `Create a copy named AmazonMSK_${name.replace(/[^A-Za-z0-9_+=.@-]/g, '_')}, encrypted with a customer managed key, associate it and point the ESM at it:\n` +
-            `aws secretsmanager create-secret --name AmazonMSK_${name.replace(/[^A-Za-z0-9_+=.@-]/g, '_')} --kms-key-id <customer managed key ARN> --secret-string file://scram.json --region ${region}\n` +
-            `aws kafka batch-associate-scram-secret --cluster-arn ${clusterArn} --secret-arn-list <new secret ARN> --region ${region}\n` +
-            withSecretReplaced(snapshot, config.URI, '<new secret ARN>'),
+          remedy: remedy(
+            `Create a copy named AmazonMSK_${name.replace(/[^A-Za-z0-9_+=.@-]/g, '_')}, encrypted with a customer managed key, associate it, and point the ESM at it. ` +
+              'Set KMS_KEY_ARN to that key (one the execution role may kms:Decrypt) and put the username/password JSON in scram.json; the first command sets NEW_SECRET_ARN. ' +
+              'Then replace the secret\'s URI in the ESM\'s source access configurations with the new ARN (update-event-source-mapping).',
+            [
+              assign('NEW_SECRET_ARN', createSecret({ name: `AmazonMSK_${name.replace(/[^A-Za-z0-9_+=.@-]/g, '_')}`, kmsKeyId: variable('KMS_KEY_ARN'), file: 'scram.json', region })),
+              batchAssociateScramSecret({ clusterArn, secretArns: variable('NEW_SECRET_ARN'), region }),
+            ],
+          ),
           resources: [arn],
         });
       }
@@ -501,10 +511,10 @@ export const secretMskScram: Check = {
             severity: 'fail',
             title: 'The SCRAM secret uses the default aws/secretsmanager key',
             detail: `Secret ${arn} is encrypted with the AWS managed key aws/secretsmanager${described.KmsKeyId ? ` (${described.KmsKeyId})` : ' (no KmsKeyId)'}; MSK cannot use a SCRAM secret unless a customer managed key encrypts it.`,
-            fix:
-              `Re-encrypt it with a customer managed key (one the execution role may kms:Decrypt), then associate it again:\n` +
-              `aws secretsmanager update-secret --secret-id ${arn} --kms-key-id <customer managed key ARN> --region ${region}\n` +
-              `aws kafka batch-associate-scram-secret --cluster-arn ${clusterArn} --secret-arn-list ${arn} --region ${region}`,
+            remedy: remedy(
+              'Re-encrypt it with a customer managed key (set KMS_KEY_ARN to one the execution role may kms:Decrypt), then associate it again.',
+              [setSecretKey({ secretId: arn, kmsKeyId: variable('KMS_KEY_ARN'), region }), batchAssociateScramSecret({ clusterArn, secretArns: [arn], region })],
+            ),
             resources: [arn],
           });
         }

@@ -5,12 +5,14 @@
  */
 import { AUTH_LABELS, MSK_LISTENERS, chooseAuth, consumerGroupId, esmPlacement, esmSource } from '../model/esm';
 import type { Snapshot } from '../model/snapshot';
-import { type Check, type Outcome, fail, pass, skip, valueOf, warn } from './check';
+import { type Check, type Fix, type Outcome, fail, pass, skip, valueOf, warn } from './check';
 import { AWS_DOCS } from './lib/aws-docs';
 import { duration } from './lib/problems';
 import { roleArnOf } from './lib/policy';
-import { accountOf, esmArnOf, functionNameOf, regionOf, updateEsmCommand } from './lib/resources';
-import { jsonArg } from './lib/shell';
+import { esmArnOf, functionNameOf, regionOf } from './lib/resources';
+import { authorizeSgIngress, createInterfaceEndpoint, deleteEsm, enableVpcDns, getEsm, listScramSecrets, OPENSSL, tailFunctionLogs, updateEsm } from './lib/commands';
+import { asRemedy, mergeRemedies, remedy } from './lib/remedy';
+import { shellQuote } from './lib/shell';
 
 // ---------------------------------------------------------------------------------------------
 // esm.state
@@ -116,7 +118,7 @@ export const esmState: Check = {
     const arn = esmArnOf(snapshot);
     const reason = esm.StateTransitionReason ?? '';
     const reasonText = reason ? ` StateTransitionReason: "${reason}".` : ' Lambda gave no StateTransitionReason.';
-    const enable = updateEsmCommand(snapshot, '--enabled');
+    const enable = updateEsm({ uuid: esm.UUID, enabled: true, region: regionOf(snapshot) });
     const resources = [arn];
 
     if (esm.State === 'Enabled') return pass(`ESM ${esm.UUID} is Enabled.${reasonText}`, { resources });
@@ -129,22 +131,22 @@ export const esmState: Check = {
           `Lambda disabled the event source mapping (${code})`,
           `ESM ${arn} is Disabled and Lambda disabled it itself.${reasonText} ${code} means ${meaning}. ` +
             'Lambda does not re-enable a mapping it stopped: it stays Disabled after the cause is fixed.',
-          `Fix the cause first (the failing findings of this report point at it), then re-enable the mapping:\n${enable}`,
-          { resources, related },
+          remedy('Fix the cause first (the failing findings of this report point at it), then re-enable the mapping.', [enable]),
+          { resources, related: relatedFor(snapshot, related) },
         );
       }
       if (/user/i.test(reason)) {
         return warn(
           'The event source mapping was disabled by a user',
           `ESM ${arn} is Disabled by a person or a deployment, not by Lambda.${reasonText} Records are not read while it is disabled; the lag grows.`,
-          `If it should be running, enable it again:\n${enable}`,
+          remedy('If it should be running, enable it again.', [enable]),
           { resources },
         );
       }
       return warn(
         'The event source mapping is Disabled',
         `ESM ${arn} is Disabled and the reason is not one of Lambda's error codes.${reasonText} Records are not read while it is disabled.`,
-        `If it should be running, enable it again:\n${enable}`,
+        remedy('If it should be running, enable it again.', [enable]),
         { resources },
       );
     }
@@ -169,7 +171,7 @@ export const esmState: Check = {
     return warn(
       `The event source mapping is in an unexpected state (${esm.State})`,
       `ESM ${arn} reports State "${esm.State}", which is not one of Lambda's documented states.${reasonText}`,
-      `Look at it with: aws lambda get-event-source-mapping --uuid ${esm.UUID} --region ${regionOf(snapshot)}`,
+      remedy('Look at it, and re-run when it settles.', [getEsm({ uuid: esm.UUID, region: regionOf(snapshot) })]),
       { resources },
     );
   },
@@ -190,13 +192,28 @@ export interface ProblemCategory {
   /** A title that depends on the message (which services it names): overrides `title`. */
   titleFor?(text: string, snapshot: Snapshot): string;
   explain(snapshot: Snapshot): string;
-  fix(snapshot: Snapshot): string;
+  fix(snapshot: Snapshot): Fix;
   /** The check ids that would confirm this cause. */
   related: string[];
 }
 
 function topicOf(s: Snapshot): string {
-  return s.esm.Topics?.[0] ?? '<topic>';
+  return s.esm.Topics?.[0] ?? 'the topic';
+}
+
+/**
+ * The checks that could confirm a cause, for this ESM's position: a self-managed ESM has no MSK
+ * cluster to check, and one that is not in a VPC has no security groups, ACLs, subnets or VPC paths.
+ */
+export function relatedFor(s: Snapshot, ids: string[]): string[] {
+  const selfManaged = esmSource(s.esm) === 'self-managed';
+  const internet = onInternet(s);
+  return ids.filter((id) => !(selfManaged && id.startsWith('msk.')) && !(internet && (id.startsWith('network.') || id.startsWith('egress.'))));
+}
+
+/** Not in a VPC: Lambda reaches the brokers from its own network, so there are no groups, ACLs or subnets of the user's to advise on. */
+function onInternet(s: Snapshot): boolean {
+  return esmPlacement(s.esm, valueOf(s.cluster))?.kind === 'internet';
 }
 
 function authOf(s: Snapshot) {
@@ -218,21 +235,14 @@ function placementText(s: Snapshot): string {
   return `subnets ${p.subnetIds.join(', ') || '(none)'} with security groups ${p.securityGroupIds.join(', ') || '(none)'}, from ${p.from}`;
 }
 
-function endpointCommands(s: Snapshot): string {
+function endpointCommands(s: Snapshot): string[] {
   const p = esmPlacement(s.esm, valueOf(s.cluster));
   const vpc = s.network?.vpcId;
   const region = regionOf(s);
-  if (!p || p.kind === 'internet' || !vpc) return '';
+  if (!p || p.kind === 'internet' || !vpc || !p.subnetIds.length || !p.securityGroupIds.length) return [];
   const services = ['sts', 'lambda', ...(s.esm.SourceAccessConfigurations?.some((c) => /AUTH|CERTIFICATE/.test(c.Type)) ? ['secretsmanager'] : [])];
-  return (
-    '\n' +
-    services
-      .map(
-        (svc) =>
-          `aws ec2 create-vpc-endpoint --vpc-id ${vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.${region}.${svc} ` +
-          `--subnet-ids ${p.subnetIds.join(' ')} --security-group-ids ${p.securityGroupIds.join(' ')} --private-dns-enabled --region ${region}`,
-      )
-      .join('\n')
+  return services.map((svc) =>
+    createInterfaceEndpoint({ vpcId: vpc, serviceName: `com.amazonaws.${region}.${svc}`, subnetIds: p.subnetIds, securityGroupIds: p.securityGroupIds, region }),
   );
 }
 
@@ -240,13 +250,13 @@ function isIam(s: Snapshot): boolean {
   return authOf(s).mode === 'iam';
 }
 
-function brokerHint(s: Snapshot): string {
+function brokerHint(s: Snapshot): string | undefined {
   const first = s.esm.SelfManagedEventSource?.Endpoints?.KAFKA_BOOTSTRAP_SERVERS?.[0];
   if (first) return first;
   const mode = authOf(s).mode;
   const field = mode ? MSK_LISTENERS[mode]?.field : undefined;
   const brokers = valueOf(s.bootstrapBrokers) as Record<string, string | undefined> | undefined;
-  return (field && brokers?.[field]?.split(',')[0]) || '<broker:port>';
+  return (field && brokers?.[field]?.split(',')[0]) || undefined;
 }
 
 const TLS_SERVER_REJECTED = /(server|broker|cluster)s?\s+failed\s+to\s+authenticate\s+(lambda|the\s+client|client)/i;
@@ -266,33 +276,36 @@ function serverRejectedFix(s: Snapshot): string {
     : 'Give the ESM a CLIENT_CERTIFICATE_TLS_AUTH secret whose certificate is signed by a CA in the brokers\' truststore (ssl.truststore), or remove it if the brokers do not use mutual TLS (ssl.client.auth).';
 }
 
-function lambdaRejectedFix(s: Snapshot): string {
-  const region = regionOf(s);
-  const account = accountOf(s) ?? '<account>';
+function lambdaRejectedFix(s: Snapshot): Fix {
   const configs = [
-    ...(s.esm.SourceAccessConfigurations ?? []).filter((c) => c.Type !== 'SERVER_ROOT_CA_CERTIFICATE'),
-    { Type: 'SERVER_ROOT_CA_CERTIFICATE', URI: `arn:aws:secretsmanager:${region}:${account}:secret:<root-ca-secret>` },
-  ].map((c) => ({ Type: c.Type, URI: c.URI }));
-  return (
-    'Store the root CA that signed the broker certificates as {"certificate":"-----BEGIN CERTIFICATE-----..."} in Secrets Manager, ' +
-    'add it to the ESM (the list replaces the current one, so it repeats the existing entries):\n' +
-    updateEsmCommand(s, `--source-access-configurations ${jsonArg(configs)}`) +
-    '\nand make sure every broker certificate names, in its SAN, the host names in KAFKA_BOOTSTRAP_SERVERS and the advertised listeners.'
+    ...(s.esm.SourceAccessConfigurations ?? []).filter((c) => c.Type !== 'SERVER_ROOT_CA_CERTIFICATE').map((c) => ({ Type: c.Type, URI: c.URI })),
+    { Type: 'SERVER_ROOT_CA_CERTIFICATE', URI: 'ARN of the root CA secret' },
+  ];
+  return remedy(
+    'Store the root CA that signed the broker certificates in Secrets Manager as {"certificate":"-----BEGIN CERTIFICATE-----..."}, then set the ESM\'s ' +
+      'source access configurations to the list below with that secret\'s ARN (update-event-source-mapping replaces the whole list, so it repeats the current entries). ' +
+      'Every broker certificate must name, in its SAN, the host names in KAFKA_BOOTSTRAP_SERVERS and the advertised listeners.',
+    [],
+    [{ title: 'SourceAccessConfigurations with the root CA', json: configs }],
   );
 }
 
-function brokerConnectionFix(s: Snapshot): string {
+function brokerConnectionFix(s: Snapshot): Fix {
   const port = portOf(s);
+  if (onInternet(s)) {
+    // No VPC on the ESM side: Lambda connects from its own public addresses, so nothing of the user's VPC is in the way.
+    return (
+      `The ESM is not in a VPC: Lambda connects from its own network over the internet, so the brokers must be publicly reachable${port ? ` on TCP ${port}` : ''} ` +
+      '(public DNS names, a firewall open to Lambda\'s public addresses in this region, advertised listeners that are public too). Check the brokers\' health as well; ' +
+      'esm-doctor diagnose --probe replays the connection.'
+    );
+  }
   const p = esmPlacement(s.esm, valueOf(s.cluster));
   const sg = p?.securityGroupIds[0];
-  const rule =
-    sg && port
-      ? `\naws ec2 authorize-security-group-ingress --group-id ${sg} --protocol tcp --port ${port} --source-group ${sg} --region ${regionOf(s)}`
-      : '';
-  return (
-    `Let the ESM's security groups reach the brokers${port ? ` on TCP ${port}` : ''} (a self-referencing rule on the broker security group is the minimal one), ` +
-    'check the network ACLs of those subnets, and check the brokers\' health (CPU, disk); esm-doctor diagnose --probe replays the connection from the ESM\'s subnets.' +
-    rule
+  return remedy(
+    `Let the ESM's security groups reach the brokers${port ? ` on TCP ${port}` : ''} (a self-referencing rule on the broker security group is the minimal one${sg && port ? ': the command adds it' : ''}), ` +
+      'check the network ACLs of those subnets, and check the brokers\' health (CPU, disk); esm-doctor diagnose --probe replays the connection from the ESM\'s subnets.',
+    sg && port ? [authorizeSgIngress({ groupId: sg, port, from: { groupId: sg }, region: regionOf(s) })] : [],
   );
 }
 
@@ -339,10 +352,14 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       `In on-demand mode the pollers, placed in ${placementText(s)}, call STS (to assume the role), Secrets Manager (to read the auth secret) ` +
       'and Lambda (to invoke the function) from inside that VPC, and deliver failed batches to the on-failure destination from there too. ' +
       'Lambda says at least one of them is unreachable. A route to an internet gateway does not help: the poller ENIs have no public IP.',
-    fix: (s) =>
-      'Give every ESM subnet a 0.0.0.0/0 route to a NAT gateway, or create interface endpoints with private DNS, reachable on 443 from the ESM\'s security groups, ' +
-      'whose policies allow lambda.amazonaws.com; or switch the ESM to provisioned mode (ProvisionedPollerConfig), which invokes without them.' +
-      endpointCommands(s),
+    fix: (s) => {
+      const commands = endpointCommands(s);
+      return remedy(
+        'Give every ESM subnet a 0.0.0.0/0 route to a NAT gateway, or create interface endpoints with private DNS, reachable on 443 from the ESM\'s security groups, ' +
+          `whose policies allow lambda.amazonaws.com${commands.length ? ' (the commands create them)' : ''}; or switch the ESM to provisioned mode (ProvisionedPollerConfig), which invokes without them.`,
+        commands,
+      );
+    },
     related: ['egress.sts', 'egress.secretsmanager', 'egress.lambda', 'destination.reachable', 'destination.kafka-topic', 'network.sg-egress'],
   },
   {
@@ -355,11 +372,13 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         : 'The ESM could not turn the host names of KAFKA_BOOTSTRAP_SERVERS (or the brokers\' advertised listeners, which Kafka connects to next) into IP addresses from its network position. Private names need a private hosted zone associated with the ESM\'s VPC, and the VPC needs DNS support on.',
     fix: (s) => {
       const vpc = s.network?.vpcId;
-      const dnsCmd = vpc ? `\naws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-support '{"Value":true}' --region ${regionOf(s)}` : '';
-      return (
+      if (onInternet(s)) {
+        return 'The ESM is not in a VPC, so the broker names must resolve in public DNS: check each one (esm-doctor diagnose --probe). The bootstrap servers of an ESM cannot be edited: a wrong name needs a new ESM.';
+      }
+      return remedy(
         'Check each broker name resolves from inside the ESM\'s subnets (esm-doctor diagnose --probe, or nslookup from an instance there). ' +
-        'Fix the name (the bootstrap servers of an ESM cannot be edited: a wrong name needs a new ESM), associate the private hosted zone with the VPC, or turn DNS support on:' +
-        dnsCmd
+          `Fix the name (the bootstrap servers of an ESM cannot be edited: a wrong name needs a new ESM), associate the private hosted zone with the VPC, or turn DNS support on${vpc && !onInternet(s) ? ' (the command)' : ''}.`,
+        vpc ? [enableVpcDns({ vpcId: vpc, attribute: 'enableDnsSupport', region: regionOf(s) })] : [],
       );
     },
     related: ['kafka.bootstrap-dns', 'msk.cluster', 'msk.bootstrap', 'probe.dns'],
@@ -379,7 +398,7 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       const cluster = s.esm.EventSourceArn;
       if (isIam(s)) return `Allow kafka-cluster:Connect on ${cluster} to the execution role (iam.execution-role gives the statement to add).`;
       if (esmSource(s.esm) === 'msk') {
-        return `Check the secret is associated with the cluster and holds the right credentials: aws kafka list-scram-secrets --cluster-arn ${cluster} --region ${regionOf(s)} (secret.msk-scram checks it).`;
+        return remedy('Check the secret is associated with the cluster and holds the right credentials (secret.msk-scram checks it; the command lists the associated secrets).', cluster ? [listScramSecrets({ clusterArn: cluster, region: regionOf(s) })] : []);
       }
       return 'Check the user exists on the brokers for this SASL mechanism (kafka-configs.sh --describe --entity-type users) and that the secret holds its current password; run with --inspect-secrets to check the secret\'s format without printing it.';
     },
@@ -390,7 +409,10 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     matches: (t) => TLS_SERVER_REJECTED.test(t) && TLS_LAMBDA_REJECTED.test(t),
     title: 'TLS authentication failed between Lambda and the brokers',
     explain: () => `Lambda does not say which side refused. Either: ${serverRejectedExplanation} Or: ${lambdaRejectedExplanation}`,
-    fix: (s) => `${serverRejectedFix(s)}\nOr, if Lambda is the side that refused: ${lambdaRejectedFix(s)}`,
+    fix: (s) => {
+      const lambdaSide = lambdaRejectedFix(s) as Exclude<Fix, string>;
+      return { ...lambdaSide, summary: `${serverRejectedFix(s)}\nOr, if Lambda is the side that refused: ${lambdaSide.summary}` };
+    },
     related: ['auth.mode', 'secret.format', 'secret.readable', 'probe.tls'],
   },
   {
@@ -420,11 +442,10 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       'the key must be PKCS#8 PEM ("BEGIN PRIVATE KEY"), or an encrypted PKCS#8 key ("BEGIN ENCRYPTED PRIVATE KEY") encrypted with PBES1 — not PBES2, OpenSSL 3\'s default — with privateKeyPassword set.',
     fix: (s) => {
       const secret = s.esm.SourceAccessConfigurations?.find((c) => c.Type === 'CLIENT_CERTIFICATE_TLS_AUTH')?.URI ?? 'the secret';
-      return (
-        `Convert the key, then store it as privateKey in ${secret}:\n` +
-        'openssl pkcs8 -topk8 -nocrypt -in client.key -out client-pkcs8.key   # unencrypted PKCS#8\n' +
-        'openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -in client.key -out client-pbes1.key   # encrypted with PBES1 (set privateKeyPassword)\n' +
-        'Run esm-doctor with --inspect-secrets to see which part is wrong without printing it.'
+      return remedy(
+        `Convert the key, then store it as privateKey in ${secret}: the first command gives an unencrypted PKCS#8 key, the second one encrypted with PBES1 (then set privateKeyPassword). ` +
+          'Run esm-doctor with --inspect-secrets to see which part is wrong without printing it.',
+        [OPENSSL.toPkcs8, OPENSSL.toPbes1],
       );
     },
     related: ['secret.format', 'secret.readable'],
@@ -452,11 +473,15 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     },
     fix: (s) => {
       if (isIam(s)) return 'Add the missing kafka-cluster actions to the execution role (iam.execution-role gives the statement); IAM changes can take a few minutes to apply.';
-      const base = `kafka-acls.sh --bootstrap-server ${brokerHint(s)} --command-config client.properties --add --allow-principal User:<secret username>`;
-      return (
-        `${base} --operation Describe --operation Read --topic ${topicOf(s)} --group ${consumerGroupId(s.esm)}\n` +
-        `${base} --operation DescribeConfigs --cluster`
-      );
+      const broker = brokerHint(s);
+      const topic = s.esm.Topics?.[0];
+      const summary = 'Grant the Kafka user of the secret the ACLs Lambda needs (set KAFKA_USER to that user name; client.properties holds an admin\'s connection settings).';
+      if (!broker || !topic) return `${summary} It needs Describe and Read on the topic and on group ${consumerGroupId(s.esm)}, and DescribeConfigs on the cluster (kafka-acls.sh --add).`;
+      const base = `kafka-acls.sh --bootstrap-server ${shellQuote(broker)} --command-config client.properties --add --allow-principal "User:$KAFKA_USER"`;
+      return remedy(summary, [
+        `${base} --operation Describe --operation Read --topic ${shellQuote(topic)} --group ${shellQuote(consumerGroupId(s.esm))}`,
+        `${base} --operation DescribeConfigs --cluster`,
+      ]);
     },
     related: ['iam.execution-role', 'topic.exists', 'consumer-group.unique'],
   },
@@ -469,8 +494,10 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       'Lambda looks for the topic when the mapping starts, so a topic created afterwards may only be picked up after the trigger is disabled and enabled again.' +
       (isIam(s) ? ' With IAM access control a missing kafka-cluster:DescribeTopic permission can look like a missing topic.' : ''),
     fix: (s) =>
-      `Create topic "${topicOf(s)}" or check its spelling and case (the topic of a mapping cannot be changed: a wrong name needs a new ESM), then restart the trigger:\n` +
-      `${updateEsmCommand(s, '--no-enabled')}\n${updateEsmCommand(s, '--enabled')}`,
+      remedy(
+        `Create topic "${topicOf(s)}" or check its spelling and case (the topic of a mapping cannot be changed: a wrong name needs a new ESM), then restart the trigger.`,
+        [updateEsm({ uuid: s.esm.UUID, enabled: false, region: regionOf(s) }), updateEsm({ uuid: s.esm.UUID, enabled: true, region: regionOf(s) })],
+      ),
     related: ['topic.exists', 'iam.execution-role'],
   },
   {
@@ -481,7 +508,9 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       `The mapping read records but the synchronous invoke of ${functionNameOf(s)} failed: the function returned an error or timed out, ` +
       'it was throttled (reserved concurrency 0, or the account limit), it is not Active, or — in on-demand mode in a VPC — the Lambda endpoint is unreachable from the ESM\'s subnets.',
     fix: (s) =>
-      `Read the function's errors: aws logs tail /aws/lambda/${functionNameOf(s)} --since 1h --region ${regionOf(s)}; then see function.state, function.concurrency and egress.lambda.`,
+      remedy('Read the function\'s errors (the command), then see function.state, function.concurrency and egress.lambda.', [
+        tailFunctionLogs({ functionName: functionNameOf(s), since: '1h', region: regionOf(s) }),
+      ]),
     related: ['function.state', 'function.concurrency', 'egress.lambda'],
   },
   {
@@ -503,6 +532,13 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     title: 'Lambda reports a connection error: the brokers or the AWS services it calls are out of reach',
     explain: (s) => {
       const port = portOf(s);
+      if (onInternet(s)) {
+        // Not in a VPC: nothing of the user's network sits between Lambda and the brokers.
+        return (
+          `Lambda's generic connection error. The ESM is not in a VPC: Lambda connects from its own network over the internet and could not open or keep a connection to the brokers${port ? ` on port ${port}` : ''} ` +
+          '(a name that does not resolve publicly, a firewall in front of the brokers, or brokers that are down or overloaded).'
+        );
+      }
       return (
         `Lambda's generic connection error. The pollers, placed in ${placementText(s)}, could not open or keep a connection to the brokers${port ? ` on port ${port}` : ''} ` +
         '(a security group, network ACL or route blocks the way, or the brokers are down or overloaded), or — in on-demand mode in a VPC — could not reach STS, Secrets Manager, Lambda or the on-failure destination from there.'
@@ -510,7 +546,10 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     },
     fix: (s) => {
       const endpoints = endpointCommands(s);
-      return brokerConnectionFix(s) + (endpoints ? `\nIn on-demand mode, also give the ESM's subnets a NAT route or interface endpoints for the AWS services:${endpoints}` : '');
+      return mergeRemedies([
+        asRemedy(brokerConnectionFix(s)),
+        endpoints.length ? remedy('In on-demand mode, also give the ESM\'s subnets a NAT route or interface endpoints for the AWS services (the commands create them).', endpoints) : undefined,
+      ])!;
     },
     related: [
       'network.sg-broker-ingress', 'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc',
@@ -524,6 +563,10 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     title: 'Lambda could not connect to the brokers',
     explain: (s) => {
       const port = portOf(s);
+      if (onInternet(s)) {
+        return `The pollers, connecting over the internet (the ESM has no VPC_SUBNET / VPC_SECURITY_GROUP), could not open or keep a connection to the brokers${port ? ` on port ${port}` : ''}: ` +
+          'the brokers are not publicly reachable (private names or addresses, a firewall), or they were down, overloaded, out of disk or at full CPU.';
+      }
       return (
         `The pollers, placed in ${placementText(s)}, could not open or keep a connection to the brokers${port ? ` on port ${port}` : ''}: ` +
         'a security group, network ACL or route blocks the way, or the brokers were down, overloaded, out of disk or at full CPU.'
@@ -599,7 +642,7 @@ export const esmLastResult: Check = {
       problemTitle(category, result, snapshot),
       `ESM ${arn} reports LastProcessingResult "${result}"${stale}. ${category.explain(snapshot)}${category.id === 'sasl' || category.id === 'authorization' ? mode : ''}`,
       category.fix(snapshot),
-      { resources: [arn], ...(category.related.length ? { related: category.related } : {}) },
+      { resources: [arn], ...(relatedFor(snapshot, category.related).length ? { related: relatedFor(snapshot, category.related) } : {}) },
     );
   },
 };

@@ -8,8 +8,10 @@ import { type Check, type Outcome, couldNotRead, fail, pass, skip, valueOf, warn
 import { AWS_DOCS } from './lib/aws-docs';
 import { INVOKE_PAYLOAD_LIMIT_BYTES, decodeTopicConfigs, formatBytes } from './lib/kafka-config';
 import { notCollected } from './lib/problems';
-import { regionOf, updateEsmCommand } from './lib/resources';
-import { jsonArg } from './lib/shell';
+import { regionOf } from './lib/resources';
+import { createKafkaEsm, createMskTopic, deleteEsm, updateEsm } from './lib/commands';
+import { remedy } from './lib/remedy';
+import { shellQuote } from './lib/shell';
 
 // ---------------------------------------------------------------------------------------------
 // topic.exists
@@ -25,12 +27,12 @@ function topicApiUnsupported(cluster: ClusterInfo | undefined): string | undefin
   return undefined;
 }
 
-function firstBroker(snapshot: Snapshot): string {
+function firstBroker(snapshot: Snapshot): string | undefined {
   const mode = chooseMskAuth(snapshot.esm, valueOf(snapshot.cluster)).mode;
   const field = mode ? MSK_LISTENERS[mode]?.field : undefined;
   const brokers = valueOf(snapshot.bootstrapBrokers) as Record<string, unknown> | undefined;
   const value = field ? brokers?.[field] : undefined;
-  return (typeof value === 'string' && value.split(',')[0]) || '<broker:port>';
+  return (typeof value === 'string' && value.split(',')[0]) || undefined;
 }
 
 export const topicExists: Check = {
@@ -79,10 +81,19 @@ export const topicExists: Check = {
         `Topic "${topic}" does not exist on the cluster`,
         `DescribeTopic answered NotFoundException for "${topic}" on ${arn}. Topic names are case-sensitive ("Orders" is not "orders"). ` +
           'Lambda looks the topic up when the mapping starts; a topic created later may only be picked up after disabling and enabling the trigger.',
-        `Create the topic (or, if the name is wrong, create a new mapping with the right one: the topic of a mapping cannot be changed):\n` +
-          `aws kafka create-topic --cluster-arn ${arn} --topic-name ${topic} --partition-count 3 --replication-factor 3 --region ${region}\n` +
-          `(or: kafka-topics.sh --bootstrap-server ${firstBroker(snapshot)} --command-config client.properties --create --topic ${topic})\n` +
-          `then restart the trigger:\n${updateEsmCommand(snapshot, '--no-enabled')}\n${updateEsmCommand(snapshot, '--enabled')}`,
+        (() => {
+          const broker = firstBroker(snapshot);
+          return remedy(
+            'Create the topic (or, if the name is wrong, create a new mapping with the right one: the topic of a mapping cannot be changed), then restart the trigger (the last two commands). ' +
+              `Create it with the first command${broker ? ', or with Kafka\'s own tool (the second; client.properties holds the connection settings)' : ''}.`,
+            [
+              createMskTopic({ clusterArn: arn, topic, partitions: 3, replicationFactor: 3, region }),
+              ...(broker ? [`kafka-topics.sh --bootstrap-server ${shellQuote(broker)} --command-config client.properties --create --topic ${shellQuote(topic)}`] : []),
+              updateEsm({ uuid: snapshot.esm.UUID, enabled: false, region }),
+              updateEsm({ uuid: snapshot.esm.UUID, enabled: true, region }),
+            ],
+          );
+        })(),
         { resources: [arn, `${arn.replace(':cluster/', ':topic/')}/${topic}`] },
       );
     }
@@ -137,7 +148,6 @@ export const consumerGroupUnique: Check = {
     const clashes = f.value.filter((s) => s.UUID !== esm.UUID && consumerGroupId(s) === group && sameSource(snapshot, s));
     const custom = hasCustomConsumerGroup(esm);
     const others = f.value.filter((s) => s.UUID !== esm.UUID && sameSource(snapshot, s)).length;
-    const configKey = esmSource(esm) === 'msk' ? 'amazon-managed-kafka-event-source-config' : 'self-managed-kafka-event-source-config';
     const region = regionOf(snapshot);
 
     if (clashes.length) {
@@ -149,15 +159,24 @@ export const consumerGroupUnique: Check = {
         `Consumer group "${group}" of ESM ${esm.UUID} is also used by ${list} on the same cluster. ` +
         'Kafka splits the partitions between the members of a group, so each mapping sees only part of the records, and they share (and overwrite) the committed offsets.';
       const access = (esm.SourceAccessConfigurations ?? []).map((c) => ({ Type: c.Type, URI: c.URI }));
-      const source = esm.EventSourceArn
-        ? `--event-source-arn ${esm.EventSourceArn}`
-        : `--self-managed-event-source ${jsonArg({ Endpoints: { KAFKA_BOOTSTRAP_SERVERS: bootstrapServers(esm) } })}`;
-      const withAccess = access.length ? ` --source-access-configurations ${jsonArg(access)}` : '';
-      const fix =
-        `Give each mapping its own group. ConsumerGroupId cannot be changed after creation: create a new mapping with a unique id and delete the duplicate:\n` +
-        `aws lambda create-event-source-mapping --function-name ${esm.FunctionArn} --topics ${esm.Topics?.[0] ?? '<topic>'} ` +
-        `${source}${withAccess} --${configKey} ConsumerGroupId=<unique-group-id> --region ${region}\n` +
-        `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${region}`;
+      // Without a ConsumerGroupId Lambda names the group after the new mapping's UUID: unique by construction.
+      const fix = remedy(
+        'Give each mapping its own group. ConsumerGroupId cannot be changed after creation: create a new mapping (without ConsumerGroupId, Lambda uses its UUID, which is unique) and delete this one. ' +
+          'The new group starts from the mapping\'s StartingPosition, not from the shared group\'s offsets.',
+        esm.Topics?.length
+          ? [
+            createKafkaEsm({
+              functionArn: esm.FunctionArn,
+              ...(esm.StartingPosition ? { startingPosition: esm.StartingPosition } : {}),
+              topics: esm.Topics,
+              source: esm.EventSourceArn ? { clusterArn: esm.EventSourceArn } : { bootstrapServers: bootstrapServers(esm) },
+              sourceAccessConfigurations: access,
+              region,
+            }),
+            deleteEsm({ uuid: esm.UUID, region }),
+          ]
+          : [],
+      );
       const resources = [esmArn, ...clashes.map((s) => s.UUID)];
       // A disabled twin does not consume today, but takes the partitions back the moment it is enabled.
       if (!active.length) {

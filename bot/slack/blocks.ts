@@ -17,7 +17,6 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import type { Finding, Report, Status, Step, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Target } from '../model/target';
-import { mostLikelyCause } from '../checks/engine';
 import { codeBlock, enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 import { isProblem, summariseDiff, type ReportDiff } from './diff';
 
@@ -158,16 +157,9 @@ function stepLabel(step: Step): string {
 // ---------------------------------------------------------------------------------------------
 // The report message
 
-/**
- * The finding the engine named as the most likely cause (`report.cause`). Only a report stored
- * before the engine named it (a message posted by an older version, acknowledged or re-rendered
- * now) has fails and no cause; for those alone the engine's own rule is asked, so that such a
- * message does not lose its cause and its fix when it is edited.
- */
-export function causeFinding(report: Pick<Report, 'cause' | 'findings'>): Finding | undefined {
-  if (report.cause) return report.findings.find((f) => f.check === report.cause);
-  return mostLikelyCause(report.findings);
-}
+/** The finding the engine named as the most likely cause (one rule, in bot/model/cause.ts). */
+export { causeOf as causeFinding } from '../model/cause';
+import { causeOf as causeFinding } from '../model/cause';
 
 function headerBlock(report: Report, cause: Finding | undefined): KnownBlock {
   const v = VERDICT[report.verdict];

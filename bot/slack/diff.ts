@@ -3,7 +3,7 @@
  * re-run shows ("2 fixed, 1 new") so the person who just changed a security group sees the effect.
  */
 import type { Finding, Report, Status, Verdict } from '../model/report';
-import { mostLikelyCause } from '../checks/engine';
+import { causeOf as causeFinding } from '../model/cause';
 
 /** A finding that needs attention: it breaks the ESM, risks it, or could not be checked. */
 export function isProblem(status: Status): boolean {
@@ -81,9 +81,7 @@ export function summariseDiff(diff: ReportDiff): string {
  * of network.sg-broker-ingress" says nothing about a later failure in auth.mode.
  */
 export function causeOf(report: Report): string {
-  if (report.cause) return report.cause;
-  // Reports stored before the engine named the cause.
-  const cause = mostLikelyCause(report.findings);
+  const cause = causeFinding(report);
   if (cause) return cause.check;
   const warn = report.findings.find((f) => f.status === 'warn');
   if (warn) return warn.check;

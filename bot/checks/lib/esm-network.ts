@@ -24,6 +24,9 @@ import {
   type InternetPath,
   type PolicyRequest,
 } from './network';
+import type { Remedy } from '../../model/report';
+import { authorizeSgIngress, createInterfaceEndpoint, routeToNat } from './commands';
+import { remedy } from './remedy';
 
 export type Needed<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
 
@@ -211,6 +214,7 @@ export function servicePaths(facts: PathFacts, need: ServiceNeed): SubnetService
         vpcCidrs,
         ...(facts.vpcDns ? { vpcDns: facts.vpcDns } : {}),
         request: need.request,
+        region,
       }),
     );
     const base = { subnet, internet, assessments };
@@ -275,48 +279,70 @@ export function availableNatGateways(facts: PathFacts): NatGateway[] {
  * The two ways to open a path from `blocked` subnets to `service`, with the real ids: an interface
  * endpoint (or the targeted repair of the existing one), or a default route to a NAT gateway.
  */
-export function servicePathFix(facts: PathFacts, service: string, blocked: SubnetServicePath[]): string {
-  const options: string[][] = [];
-  const repairs = new Set<string>();
+export function servicePathFix(facts: PathFacts, service: string, blocked: SubnetServicePath[]): Remedy {
+  const region = facts.region;
+  const options: Array<{ summary: string; commands: string[] }> = [];
+  const repairs: string[] = [];
+  const problems: string[] = [];
   for (const p of blocked) {
     const assessments = p.privateDnsEndpoint ? [p.privateDnsEndpoint] : p.assessments;
-    for (const a of assessments) for (const problem of a.problems) if (problem.fix) repairs.add(problem.fix);
+    for (const a of assessments) {
+      for (const problem of a.problems) {
+        if (problem.commands?.length) repairs.push(...problem.commands);
+        if (problem.code === 'policy') problems.push(`the command for ${a.endpoint.VpcEndpointId}'s policy replaces it: merge the statement by hand to keep others`);
+      }
+    }
   }
-  const name = endpointServiceName(facts.region, service);
+  const name = endpointServiceName(region, service);
   // The fix is for the VPC of the blocked subnets (the first one's, when they span several).
   const vpcId = blocked[0]?.subnet.VpcId ?? facts.vpcId;
   facts = { ...facts, ...(vpcId ? { vpcId } : {}) };
-  const existing = interfaceEndpointsFor(facts.vpcEndpoints, facts.region, service, facts.vpcId);
-  if (repairs.size > 0) {
-    options.push([`repair the existing ${name} endpoint:`, ...[...repairs].map((r) => `  ${r.replace(/\n/g, '\n  ')}`)]);
-  } else if (existing.length === 0) {
-    const sg = facts.esmGroupIds[0] ?? '<sg-id>';
+  const existing = interfaceEndpointsFor(facts.vpcEndpoints, region, service, facts.vpcId);
+  const sg = facts.esmGroupIds[0];
+  if (repairs.length > 0) {
+    options.push({ summary: `repair the existing ${name} endpoint${problems.length ? ` (${problems.join('; ')})` : ''}`, commands: [...new Set(repairs)] });
+  } else if (existing.length === 0 && facts.vpcId && sg) {
     const subnets = [...new Set(blocked.map((p) => p.subnet.SubnetId))];
     const admits443 = securityGroupsAdmitting(facts.securityGroups.filter((g) => g.GroupId === sg), 443, { groupIds: [sg], cidrs: [] }).allowed;
-    options.push([
-      `an interface endpoint for ${name} in the ESM's subnets, with private DNS${admits443 ? '' : ', and a rule letting the ESM\'s group reach it on 443'}:`,
-      `  aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name ${name} --vpc-id ${facts.vpcId ?? '<vpc-id>'} --subnet-ids ${subnets.join(' ')} --security-group-ids ${sg} --private-dns-enabled`,
-      ...(admits443 ? [] : [`  aws ec2 authorize-security-group-ingress --group-id ${sg} --protocol tcp --port 443 --source-group ${sg}`]),
-    ]);
+    options.push({
+      summary: `create an interface endpoint for ${name} in the ESM's subnets, with private DNS${admits443 ? '' : ', and a rule letting the ESM\'s group reach it on 443'}`,
+      commands: [
+        createInterfaceEndpoint({ vpcId: facts.vpcId, serviceName: name, subnetIds: subnets, securityGroupIds: [sg], region }),
+        ...(admits443 ? [] : [authorizeSgIngress({ groupId: sg, port: 443, from: { groupId: sg }, region })]),
+      ],
+    });
   }
   const nat = availableNatGateways(facts)[0];
   const tables = new Map<string, SubnetServicePath>();
   for (const p of blocked) if (p.internet.routeTableId && !p.privateDnsEndpoint && !tables.has(p.internet.routeTableId)) tables.set(p.internet.routeTableId, p);
   if (tables.size > 0) {
-    const lines = [`a default route to a NAT gateway${nat ? '' : ' (create one first, in a public subnet: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <eipalloc-id>)'}:`];
+    const notes: string[] = [];
+    const commands: string[] = [];
     for (const [rtb, p] of tables) {
       // create-route fails with RouteAlreadyExists when the table already has a 0.0.0.0/0 route (to an IGW, say).
-      const verb = p.internet.kind === 'none' && p.internet.reason !== 'no-default-route' && p.internet.reason !== 'no-route-table' ? 'replace-route' : 'create-route';
-      lines.push(`  aws ec2 ${verb} --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat?.NatGatewayId ?? '<nat-id>'}`);
+      const replace = p.internet.kind === 'none' && p.internet.reason !== 'no-default-route' && p.internet.reason !== 'no-route-table';
+      if (nat) commands.push(routeToNat({ replace, routeTableId: rtb, natGatewayId: nat.NatGatewayId, region }));
       if (p.internet.association === 'main') {
-        lines.push(`  (${rtb} is the VPC's main table: the change reaches every subnet without its own table; to limit it, give ${p.subnet.SubnetId} its own table with aws ec2 associate-route-table)`);
+        notes.push(`${rtb} is the VPC's main table: the change reaches every subnet without its own table; to limit it, give ${p.subnet.SubnetId} its own table (ec2 associate-route-table)`);
       }
       if (nat?.SubnetId && effectiveRouteTable(nat.SubnetId, facts.routeTables, facts.vpcId)?.table.RouteTableId === rtb) {
-        lines.push(`  (careful: ${rtb} also routes the NAT gateway's own subnet ${nat.SubnetId}, which must keep its route to the internet gateway: give the ESM's subnets their own table first)`);
+        notes.push(`careful: ${rtb} also routes the NAT gateway's own subnet ${nat.SubnetId}, which must keep its route to the internet gateway: give the ESM's subnets their own table first`);
       }
     }
-    options.push(lines);
+    const lead = nat
+      ? `give ${[...tables.keys()].join(', ')} a default route to NAT gateway ${nat.NatGatewayId}`
+      : `create a public NAT gateway (ec2 create-nat-gateway, in a public subnet with an Elastic IP: esm-doctor does not know which), then give ${[...tables.keys()].join(', ')} a default route (0.0.0.0/0) to it`;
+    options.push({ summary: `${lead}${notes.length ? ` (${notes.join('; ')})` : ''}`, commands });
   }
-  if (options.length === 1) return options[0]!.map((l, i) => (i === 0 ? l.charAt(0).toUpperCase() + l.slice(1) : l)).join('\n');
-  return options.map((o, i) => [`Option ${i + 1}: ${o[0]}`, ...o.slice(1)].join('\n')).join('\n');
+  const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  if (options.length === 0) return remedy(`Open a path from the ESM's subnets to ${name}: an interface endpoint with private DNS, or a default route to a NAT gateway.`);
+  if (options.length === 1) return remedy(`${cap(options[0]!.summary)}.`, options[0]!.commands);
+  // Two alternatives in one flat command list: the summary says which commands belong to which.
+  let n = 0;
+  const parts = options.map((o, i) => {
+    const range = o.commands.length === 0 ? '' : o.commands.length === 1 ? ` (command ${n + 1})` : ` (commands ${n + 1}–${n + o.commands.length})`;
+    n += o.commands.length;
+    return `Option ${i + 1}: ${o.summary}${range}.`;
+  });
+  return remedy(`Either option opens the path; run the commands of one. ${parts.join(' ')}`, options.flatMap((o) => o.commands));
 }

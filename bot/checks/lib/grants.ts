@@ -6,7 +6,9 @@
 import type { Requirement, RequirementGroup } from '../../model/permissions';
 import type { Remedy } from '../../model/report';
 import type { Snapshot } from '../../model/snapshot';
-import { allowPolicyFor, describeJudged, judgeRequirements, putRolePolicyCommand, requirementsOf, roleArnOf, roleNameOf, type JudgedRequirement } from './policy';
+import { putRolePolicy } from './commands';
+import { regionOf } from './resources';
+import { allowPolicyFor, describeJudged, judgeRequirements, requirementsOf, roleArnOf, roleNameOf, type JudgedRequirement } from './policy';
 
 export interface GroupVerdict {
   requirements: Requirement[];
@@ -41,6 +43,6 @@ export function grantRemedy(snapshot: Snapshot, denied: JudgedRequirement[], pol
   return {
     summary: `Allow the execution role${arn ? ` ${arn}` : ''} ${[...new Set(denied.map((j) => j.requirement.action))].join(', ')}: ${why}`,
     documents: [{ title: 'Statement to add to the execution role', json: policy }],
-    ...(role ? { commands: [putRolePolicyCommand(role, policyName, policy)] } : {}),
+    ...(role ? { commands: [putRolePolicy({ roleName: role, policyName, document: policy, region: regionOf(snapshot) })] } : {}),
   };
 }

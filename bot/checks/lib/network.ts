@@ -19,6 +19,15 @@ import type {
   VpcDnsAttributes,
   VpcEndpoint,
 } from '../../model/snapshot';
+import {
+  addEndpointSubnets,
+  authorizeSgEgress,
+  authorizeSgIngress,
+  createNaclEntry,
+  enableEndpointPrivateDns,
+  enableVpcDns,
+  setEndpointPolicy,
+} from './commands';
 
 // =============================================================================================
 // IPv4 addresses and CIDR blocks
@@ -548,8 +557,8 @@ export interface EndpointProblem {
   /** blocking: the ESM cannot use the endpoint; caution: it probably can, but esm-doctor cannot confirm it or it is fragile. */
   severity: 'blocking' | 'caution';
   message: string;
-  /** The command that removes the problem, ids filled in. */
-  fix?: string;
+  /** The commands that remove the problem, ids filled in (none when a needed id is unknown). */
+  commands?: string[];
 }
 
 export interface EndpointAssessment {
@@ -571,20 +580,17 @@ export interface InterfaceEndpointContext {
   vpcCidrs: string[];
   vpcDns?: VpcDnsAttributes;
   request: PolicyRequest;
+  /** The region of the VPC: every fix command names it. */
+  region: string;
 }
 
-/**
- * The egress rule as a CLI command. Unlike authorize-security-group-ingress, the egress call takes
- * no --protocol/--port/--cidr shorthand (EC2: "Not supported. Use IP permissions instead").
- */
-export function authorizeEgressCommand(groupId: string, port: number, to: { groupId?: string; cidr?: string }): string {
-  const peer = to.groupId ? `UserIdGroupPairs=[{GroupId=${to.groupId}}]` : `IpRanges=[{CidrIp=${to.cidr}}]`;
-  return `aws ec2 authorize-security-group-egress --group-id ${groupId} --ip-permissions 'IpProtocol=tcp,FromPort=${port},ToPort=${port},${peer}'`;
+/** The egress rule as a CLI command (commands.ts builds it). */
+export function authorizeEgressCommand(groupId: string, port: number, to: { groupId?: string; cidr?: string }, region: string): string {
+  return authorizeSgEgress({ groupId, port, to: to.groupId ? { groupId: to.groupId } : { cidr: to.cidr ?? ANYWHERE }, region });
 }
 
-export function authorizeIngressCommand(groupId: string, port: number, from: { groupId?: string; cidr?: string }): string {
-  const peer = from.groupId ? `--source-group ${from.groupId}` : `--cidr ${from.cidr}`;
-  return `aws ec2 authorize-security-group-ingress --group-id ${groupId} --protocol tcp --port ${port} ${peer}`;
+export function authorizeIngressCommand(groupId: string, port: number, from: { groupId?: string; cidr?: string }, region: string): string {
+  return authorizeSgIngress({ groupId, port, from: from.groupId ? { groupId: from.groupId } : { cidr: from.cidr ?? ANYWHERE }, region });
 }
 
 /**
@@ -606,7 +612,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
       code: 'private-dns-off',
       severity: 'blocking',
       message: `${id} has private DNS disabled, so the service's default hostname still resolves to public addresses the ESM cannot reach without NAT`,
-      fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${id} --private-dns-enabled`,
+      commands: [enableEndpointPrivateDns({ endpointId: id, region: ctx.region })],
     });
   } else if (ctx.vpcDns && (ctx.vpcDns.EnableDnsSupport === false || ctx.vpcDns.EnableDnsHostnames === false)) {
     const off = [ctx.vpcDns.EnableDnsSupport === false ? 'enableDnsSupport' : '', ctx.vpcDns.EnableDnsHostnames === false ? 'enableDnsHostnames' : ''].filter(Boolean);
@@ -614,7 +620,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
       code: 'vpc-dns-off',
       severity: 'blocking',
       message: `${id} has private DNS on, but the VPC has ${off.join(' and ')} off; private DNS names only resolve when both are on`,
-      fix: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${ep.VpcId ?? '<vpc-id>'} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`).join('\n'),
+      ...(ep.VpcId ? { commands: off.map((a) => enableVpcDns({ vpcId: ep.VpcId!, attribute: a as 'enableDnsSupport' | 'enableDnsHostnames', region: ctx.region })) } : {}),
     });
   }
 
@@ -625,7 +631,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
       code: 'other-az',
       severity: 'caution',
       message: `${id} has interfaces only in ${zones.join(', ')}, none in ${az} where ${ctx.subnet.SubnetId} is: calls cross AZs and fail if those AZs do`,
-      fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${id} --add-subnet-ids ${ctx.subnet.SubnetId}`,
+      commands: [addEndpointSubnets({ endpointId: id, subnetIds: [ctx.subnet.SubnetId], region: ctx.region })],
     });
   }
 
@@ -633,7 +639,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
   const epGroups = ctx.securityGroups.filter((g) => epGroupIds.includes(g.GroupId));
   const missingGroups = epGroupIds.filter((g) => !epGroups.some((k) => k.GroupId === g));
   const clientCidrs = ctx.subnet.CidrBlock ? [ctx.subnet.CidrBlock] : [];
-  const clientGroup = ctx.clientGroupIds[0] ?? '<esm-sg>';
+  const clientGroup = ctx.clientGroupIds[0];
   if (epGroupIds.length === 0 || missingGroups.length === epGroupIds.length) {
     problems.push({
       code: 'unknown-sg',
@@ -648,7 +654,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
         code: 'sg-ingress',
         severity: ingress.prefixLists.length ? 'caution' : 'blocking',
         message: `the security groups of ${id} (${epGroupIds.join(', ')}) do not admit 443 from ${ctx.clientGroupIds.join(', ')} or ${clientCidrs.join(', ') || 'the subnet'}${seen ? ` (on 443: ${seen})` : ' (no rule covers 443)'}${ingress.prefixLists.length ? '; a prefix-list rule may, but its entries are not visible' : ''}`,
-        fix: authorizeIngressCommand(epGroupIds[0]!, 443, { groupId: clientGroup }),
+        commands: [authorizeIngressCommand(epGroupIds[0]!, 443, clientGroup ? { groupId: clientGroup } : { cidr: clientCidrs[0] ?? ANYWHERE }, ctx.region)],
       });
     }
   }
@@ -663,7 +669,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
         code: 'sg-egress',
         severity: egress.prefixLists.length ? 'caution' : 'blocking',
         message: `the ESM's security groups (${ctx.clientGroupIds.join(', ')}) allow no 443 egress to ${id} (its groups ${epGroupIds.join(', ') || 'none'} or ${targetCidrs.join(', ') || 'its subnets'})`,
-        fix: authorizeEgressCommand(clientGroup, 443, epGroupIds[0] ? { groupId: epGroupIds[0] } : { cidr: targetCidrs[0] ?? ANYWHERE }),
+        ...(clientGroup ? { commands: [authorizeEgressCommand(clientGroup, 443, epGroupIds[0] ? { groupId: epGroupIds[0] } : { cidr: targetCidrs[0] ?? ANYWHERE }, ctx.region)] } : {}),
       });
     }
   }
@@ -674,16 +680,17 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
       code: 'policy',
       severity: policy.decision === 'deny' ? 'blocking' : 'caution',
       message: `the policy of ${id} ${policy.decision === 'deny' ? 'blocks' : 'may block'} ${ctx.request.action}: ${policy.reason}`,
-      fix: policyFix(id, ctx.request),
+      commands: [policyFix(id, ctx.request, ctx.region)],
     });
   }
   return { endpoint: ep, usable: !problems.some((p) => p.severity === 'blocking'), problems };
 }
 
-function policyFix(endpointId: string, req: PolicyRequest): string {
+/** A policy that allows the call (replacing the endpoint's policy; merge it by hand to keep other statements). */
+function policyFix(endpointId: string, req: PolicyRequest, region: string): string {
   const principal = req.principal.service ? { Service: req.principal.service } : { AWS: req.principal.arn ?? '*' };
-  const doc = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: principal, Action: req.action, Resource: req.resource ?? '*' }] });
-  return `Add this statement to the endpoint policy (or reset it to full access with --reset-policy):\naws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpointId} --policy-document '${doc}'`;
+  const document = { Statement: [{ Effect: 'Allow', Principal: principal, Action: req.action, Resource: req.resource ?? '*' }] };
+  return setEndpointPolicy({ endpointId, document, region });
 }
 
 /**
@@ -825,11 +832,11 @@ export function freeRuleNumberBefore(acl: NetworkAcl, egress: boolean, before: n
   return Math.max(n, 1);
 }
 
-export function createNaclEntryCommand(acl: NetworkAcl, q: NaclQuery, before: number, taken: Set<number> = new Set()): string {
+export function createNaclEntryCommand(acl: NetworkAcl, q: NaclQuery, before: number, taken: Set<number>, region: string): string {
   const egress = q.direction === 'egress';
   const rule = freeRuleNumberBefore(acl, egress, before, taken);
   taken.add(rule);
-  return `aws ec2 create-network-acl-entry --network-acl-id ${acl.NetworkAclId} ${egress ? '--egress' : '--ingress'} --rule-number ${rule} --protocol tcp --port-range From=${q.ports.from},To=${q.ports.to} --cidr-block ${q.cidr} --rule-action allow`;
+  return createNaclEntry({ aclId: acl.NetworkAclId, egress, ruleNumber: rule, ports: q.ports, cidr: q.cidr, region });
 }
 
 /**

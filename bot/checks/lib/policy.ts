@@ -7,7 +7,6 @@
 import { requiredPermissions, type Requirement, type RequirementInputs } from '../../model/permissions';
 import type { EvaluationResult, Snapshot } from '../../model/snapshot';
 import { valueOf } from '../check';
-import { jsonArg, shellQuote } from './shell';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -241,8 +240,3 @@ export function allowPolicyFor(requirements: Requirement[]): PolicyDocument {
 
 /** The execution role's ARN and name come from bot/model/role.ts (one derivation for collect and checks). */
 export { roleArnOf, roleNameOf } from '../../model/role';
-
-/** The command that adds an inline policy to the role (IAM is global: no --region). */
-export function putRolePolicyCommand(roleName: string, policyName: string, document: PolicyDocument): string {
-  return `aws iam put-role-policy --role-name ${shellQuote(roleName)} --policy-name ${shellQuote(policyName)} --policy-document ${jsonArg(document)}`;
-}

@@ -3,7 +3,9 @@
  * collect what they find as problems and turn them into one Outcome: the worst severity wins
  * (fail, then error, then warn), every problem's evidence and fix is kept.
  */
-import type { Outcome } from '../check';
+import { fixFields, type Outcome } from '../check';
+import type { Remedy } from '../../model/report';
+import { mergeRemedies } from './remedy';
 
 export type Severity = 'fail' | 'error' | 'warn';
 
@@ -13,7 +15,9 @@ export interface Problem {
   title: string;
   /** The evidence, naming the resource. */
   detail: string;
+  /** Prose only; a fix with commands or documents is a `remedy`. */
   fix?: string;
+  remedy?: Remedy;
   resources?: string[];
 }
 
@@ -36,13 +40,13 @@ export function outcomeOf(problems: Problem[], whenClean: Outcome, notes: string
   const others = sorted.length - 1;
   const title = others > 0 ? `${worst.title} (+${others} more)` : worst.title;
   const detail = [...sorted.map((p) => p.detail), ...notes].join('\n');
-  const fixes = unique(sorted.map((p) => p.fix).filter((f): f is string => Boolean(f)));
+  const remedy = mergeRemedies(sorted.map((p) => p.remedy ?? (p.fix ? { summary: p.fix } : undefined)));
   const resources = unique(sorted.flatMap((p) => p.resources ?? []));
   return {
     status: worst.severity,
     title,
     detail,
-    ...(fixes.length ? { fix: fixes.join('\n') } : {}),
+    ...fixFields(remedy),
     ...(resources.length ? { resources } : {}),
   };
 }

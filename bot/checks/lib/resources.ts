@@ -35,7 +35,3 @@ export function arnAccount(arn: string): string | undefined {
   const parts = arn.split(':');
   return parts[0] === 'arn' ? parts[4] || undefined : undefined;
 }
-
-export function updateEsmCommand(snapshot: Snapshot, flags: string): string {
-  return `aws lambda update-event-source-mapping --uuid ${snapshot.esm.UUID} ${flags} --region ${regionOf(snapshot)}`;
-}

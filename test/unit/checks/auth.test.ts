@@ -44,7 +44,7 @@ describe('auth.mode (MSK)', () => {
     expect(out.detail).toContain('Lambda uses SASL/SCRAM-SHA-512 because the ESM has a SASL_SCRAM_512_AUTH secret');
     expect(out.detail).toContain('will not fall back');
     expect(out.resources).toEqual([CLUSTER_ARN, SCRAM_SECRET]);
-    expect(out.fix).toContain(`aws kafka update-security --cluster-arn ${CLUSTER_ARN} --current-version K3AEGXETSR30VB --client-authentication '{"Sasl":{"Scram":{"Enabled":true}}}' --region eu-west-1`);
+    expect(out.remedy?.commands?.[0]).toBe(`aws kafka update-security --cluster-arn ${CLUSTER_ARN} --client-authentication '{"Sasl":{"Scram":{"Enabled":true}}}' --current-version K3AEGXETSR30VB --region eu-west-1`);
     expect(out.fix).toContain("--source-access-configurations '[]'");
   });
 
@@ -202,6 +202,8 @@ describe('auth.port (self-managed)', () => {
     expect(out.status).toBe('warn');
     expect(out.detail).toContain('9092 is the plaintext listener by convention');
     expect(out.fix).toContain('aws lambda create-event-source-mapping --function-name arn:aws:lambda:eu-west-1:123456789012:function:clickstream-ingest');
+    // Not an MSK host: the right port is unknown, so the list comes from the reader, never a <placeholder>.
+    expect(out.fix).toContain('--self-managed-event-source "Endpoints={KAFKA_BOOTSTRAP_SERVERS=[$KAFKA_BOOTSTRAP_SERVERS]}"');
     expect(out.fix).toContain(`aws lambda delete-event-source-mapping --uuid ${SM_UUID} --region eu-west-1`);
   });
 

@@ -92,9 +92,10 @@ describe('destination.reachable', () => {
     expect(o.status).toBe('fail');
     expect(o.title).toBe('The execution role may not write to the on-failure destination');
     expect(o.detail).toContain(`denies sqs:SendMessage on ${QUEUE}`);
-    expect(o.fix).toBe(
-      `aws iam put-role-policy --role-name orders-consumer-role --policy-name esm-on-failure-destination --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"${QUEUE}"}]}'`,
-    );
+    expect(o.remedy?.commands).toEqual([
+      `aws iam put-role-policy --role-name orders-consumer-role --policy-name esm-on-failure-destination --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"${QUEUE}"}]}' --region eu-west-1`,
+    ]);
+    expect(o.remedy?.documents?.[0]?.json).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: QUEUE }] });
     expect(o.resources).toEqual(expect.arrayContaining([ROLE_ARN, QUEUE]));
   });
 

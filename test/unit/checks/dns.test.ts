@@ -71,7 +71,8 @@ describe('kafka.bootstrap-dns', () => {
     expect(o.status).toBe('fail');
     expect(o.title).toBe('The bootstrap servers resolve to private addresses the ESM cannot reach');
     expect(o.detail).toContain(`${KAFKA_1} → 10.20.1.15`);
-    expect(o.fix).toContain('"Type":"VPC_SUBNET","URI":"subnet:<subnet-id>"');
+    expect(o.remedy?.documents?.[0]?.json).toEqual(expect.arrayContaining([{ Type: 'VPC_SUBNET', URI: 'subnet:SUBNET_ID' }, { Type: 'VPC_SECURITY_GROUP', URI: 'security_group:SECURITY_GROUP_ID' }]));
+    expect(o.remedy?.commands).toBeUndefined();
   });
 
   it('treats 100.64.0.0/10 and fc00::/7 addresses as private too', () => {
@@ -96,7 +97,7 @@ describe('kafka.bootstrap-dns', () => {
     const o = bootstrapDns.run(s);
     expect(o.status).toBe('warn');
     expect(o.title).toBe(`${VPC_ID} has DNS resolution turned off`);
-    expect(o.fix).toBe(`aws ec2 modify-vpc-attribute --vpc-id ${VPC_ID} --enable-dns-support '{"Value":true}'`);
+    expect(o.remedy?.commands).toEqual([`aws ec2 modify-vpc-attribute --vpc-id ${VPC_ID} --enable-dns-support '{"Value":true}' --region eu-west-1`]);
   });
 
   it('errors when the DNS answers could not be collected', () => {

@@ -164,11 +164,12 @@ describe('iam.execution-role', () => {
     expect(out.detail).toContain(`kafka-cluster:AlterGroup on ${GROUP_ARN}`);
     expect(out.detail).toContain('implicitDeny');
     expect(out.detail).toContain('AWSLambdaMSKExecutionRole');
-    expect(out.fix).toContain('"kafka-cluster:ReadData"');
-    expect(out.fix).toContain(TOPIC_ARN);
-    expect(out.fix).toContain('aws iam put-role-policy --role-name orders-consumer-role --policy-name esm-doctor-kafka-event-source --policy-document');
+    expect(out.title).toBe('The execution role is missing 5 permissions the ESM needs');
+    expect(out.detail.split('\n').filter((l) => l.startsWith('- ')).slice(0, 5).every((l) => !l.includes('the ESM runs without it'))).toBe(true);
+    expect(out.remedy?.commands).toEqual([expect.stringMatching(/^aws iam put-role-policy --role-name orders-consumer-role --policy-name esm-doctor-kafka-event-source --policy-document '.*' --region eu-west-1$/)]);
     expect(out.resources).toEqual(expect.arrayContaining([ROLE_ARN, CLUSTER_ARN, GROUP_ARN, TOPIC_ARN]));
-    const policy = JSON.parse(out.fix!.split('\n').slice(1).join('\n').split('\naws iam')[0]!);
+    const policy = out.remedy!.documents![0]!.json as { Statement: unknown[] };
+    expect(JSON.stringify(policy)).toContain(TOPIC_ARN);
     expect(policy.Statement).toContainEqual({ Effect: 'Allow', Action: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'], Resource: GROUP_ARN });
   });
 

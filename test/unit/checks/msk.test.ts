@@ -33,7 +33,7 @@ describe('msk.cluster', () => {
     expect(out.status).toBe('fail');
     expect(out.detail).toContain(CLUSTER_ARN);
     expect(out.resources).toEqual([CLUSTER_ARN]);
-    expect(out.fix).toContain('aws kafka list-clusters-v2 --region eu-west-1');
+    expect(out.remedy?.commands?.[0]).toMatch(/^aws kafka list-clusters-v2 .*--region eu-west-1$/);
     expect(out.fix).toContain(`aws lambda delete-event-source-mapping --uuid ${ESM_UUID} --region eu-west-1`);
   });
 
@@ -82,7 +82,7 @@ describe('msk.bootstrap', () => {
     expect(out.detail).toContain('no BootstrapBrokerStringSaslScram');
     expect(out.detail).toContain('port 9096');
     expect(out.detail).toContain('It returns BootstrapBrokerStringSaslIam');
-    expect(out.fix).toContain(`aws kafka update-security --cluster-arn ${CLUSTER_ARN} --current-version K3AEGXETSR30VB --region eu-west-1 --client-authentication '{"Sasl":{"Scram":{"Enabled":true}}}'`);
+    expect(out.remedy?.commands).toEqual([`aws kafka update-security --cluster-arn ${CLUSTER_ARN} --client-authentication '{"Sasl":{"Scram":{"Enabled":true}}}' --current-version K3AEGXETSR30VB --region eu-west-1`]);
     expect(out.resources).toEqual([CLUSTER_ARN]);
   });
 

@@ -133,7 +133,7 @@ describe('network.sg-broker-ingress', () => {
     group(s, SM_SG).IpPermissions = [tcp(9096, { cidr: '10.1.0.0/24' })];
     const o = sgBrokerIngress.run(s);
     expect(o.status).toBe('warn');
-    expect(o.fix).toBe(`aws ec2 authorize-security-group-ingress --group-id ${SM_SG} --protocol tcp --port 9096 --source-group ${SM_SG}`);
+    expect(o.remedy?.commands).toEqual([`aws ec2 authorize-security-group-ingress --group-id ${SM_SG} --protocol tcp --port 9096 --source-group ${SM_SG} --region eu-west-1`]);
   });
 
   it('skips for self-managed when the ESM SG has no rule on the broker port, explaining what the brokers\' SG needs', () => {
@@ -220,7 +220,8 @@ describe('network.nacl', () => {
     expect(o.detail).toContain('is denied by rule 90 (inbound) denies tcp 1024-65535 from 0.0.0.0/0');
     expect(o.detail).toContain('the brokers\' replies reaching the ESM');
     // one entry covers the broker replies, the 9098 inside that range and the NAT replies
-    expect(o.fix).toBe(`Add allow entries numbered below the blocking rule:\n  aws ec2 create-network-acl-entry --network-acl-id ${ACL_ID} --ingress --rule-number 10 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow`);
+    expect(o.remedy?.summary).toContain('Add allow entries numbered below the blocking rule');
+    expect(o.remedy?.commands).toEqual([`aws ec2 create-network-acl-entry --network-acl-id ${ACL_ID} --ingress --rule-number 10 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow --region eu-west-1`]);
     expect(o.resources).toEqual([ACL_ID, ...SUBNETS]);
   });
 
@@ -388,7 +389,8 @@ describe('network.self-managed-vpc', () => {
     const o = selfManagedVpc.run(s);
     expect(o.status).toBe('fail');
     expect(o.title).toBe('The ESM has VPC_SUBNET but no VPC_SECURITY_GROUP');
-    expect(o.fix).toContain('"URI":"security_group:<sg-id>"');
+    // Which group to add is the reader's choice: the remedy says what to add, with no placeholder command.
+    expect(o.remedy).toEqual({ summary: expect.stringContaining('VPC_SECURITY_GROUP entries') });
   });
 
   it('fails with VPC_SECURITY_GROUP but no VPC_SUBNET', () => {

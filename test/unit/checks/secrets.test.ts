@@ -100,7 +100,10 @@ describe('secret.readable', () => {
     expect(out.title).toContain('does not exist');
     expect(out.detail).toContain(SM_SECRET_ARN);
     expect(out.resources).toContain(SM_SECRET_ARN);
-    expect(out.fix).toContain(`aws lambda update-event-source-mapping --uuid ${SM_UUID} --source-access-configurations`);
+    // The right secret's ARN is the reader's to give: prose, not a command with a placeholder.
+    expect(out.remedy).toEqual({ summary: expect.stringContaining('update-event-source-mapping --source-access-configurations') });
+    expect(out.fix).not.toMatch(/<[^>]+>/);
+
   });
 
   it('fails when the secret is scheduled for deletion, and gives the restore command', () => {
@@ -110,7 +113,7 @@ describe('secret.readable', () => {
     const out = secretReadable.run(snap);
     expect(out.status).toBe('fail');
     expect(out.title).toContain('scheduled for deletion');
-    expect(out.fix).toBe(`Restore it: aws secretsmanager restore-secret --secret-id ${SM_SECRET_ARN} --region eu-west-1`);
+    expect(out.remedy?.commands).toEqual([`aws secretsmanager restore-secret --secret-id ${SM_SECRET_ARN} --region eu-west-1`]);
   });
 
   it('fails when the self-managed secret is in another region than the function', () => {
@@ -337,7 +340,7 @@ describe('secret.msk-scram', () => {
     expect(out.status).toBe('fail');
     expect(out.title).toContain('not associated');
     expect(out.resources).toEqual([MSK_SECRET_ARN, CLUSTER_ARN]);
-    expect(out.fix).toBe(`aws kafka batch-associate-scram-secret --cluster-arn ${CLUSTER_ARN} --secret-arn-list ${MSK_SECRET_ARN} --region eu-west-1`);
+    expect(out.remedy?.commands).toEqual([`aws kafka batch-associate-scram-secret --cluster-arn ${CLUSTER_ARN} --secret-arn-list ${MSK_SECRET_ARN} --region eu-west-1`]);
   });
 
   it('treats a partial secret ARN on the ESM as the associated full ARN', () => {
@@ -369,7 +372,7 @@ describe('secret.msk-scram', () => {
     const out = secretMskScram.run(snap);
     expect(out.status).toBe('fail');
     expect(out.title).toContain('default aws/secretsmanager key');
-    expect(out.fix).toContain(`aws secretsmanager update-secret --secret-id ${MSK_SECRET_ARN} --kms-key-id <customer managed key ARN>`);
+    expect(out.remedy?.commands).toContain(`aws secretsmanager update-secret --secret-id ${MSK_SECRET_ARN} --kms-key-id "$KMS_KEY_ARN" --region eu-west-1`);
   });
 
   it('fails when the key is AWS managed (KeyManager AWS)', () => {

@@ -114,7 +114,10 @@ describe('consumer-group.unique', () => {
     expect(out.detail).toContain('"orders-processor"');
     expect(out.detail).toContain('b5c8d1e4-f7a0-4b3c-9d6e-1f2a3b4c5d6e');
     expect(out.resources).toContain('b5c8d1e4-f7a0-4b3c-9d6e-1f2a3b4c5d6e');
-    expect(out.fix).toContain(`--event-source-arn ${CLUSTER_ARN} --amazon-managed-kafka-event-source-config ConsumerGroupId=<unique-group-id>`);
+    // No ConsumerGroupId on the new mapping: Lambda then uses its UUID, unique by construction.
+    expect(out.remedy?.commands?.[0]).toContain(`--event-source-arn ${CLUSTER_ARN}`);
+    expect(out.remedy?.commands?.[0]).not.toContain('ConsumerGroupId');
+    expect(out.remedy?.commands?.[1]).toMatch(/^aws lambda delete-event-source-mapping --uuid \S+ --region eu-west-1$/);
   });
 
   it('does not count a mapping with the same group id on another cluster', () => {
@@ -137,7 +140,8 @@ describe('consumer-group.unique', () => {
     }]);
     const out = consumerGroupUnique.run(snap);
     expect(out.status).toBe('fail');
-    expect(out.fix).toContain('--self-managed-kafka-event-source-config ConsumerGroupId=<unique-group-id>');
+    expect(out.remedy?.commands?.[0]).toContain('--self-managed-event-source \'{"Endpoints":{"KAFKA_BOOTSTRAP_SERVERS":[');
+    expect(out.fix).not.toMatch(/<[^>]+>/);
   });
 
   it('warns when the only mapping sharing the group is disabled', () => {

@@ -6,6 +6,8 @@ import { renderMarkdown } from '../../../bot/render/markdown';
 import { renderText, wrap } from '../../../bot/render/text';
 import { mskIamHealthy } from '../../../scenarios/base';
 
+const SG_COMMAND = 'aws ec2 authorize-security-group-ingress --group-id sg-0a1b2c3d4e5f60718 --protocol tcp --port 9098 --source-group sg-0a1b2c3d4e5f60718 --region eu-west-1';
+
 const checks: Check[] = [
   { id: 'esm.last-result', step: 0, title: 'Lambda reports a problem', run: () => ({ status: 'fail', detail: 'Lambda says: PROBLEM: Connection error.', fix: 'See below.', related: ['network.sg-broker-ingress'] }) },
   { id: 'role.trust', step: 1, title: 'Role trusts Lambda', run: () => ({ status: 'pass', detail: 'ok' }) },
@@ -16,7 +18,11 @@ const checks: Check[] = [
     run: () => ({
       status: 'fail',
       detail: 'No ingress rule of sg-0a1b2c3d4e5f60718 admits tcp/9098 | from the ESM subnets.',
-      fix: 'aws ec2 authorize-security-group-ingress --group-id sg-0a1b2c3d4e5f60718 --protocol tcp --port 9098 --source-group sg-0a1b2c3d4e5f60718',
+      remedy: {
+        summary: 'Add a self-referencing rule on 9098.',
+        commands: [SG_COMMAND],
+        documents: [{ title: 'An example document', json: { Statement: [{ Effect: 'Allow', Action: 'kafka-cluster:Connect' }] } }],
+      },
       resources: ['sg-0a1b2c3d4e5f60718'],
     }),
   },
@@ -38,15 +44,40 @@ describe('text renderer', () => {
     expect(text).toContain('Lambda says: "PROBLEM: Connection error."');
   });
 
-  it('lists every fail with its evidence and fix before the per-step listing, and marks the likely cause', () => {
-    const text = renderText(failingReport(), { width: 0 });
-    const broken = text.indexOf('What is broken (2)');
+  it('puts the most likely cause and its remedy first, and shrinks Lambda\'s generic paragraph to one line', () => {
+    const text = renderText(failingReport(), { width: 80 });
+    const lines = text.split('\n');
+    const cause = text.indexOf('Most likely cause: Cluster SG sg-0a1b2c3d4e5f60718');
     const all = text.indexOf('All checks, by setup step');
-    expect(broken).toBeGreaterThan(0);
-    expect(all).toBeGreaterThan(broken);
-    expect(text).toMatch(/Cluster SG .* ← most likely cause/);
-    expect(text).toContain('Fix: aws ec2 authorize-security-group-ingress --group-id sg-0a1b2c3d4e5f60718');
-    expect(text).toContain('Confirmed by: network.sg-broker-ingress (fail)');
+    expect(cause).toBeGreaterThan(0);
+    expect(all).toBeGreaterThan(cause);
+    expect(lines.map((l) => l.trim())).toContain(SG_COMMAND);
+    expect(text.indexOf(SG_COMMAND)).toBeLessThan(all);
+    expect(text).toContain('Fix: Add a self-referencing rule on 9098.');
+    expect(lines.map((l) => l.trim())).toEqual(expect.arrayContaining(['{', '"Effect": "Allow",']));
+    expect(text.replace(/\s+/g, ' ')).toContain('is explained by network.sg-broker-ingress');
+    expect(text).not.toContain('Confirmed by: network.sg-broker-ingress (fail)');
+  });
+
+  it('wraps prose to the width it is given, 80 by default', () => {
+    const long = renderText(failingReport(), { width: 120 }).split('\n');
+    const normal = renderText(failingReport()).split('\n');
+    // A single word longer than the width (an ARN) stays whole: breaking it would break a copy.
+    expect(normal.filter((l) => !l.includes(SG_COMMAND) && l.length > 80 && l.trim().includes(' '))).toEqual([]);
+    expect(long[0]!.length).toBeGreaterThan(80);
+  });
+
+  it('lists step 7 with "no checks" when no check covers it', () => {
+    expect(renderText(failingReport())).toMatch(/7 · Poll records\n\s+no checks/);
+    expect(renderMarkdown(failingReport())).toContain('| 7 Poll records | | | no checks |');
+  });
+
+  it('shortens Lambda\'s message to its first sentence', () => {
+    const s = mskIamHealthy();
+    s.esm.LastProcessingResult = 'PROBLEM: Connection error. Your VPC must be able to connect to Lambda and STS.';
+    const text = renderText(evaluate(s, checks));
+    expect(text).toContain('Lambda says: "PROBLEM: Connection error. …"');
+    expect(text).not.toContain('Your VPC must be able');
   });
 
   it('groups the listing by step and shows warnings with their detail', () => {
@@ -78,7 +109,7 @@ describe('text renderer', () => {
 
   it('in summary mode keeps the fails and counts but drops the per-step listing', () => {
     const text = renderText(failingReport(), { summary: true });
-    expect(text).toContain('What is broken');
+    expect(text).toContain('Most likely cause: Cluster SG');
     expect(text).not.toContain('All checks, by setup step');
     expect(text).toContain('2 fail, 1 warn, 1 pass, 1 skip');
   });
@@ -89,8 +120,10 @@ describe('markdown renderer', () => {
     const md = renderMarkdown(failingReport());
     expect(md).toMatch(/^# ESM 14e0db71-5d35-4eb5-b481-8945cf9d10c2: failing/);
     expect(md).toContain('> PROBLEM: Connection error.');
-    expect(md).toContain('### Cluster SG sg-0a1b2c3d4e5f60718 does not admit port 9098 from itself (most likely cause)');
-    expect(md).toContain('**Fix:** aws ec2 authorize-security-group-ingress');
+    expect(md).toContain('## Most likely cause: Cluster SG sg-0a1b2c3d4e5f60718 does not admit port 9098 from itself');
+    expect(md).toContain('**Fix:** Add a self-referencing rule on 9098.');
+    expect(md).toContain('```sh\n' + SG_COMMAND + '\n```');
+    expect(md).toContain('```json\n{\n  "Statement": [');
     expect(md).toMatch(/\| 4 Network path to the brokers \| ✖ fail \| `network.sg-broker-ingress` \|/);
   });
 });

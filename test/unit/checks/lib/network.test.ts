@@ -299,6 +299,7 @@ describe('assessInterfaceEndpoint', () => {
     vpcCidrs: ['10.20.0.0/16'],
     vpcDns: { EnableDnsSupport: true, EnableDnsHostnames: true },
     request: { action: 'sts:AssumeRole', principal: { service: 'lambda.amazonaws.com' } },
+    region: 'eu-west-1',
     ...over,
   });
 
@@ -310,19 +311,19 @@ describe('assessInterfaceEndpoint', () => {
   it('blocks on private DNS off, with the modify-vpc-endpoint command', () => {
     const a = assessInterfaceEndpoint(interfaceEndpoint('sts', { PrivateDnsEnabled: false }), ctx());
     expect(a.usable).toBe(false);
-    expect(a.problems[0]).toMatchObject({ code: 'private-dns-off', fix: 'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b2c3d4e5f60001 --private-dns-enabled' });
+    expect(a.problems[0]).toMatchObject({ code: 'private-dns-off', commands: ['aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b2c3d4e5f60001 --private-dns-enabled --region eu-west-1'] });
   });
 
   it('blocks when the VPC resolves no private names', () => {
     const a = assessInterfaceEndpoint(interfaceEndpoint('sts'), ctx({ vpcDns: { EnableDnsSupport: true, EnableDnsHostnames: false } }));
     expect(a.problems.map((p) => p.code)).toEqual(['vpc-dns-off']);
-    expect(a.problems[0]!.fix).toContain('--enable-dns-hostnames');
+    expect(a.problems[0]!.commands).toEqual([`aws ec2 modify-vpc-attribute --vpc-id vpc-0c1d2e3f4a5b6c7d8 --enable-dns-hostnames '{"Value":true}' --region eu-west-1`]);
   });
 
   it('cautions when the endpoint has interfaces only in other AZs', () => {
     const a = assessInterfaceEndpoint(interfaceEndpoint('sts', { SubnetIds: [SUBNETS[1]!] }), ctx());
     expect(a.usable).toBe(true);
-    expect(a.problems).toEqual([expect.objectContaining({ code: 'other-az', severity: 'caution', fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b2c3d4e5f60001 --add-subnet-ids ${SUBNETS[0]}` })]);
+    expect(a.problems).toEqual([expect.objectContaining({ code: 'other-az', severity: 'caution', commands: [`aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b2c3d4e5f60001 --add-subnet-ids ${SUBNETS[0]} --region eu-west-1`] })]);
   });
 
   it('places an endpoint from its zonal DNS names when its subnets are unknown', () => {
@@ -336,14 +337,14 @@ describe('assessInterfaceEndpoint', () => {
   it('blocks when the endpoint SG does not admit 443 from the ESM SG', () => {
     const a = assessInterfaceEndpoint(interfaceEndpoint('sts'), ctx({ securityGroups: [...ctx().securityGroups.filter((g) => g.GroupId !== ENDPOINT_SG), endpointSecurityGroup('sg-0c0c0c0c0c0c0c0c0')] }));
     expect(a.usable).toBe(false);
-    expect(a.problems[0]).toMatchObject({ code: 'sg-ingress', fix: `aws ec2 authorize-security-group-ingress --group-id ${ENDPOINT_SG} --protocol tcp --port 443 --source-group ${CLUSTER_SG}` });
+    expect(a.problems[0]).toMatchObject({ code: 'sg-ingress', commands: [`aws ec2 authorize-security-group-ingress --group-id ${ENDPOINT_SG} --protocol tcp --port 443 --source-group ${CLUSTER_SG} --region eu-west-1`] });
   });
 
   it('blocks when the ESM SG lets nothing out on 443', () => {
     const groups = ctx().securityGroups.map((g) => (g.GroupId === CLUSTER_SG ? { ...g, IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, UserIdGroupPairs: [{ GroupId: CLUSTER_SG }] }] } : g));
     const a = assessInterfaceEndpoint(interfaceEndpoint('sts'), ctx({ securityGroups: groups }));
     expect(a.problems.map((p) => p.code)).toEqual(['sg-egress']);
-    expect(a.problems[0]!.fix).toBe(`aws ec2 authorize-security-group-egress --group-id ${CLUSTER_SG} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=${ENDPOINT_SG}}]'`);
+    expect(a.problems[0]!.commands).toEqual([`aws ec2 authorize-security-group-egress --group-id ${CLUSTER_SG} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=${ENDPOINT_SG}}]' --region eu-west-1`]);
   });
 
   it('blocks on an endpoint that is not available', () => {
@@ -450,8 +451,8 @@ describe('network ACLs', () => {
   it('never promises the same rule number twice', () => {
     const acl = base();
     const taken = new Set<number>();
-    const a = createNaclEntryCommand(acl, ephemeralIn, 32767, taken);
-    const b = createNaclEntryCommand(acl, { ...ephemeralIn, cidr: '10.20.32.0/20' }, 32767, taken);
+    const a = createNaclEntryCommand(acl, ephemeralIn, 32767, taken, 'eu-west-1');
+    const b = createNaclEntryCommand(acl, { ...ephemeralIn, cidr: '10.20.32.0/20' }, 32767, taken, 'eu-west-1');
     expect(a).toContain('--rule-number 110');
     expect(b).toContain('--rule-number 109');
   });
@@ -461,8 +462,8 @@ describe('network ACLs', () => {
     expect(freeRuleNumberBefore(acl, false, 32767)).toBe(110);
     acl.Entries!.push({ RuleNumber: 90, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 1024, To: 65535 } });
     expect(freeRuleNumberBefore(acl, false, 90)).toBe(10);
-    expect(createNaclEntryCommand(acl, ephemeralIn, 90)).toBe(
-      'aws ec2 create-network-acl-entry --network-acl-id acl-0a1b2c3d4e5f60718 --ingress --rule-number 10 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.20.16.0/20 --rule-action allow',
+    expect(createNaclEntryCommand(acl, ephemeralIn, 90, new Set(), 'eu-west-1')).toBe(
+      'aws ec2 create-network-acl-entry --network-acl-id acl-0a1b2c3d4e5f60718 --ingress --rule-number 10 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.20.16.0/20 --rule-action allow --region eu-west-1',
     );
   });
 });
