@@ -15,6 +15,7 @@ import { checks as topic } from './topic';
 import { checks as fn } from './function';
 import { checks as destination } from './destination';
 import { checks as probe } from './probe';
+import { checks as progress } from './progress';
 
 export const checks: readonly Check[] = [
   // The live probe's steps first: within a setup step, a failure the probe saw is named as the cause before a static one.
@@ -30,6 +31,7 @@ export const checks: readonly Check[] = [
   ...topic,
   ...fn,
   ...destination,
+  ...progress,
 ].sort((a, b) => a.step - b.step);
 
 export function checkById(id: string): Check | undefined {

@@ -2,6 +2,7 @@
  * The AWS SDK v3 clients the collector uses, created in one place with the house defaults. Callers
  * (and tests) may pass their own `AwsClients` instead.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KafkaClient } from '@aws-sdk/client-kafka';
@@ -18,6 +19,8 @@ export interface AwsClients {
   kms: KMSClient;
   iam: IAMClient;
   sts: STSClient;
+  /** Progress metrics (GetMetricData). Optional so that callers built before it keep compiling; collectSnapshot skips the metric round without it. */
+  cloudwatch?: CloudWatchClient;
 }
 
 export interface ClientOptions {
@@ -51,6 +54,7 @@ const SERVICE_IDS: Record<keyof AwsClients, string> = {
   kms: 'KMS',
   iam: 'IAM',
   sts: 'STS',
+  cloudwatch: 'CloudWatch',
 };
 
 /**
@@ -88,5 +92,6 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     kms: new KMSClient(config('kms')),
     iam: new IAMClient(config('iam')),
     sts: new STSClient(config('sts')),
+    cloudwatch: new CloudWatchClient(config('cloudwatch')),
   };
 }

@@ -11,6 +11,9 @@
  *                           self-managed: the VPC-wide EC2 calls
  *   4  (needs round 3)      MSK: the VPC-wide EC2 calls (by the subnets' VPC id)
  *
+ * The progress metrics (CloudWatch GetMetricData, collect/metrics) need only the ESM, so they run in
+ * round 2 and add no round-trip to the critical path.
+ *
  * Each call is chained on exactly the promises it needs, so it starts the moment its inputs are
  * ready rather than when a whole round is done. Only the target ESM can end the run (typed errors);
  * every other failure becomes an error fact.
@@ -41,6 +44,7 @@ import { readRole, readCallerIdentity, simulateRole } from './iam';
 import { readBootstrapBrokers, readCluster, readScramSecrets, readTopic } from './kafka';
 import { readConcurrency, readFunction, readSiblings, readTargetEsm } from './lambda';
 import { readKey, readSecretDescription, readSecretFormat, secretKeyRef } from './secrets';
+import { readProgressMetrics } from './metrics';
 
 export interface CollectOptions {
   /** Read secret values (in memory only) for the secret.format check. Off by default. */
@@ -51,6 +55,10 @@ export interface CollectOptions {
   resolver?: Resolver;
   /** Called as each long step starts, for a spinner or a Slack "working…" message. */
   onProgress?: (message: string) => void;
+  /** The progress metrics' window in minutes (1-minute periods). Default 60. */
+  metricsWindowMinutes?: number;
+  /** The clock the metric window ends at; by default the current time. */
+  now?: () => Date;
 }
 
 export const PROGRESS = {
@@ -90,9 +98,15 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
   const network = readNetwork(clients, esm, cluster?.info, progress);
   const role = fn.then((f) => readExecutionRole(clients, f));
   const permissions = simulateExecutionRole(clients, target, esm, fn, cluster?.info, secrets.keyArns, progress);
+  const metrics = clients.cloudwatch
+    ? readProgressMetrics(clients.cloudwatch, esm, {
+        ...(options.metricsWindowMinutes ? { windowMinutes: options.metricsWindowMinutes } : {}),
+        ...(options.now ? { now: options.now() } : {}),
+      })
+    : undefined;
 
-  const [callerFact, fnFact, concurrencyFact, roleFact, permissionsFact, siblingsFact, networkFacts, secretFacts, dnsFact, mskFacts] =
-    await Promise.all([caller, fn, concurrency, role, permissions, siblings, network, secrets.facts, dns, cluster?.all]);
+  const [callerFact, fnFact, concurrencyFact, roleFact, permissionsFact, siblingsFact, networkFacts, secretFacts, dnsFact, mskFacts, metricsFact] =
+    await Promise.all([caller, fn, concurrency, role, permissions, siblings, network, secrets.facts, dns, cluster?.all, metrics]);
 
   const account = target.account ?? accountOf(esm);
   const snapshot = {
@@ -111,6 +125,7 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
     ...(networkFacts ? { network: networkFacts } : {}),
     secrets: secretFacts,
     ...(dnsFact ? { dns: dnsFact } : {}),
+    ...(metricsFact ? { metrics: metricsFact } : {}),
   };
   return Snapshot.parse(snapshot);
 }

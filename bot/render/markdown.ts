@@ -3,6 +3,7 @@ import type { Report } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { mostLikelyCause } from '../checks/engine';
 import { byStep, countByStatus, functionName, STATUS_MARK } from './text';
+import { trendLines } from './sparkline';
 
 /** Escapes what would break a table cell or start markup. */
 function cell(text: string): string {
@@ -38,6 +39,8 @@ export function renderMarkdown(report: Report): string {
     }
   }
 
+  out.push(...trendMarkdown(report));
+
   out.push('', '## All checks', '', '| step | status | check | finding |', '|---|---|---|---|');
   for (const [step, findings] of byStep(report.findings)) {
     for (const f of findings) {
@@ -46,4 +49,10 @@ export function renderMarkdown(report: Report): string {
   }
   out.push('', `_${countByStatus(report.findings)} · ${report.durationMs} ms · ${report.startedAt}_`, '');
   return out.join('\n');
+}
+
+/** The progress trends as a fenced block (sparklines keep their alignment in a monospace font). */
+function trendMarkdown(report: Report): string[] {
+  const rows = trendLines(report);
+  return rows.length ? ['', '## Trend', '', '```', ...rows, '```'] : [];
 }

@@ -5,6 +5,7 @@
 import type { Finding, Report, Status, Step } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { mostLikelyCause } from '../checks/engine';
+import { trendLines } from './sparkline';
 
 export interface TextOptions {
   color?: boolean;
@@ -57,6 +58,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       if (f.docs) lines.push(indent(paint('grey', `Docs: ${f.docs}`), 4));
     }
   }
+
+  lines.push(...trendSection(report));
 
   const counts = countByStatus(report.findings);
   if (options.summary) {
@@ -135,4 +138,12 @@ export function wrap(text: string, width: number): string {
       return out.join('\n');
     })
     .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend (progress metrics): sparklines of the lag and the errors over the window
+
+function trendSection(report: Report): string[] {
+  const rows = trendLines(report);
+  return rows.length ? ['', 'Trend', ...rows.map((r) => `  ${r}`)] : [];
 }

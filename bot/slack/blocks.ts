@@ -19,6 +19,7 @@ import type { Target } from '../model/target';
 import { mostLikelyCause } from '../checks/engine';
 import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 import { isProblem, summariseDiff, type ReportDiff } from './diff';
+import { trendLines } from '../render/sparkline';
 
 export type PollerMode = 'on-demand' | 'provisioned';
 
@@ -338,6 +339,8 @@ export function renderReport(report: SlackReport, options: RenderOptions): Slack
   blocks.push({ type: 'divider' }, ...causeBlocks(report, cause));
   const others = othersBlock(report, cause);
   if (others) blocks.push(others);
+  const trend = trendBlock(report);
+  if (trend) blocks.push(trend);
   const summary = stepSummaryBlock(report);
   if (summary) blocks.push({ type: 'divider' }, summary);
   blocks.push(
@@ -345,6 +348,15 @@ export function renderReport(report: SlackReport, options: RenderOptions): Slack
     actionsBlock(report, options),
   );
   return enforceLimits({ text: escapeMrkdwn(fallbackText(report)), blocks });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend (progress metrics): the lag and error sparklines, in a code span so they keep their alignment
+
+function trendBlock(report: Report): KnownBlock | undefined {
+  const rows = trendLines(report, 24);
+  if (!rows.length) return undefined;
+  return mrkdwn(fitText(`*Trend*\n\`\`\`${rows.join('\n')}\`\`\``, SLACK_LIMITS.sectionText));
 }
 
 // ---------------------------------------------------------------------------------------------
