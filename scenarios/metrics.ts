@@ -111,10 +111,10 @@ export function burstCatchingUp(seed = 2): SeriesValues {
  */
 export function poisonBatch(seed = 3, from = 15, timeoutMs = 60_000): SeriesValues {
   const r = noise(seed);
-  const lag = minutes().map((m) => (m < from ? Math.round(250 + 150 * r()) : Math.round(250 + (m - from) * 180 + 220 * r())));
+  const lag: Values = minutes().map((m) => (m < from ? Math.round(250 + 150 * r()) : Math.round(250 + (m - from) * 180 + 220 * r())));
   for (const gap of [22, 23, 41]) lag[gap] = null;
-  const invocations = minutes().map((m) => (m < from ? Math.round(110 + 15 * r()) : 1));
-  const errors = invocations.map((n, m) => (m < from ? 0 : n));
+  const invocations: Values = minutes().map((m) => (m < from ? Math.round(110 + 15 * r()) : 1));
+  const errors: Values = invocations.map((n, m) => (m < from ? 0 : n));
   invocations[WINDOW_MINUTES - 1] = null;
   errors[WINDOW_MINUTES - 1] = null;
   return {

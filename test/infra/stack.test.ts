@@ -193,10 +193,11 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('gives the watcher only ListEventSourceMappings, GetEventSourceMapping in the watched regions, the bus, the table and the watched role', () => {
+  it('gives the watcher only ListEventSourceMappings, GetEventSourceMapping in the watched regions, GetMetricData (stalls), the bus, the table and the watched role', () => {
     const all = statementsOf(t, full, 'watcher').flatMap(actions).sort();
     expect(all).toEqual(
       [
+        'cloudwatch:GetMetricData',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -241,6 +242,7 @@ describe('least-privilege IAM', () => {
       'iam:GetRole',
       'iam:SimulatePrincipalPolicy',
       'sts:GetCallerIdentity',
+      'cloudwatch:GetMetricData',
     ];
     for (const fn of ['worker', 'alert'] as const) {
       const granted = new Set(statementsOf(t, full, fn).flatMap(actions));

@@ -71,7 +71,9 @@ describe('progress checks', () => {
   it('the poison batch is still seen with lag gaps and a half-filled last minute', () => {
     const v = poisonBatch(11);
     v.offsetLag = v.offsetLag!.map((x, i) => (i % 3 === 0 ? null : x));
-    const p = progressOf((withMetrics(v).metrics as { ok: true; value: never }).value, withMetrics(v));
+    const s = withMetrics(v);
+    if (!s.metrics?.ok) throw new Error('metrics fixture');
+    const p = progressOf(s.metrics.value, s);
     expect(p.trend?.growing).toBe(true);
     expect(p.stall).toBe('failing-batch');
   });
