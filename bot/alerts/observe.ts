@@ -11,6 +11,11 @@ export { PAGE_SIZE, type LambdaReader } from '../collect/inventory';
 /** One ESM at one moment, with what an ESM State Change event says about it. */
 export interface Observation extends EsmIdentity {
   observed: ObservedState;
+  /**
+   * What the progress metrics say (the watcher's stall round): `stalled` when the offset lag keeps
+   * growing, `delivering` when it does not; absent when they were not read or say nothing.
+   */
+  progress?: 'stalled' | 'delivering';
 }
 
 const ESM_ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):event-source-mapping:/;

@@ -17,6 +17,9 @@ import { errorFact, okFact, paginate, toFactError } from './fact';
 
 export const GET_METRIC_DATA = 'cloudwatch:GetMetricData';
 
+/** What the metric readers need of a CloudWatch client (tests pass a fake). */
+export type MetricsReader = Pick<CloudWatchClient, 'send'>;
+
 /** GetMetricData accepts at most 500 queries per call (CloudWatch API reference, MetricDataQueries). */
 export const MAX_QUERIES_PER_CALL = 500;
 
@@ -184,4 +187,38 @@ export async function readProgressMetrics(cloudwatch: Pick<CloudWatchClient, 'se
   } catch (err) {
     return errorFact(GET_METRIC_DATA, toFactError(err, GET_METRIC_DATA));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The watcher's round: the lag of many functions at once
+
+/** The watcher reads a short window: long enough for a trend (lagTrend needs 10 minutes), short enough to notice a stall soon. */
+export const WATCH_WINDOW_MINUTES = 20;
+
+export interface FunctionLags {
+  /** Function name → its OffsetLag points (Maximum per minute), oldest first. */
+  lags: Map<string, { timestamps: string[]; values: number[] }>;
+  calls: number;
+}
+
+/**
+ * OffsetLag by FunctionName (one query per distinct function; docs/metrics.md) for every watched
+ * function, batched 500 queries a call: 5,000 functions are 10 calls, run `concurrency` at a time.
+ */
+export async function readFunctionLags(
+  cloudwatch: Pick<CloudWatchClient, 'send'>,
+  functionNames: string[],
+  options: { now?: Date; windowMinutes?: number; concurrency?: number } = {},
+): Promise<FunctionLags> {
+  const names = [...new Set(functionNames)];
+  const queries: MetricQuery[] = names.map((name, i) => ({ id: `l${i}`, namespace: LAMBDA, metric: 'OffsetLag', dimensions: { FunctionName: name }, stat: 'Maximum' }));
+  if (!queries.length) return { lags: new Map(), calls: 0 };
+  const window = windowEndingAt(options.now ?? new Date(), options.windowMinutes ?? WATCH_WINDOW_MINUTES);
+  const { series, calls } = await getMetricData(cloudwatch, queries, window, options.concurrency ?? 4);
+  const lags: FunctionLags['lags'] = new Map();
+  names.forEach((name, i) => {
+    const s = series.get(`l${i}`);
+    if (s) lags.set(name, { timestamps: s.timestamps, values: s.values });
+  });
+  return { lags, calls };
 }

@@ -10,6 +10,8 @@ const CONTRACT_IDS = [
   'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc', 'auth.mode', 'auth.port',
   'iam.execution-role', 'topic.exists', 'consumer-group.unique', 'batch.payload', 'function.state',
   'function.concurrency', 'egress.lambda', 'destination.reachable',
+  // Progress (design.md "Health beyond setup: progress"; docs/metrics.md)
+  'progress.lag', 'function.errors', 'function.throttles',
 ];
 
 describe('the check registry', () => {

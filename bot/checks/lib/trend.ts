@@ -73,6 +73,8 @@ export function theilSenPerMinute(points: Point[]): number {
 
 export interface LagTrend {
   growing: boolean;
+  /** Enough points over enough minutes to judge at all. */
+  enough: boolean;
   /** Why not growing (or why it is), in a few words, for the finding's detail. */
   reason: string;
   first: number;
@@ -106,8 +108,9 @@ export function lagTrend(points: Point[]): LagTrend | undefined {
   const spanMinutes = (points[points.length - 1]!.t - points[0]!.t) / 60_000;
   const tau = kendallTau(points);
   const slopePerMinute = theilSenPerMinute(points);
-  const base = { first, last, max, slopePerMinute, tau, points: points.length, spanMinutes };
-  if (points.length < LAG_TREND.minPoints || spanMinutes < LAG_TREND.minSpanMinutes) {
+  const enough = points.length >= LAG_TREND.minPoints && spanMinutes >= LAG_TREND.minSpanMinutes;
+  const base = { first, last, max, slopePerMinute, tau, points: points.length, spanMinutes, enough };
+  if (!enough) {
     return { ...base, growing: false, reason: `too few data points (${points.length} over ${Math.round(spanMinutes)} min) to see a trend` };
   }
   const third = Math.max(1, Math.floor(points.length / 3));
