@@ -68,16 +68,27 @@ function change(base: Pick<WatchRecord, 'uuid' | 'esmArn' | 'functionArn' | 'eve
   };
 }
 
-/** failing (Lambda says so) before stalled (the metrics say so) before healthy. */
-export function healthOf(o: Observation, previous?: Health): Health {
-  if (isFailing(o.observed)) return 'failing';
+/** A mapping normally leaves these states within minutes; one still in them after this is stuck (a failing create or update). */
+export const STUCK_AFTER_MS = 15 * 60_000;
+const TRANSITIONAL = new Set(['Creating', 'Enabling', 'Updating', 'Disabling']);
+
+export function isStuck(o: Observation, now: Date | undefined): boolean {
+  if (!now || !TRANSITIONAL.has(o.observed.state) || !o.lastModified) return false;
+  return now.getTime() - Date.parse(o.lastModified) > STUCK_AFTER_MS;
+}
+
+/** failing (Lambda says so, or stuck in a transitional state) before stalled (the metrics say so) before healthy. */
+export function healthOf(o: Observation, previous?: Health, now?: Date): Health {
+  if (isFailing(o.observed) || isStuck(o, now)) return 'failing';
   if (o.progress === 'stalled') return 'stalled';
   if (previous === 'stalled' && o.progress === undefined && o.observed.state === 'Enabled') return 'stalled';
   return 'healthy';
 }
 
 function signatureFor(o: Observation, health: Health): string {
-  return health === 'stalled' ? `stalled|${o.observed.state}` : signatureOf(o.observed);
+  if (health === 'stalled') return `stalled|${o.observed.state}`;
+  if (health === 'failing' && !isFailing(o.observed)) return `stuck|${o.observed.state}`;
+  return signatureOf(o.observed);
 }
 
 function eventHealth(health: Health): EsmStateChange['health'] {
@@ -103,7 +114,7 @@ export function decide(record: WatchRecord | undefined, observation: Observation
   const now = options.now.toISOString();
   if (!record) {
     if (!observation) return {};
-    const health = healthOf(observation);
+    const health = healthOf(observation, undefined, options.now);
     const event = change(identity(observation), health === 'healthy' ? 'changed' : eventHealth(health), undefined, observation.observed, now);
     return {
       next: {
@@ -128,7 +139,7 @@ export function decide(record: WatchRecord | undefined, observation: Observation
     return withEvent(record, { ...rest, deleted: true }, event, now);
   }
 
-  const healthNow = healthOf(observation, record.health);
+  const healthNow = healthOf(observation, record.health, options.now);
   const signature = signatureFor(observation, healthNow);
   const failingNow = healthNow !== 'healthy';
   const { recoveringSince, ...settled } = record;

@@ -102,6 +102,22 @@ describe('watcher: stalls', () => {
     expect(events.changes().map((c) => c.health)).toEqual(['changed']);
   });
 
+  it('an ESM stuck in Creating or Updating for more than 15 minutes is failing; it recovers once Enabled', async () => {
+    const cw = new FakeCloudWatch(() => undefined);
+    const { lambda, events, clock, tick } = setup(cw, { holdMs: 0 });
+    const created = new Date(clock.ms);
+    lambda.set({ ...kafkaEsm(A, { state: 'Creating', lastProcessingResult: null }), LastModified: created });
+    for (let i = 0; i < 15; i++) await tick(); // 09:00 … 09:14: within 15 minutes, still just Creating
+    expect(events.changes().map((c) => c.health)).toEqual(['changed']);
+    await tick(); // 09:15
+    await tick(); // 09:16: more than 15 minutes in Creating
+    expect(events.changes().map((c) => c.health)).toEqual(['changed', 'failing']);
+    expect(events.changes()[1]).toMatchObject({ current: { state: 'Creating' }, observedAt: '2026-11-20T09:16:00.000Z' });
+    lambda.set({ ...kafkaEsm(A), LastModified: new Date(clock.ms) });
+    await tick();
+    expect(events.changes().map((c) => c.health)).toEqual(['changed', 'failing', 'recovered']);
+  });
+
   it('healthOf: failing beats stalled; no metrics keep a stall; delivering clears it', () => {
     const o = (progress?: Observation['progress'], lastProcessingResult = 'OK'): Observation => ({
       uuid: A, esmArn: 'arn', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f', eventSource: 'c', region: REGION, account: ACCOUNT,
