@@ -202,9 +202,17 @@ export function createWatcher(deps: WatcherDeps): Watcher {
       });
       run.metricCalls = calls;
       run.stalled = 0;
+      // One trend per function: mappings that share a function share its lag series.
+      const trends = new Map<string, ReturnType<typeof lagTrend>>();
+      const trendOf = (name: string) => {
+        if (!trends.has(name)) {
+          const lag = lags.get(name);
+          trends.set(name, lag ? lagTrend(pointsOf({ namespace: 'AWS/Lambda', metric: 'OffsetLag', dimensions: {}, stat: 'Maximum', ...lag })) : undefined);
+        }
+        return trends.get(name);
+      };
       for (const o of enabled) {
-        const lag = lags.get(functionNameFromArn(o.functionArn));
-        const trend = lag ? lagTrend(pointsOf({ namespace: 'AWS/Lambda', metric: 'OffsetLag', dimensions: {}, stat: 'Maximum', ...lag })) : undefined;
+        const trend = trendOf(functionNameFromArn(o.functionArn));
         // Too few points is no evidence either way: leave the observation unmarked.
         if (!trend?.enough) continue;
         o.progress = trend.growing ? 'stalled' : 'delivering';
