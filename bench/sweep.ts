@@ -20,7 +20,7 @@ const ESMS_PER_SCOPE = 1_000;
 const TARGET_MS = 60_000;
 
 function world(accounts: string[], regions: string[]) {
-  const counts: Counts = { list: 0, query: 0, write: 0, putEvents: 0 };
+  const counts: Counts = { list: 0, query: 0, write: 0, putEvents: 0, metrics: 0 };
   const lambdas = new Map<string, Lambda>();
   for (const a of accounts) {
     for (const r of regions) {

@@ -29,10 +29,10 @@ export interface Io {
 const USAGE = `esm-doctor — why is my Lambda Kafka event source mapping failing?
 
 Usage:
-  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown|blocks] [--inspect-secrets] [--probe[=remote]]
+  esm-doctor diagnose <uuid|arn> [--region R] [--format text|json|markdown|blocks] [--inspect-secrets] [--probe[=remote]] [--window 60m]
   esm-doctor diagnose --snapshot FILE [--format ...]      diagnose a saved snapshot, offline
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
-  esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
+  esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] [--window 60m] > snap.json
   esm-doctor scenarios                                    list the bundled scenarios
   esm-doctor report                                       diagnose every bundled scenario, in the terminal (no AWS needed)
   esm-doctor sandbox [--port N]                           the whole product on http://localhost:3000: a local Slack
@@ -48,6 +48,8 @@ Options:
   --inspect-secrets   let secret.format read secret values in memory (never printed or stored)
   --probe[=remote]    replay the connection live (DNS, TCP, TLS, SASL, topic, group): --probe from this
                       machine, --probe=remote from the ESM's subnets through the function in ESM_DOCTOR_PROBE_FUNCTION
+  --window W          how far back the progress checks read CloudWatch metrics (lag, errors, throttles):
+                      minutes or hours, e.g. 60m (default), 90, 3h; 1-minute periods, 10m to 24h
   --port N            sandbox: the local port (default PORT or 3000; 0 picks a free one); it listens on 127.0.0.1 only
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
@@ -64,6 +66,12 @@ const Options = z.object({
   snapshot: z.string().min(1).optional(),
   scenario: z.string().min(1).optional(),
   port: z.string().optional(),
+  window: z
+    .string()
+    .regex(/^\d+\s*(m|min|h)?$/i, { message: 'give minutes or hours, e.g. 60m, 90 or 3h' })
+    .transform((w) => (/h$/i.test(w) ? 60 : 1) * parseInt(w, 10))
+    .refine((m) => m >= 10 && m <= 1440, { message: 'must be between 10m and 24h' })
+    .optional(),
   'no-color': z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
@@ -86,6 +94,7 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
         snapshot: { type: 'string' },
         scenario: { type: 'string' },
         port: { type: 'string' },
+        window: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -181,6 +190,11 @@ async function renderBlocks(report: Report, io: Io): Promise<string> {
   return JSON.stringify({ text: message.text, blocks: message.blocks }, null, 2) + '\n';
 }
 
+/** --window: the progress metrics' window in minutes. */
+function windowOption(options: Options): { metricsWindowMinutes?: number } {
+  return options.window ? { metricsWindowMinutes: options.window } : {};
+}
+
 function useColour(io: Io, options: Options): boolean {
   return Boolean(io.stdout.isTTY) && !options['no-color'] && !io.env.NO_COLOR;
 }
@@ -226,7 +240,7 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
   } else {
     const target = singleTarget(positionals, options, io);
     const { diagnose } = await import('./diagnose');
-    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
+    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...windowOption(options), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
   }
   if (options.format === 'blocks') io.stdout.write(await renderBlocks(report, io));
   else io.stdout.write(render(report, options.format, { color: useColour(io, options), width: terminalWidth(io) }));
@@ -236,7 +250,7 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
 async function runCollect(positionals: string[], options: Options, io: Io): Promise<number> {
   const target = singleTarget(positionals, options, io);
   const { collectSnapshot } = await import('./collect/snapshot');
-  const snapshot = await collectSnapshot(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io) });
+  const snapshot = await collectSnapshot(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...windowOption(options) });
   io.stdout.write(JSON.stringify(snapshot, null, 2) + '\n');
   return 0;
 }

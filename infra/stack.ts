@@ -254,6 +254,8 @@ export class EsmDoctorStack extends Stack {
       new iam.PolicyStatement({ sid: 'ListEsms', actions: ['lambda:ListEventSourceMappings'], resources: ['*'] }),
       new iam.PolicyStatement({ sid: 'ReadEsm', actions: ['lambda:GetEventSourceMapping'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:event-source-mapping:*`) }),
       new iam.PolicyStatement({ sid: 'PublishStateChanges', actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
+      // Stall detection: the watched mappings' OffsetLag (no resource-level permissions for GetMetricData).
+      new iam.PolicyStatement({ sid: 'ReadProgressMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
       tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...assumeWatchedRoles,
     );
@@ -349,7 +351,7 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
   };
   const { slack, worker, watcher, alert } = stack.functions;
   for (const fn of [slack, worker, watcher, alert]) {
-    wildcard(fn, ['*'], 'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the unscoped reads (lambda:ListEventSourceMappings, ec2:Describe*, sts:GetCallerIdentity) support no resource-level permissions.');
+    wildcard(fn, ['*'], 'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the unscoped reads (lambda:ListEventSourceMappings, ec2:Describe*, sts:GetCallerIdentity, cloudwatch:GetMetricData) support no resource-level permissions.');
   }
   for (const fn of [worker, watcher, alert]) {
     wildcard(fn, regions.map((r) => arn('lambda', r, 'event-source-mapping:*')), 'Any ESM of the watched regions may fail and be diagnosed; GetEventSourceMapping is read-only and limited to this account and those regions.');

@@ -16,6 +16,8 @@ import {
   VPC_ID,
 } from './base';
 import { AWS_LAMBDA_MSK_EXECUTION_ROLE, ORDERS_CONSUMER_ROLE, policiesOf, simulateRole, withGrant, type Policy } from './roles';
+import { ESM_UUID } from './base';
+import { burstCatchingUp, consumerTooSlow, poisonBatch, progressFact, throttled, type SeriesValues } from './metrics';
 
 export interface Scenario {
   id: string;
@@ -459,5 +461,39 @@ export const SCENARIOS: Scenario[] = [
     },
     expect: { verdict: 'at-risk' },
   },
+  // Silent stalls: Enabled, LastProcessingResult OK, and yet the records do not get through (docs/metrics.md).
+  {
+    id: 'stall-poison-batch',
+    title: 'A poison batch: the function times out on one batch, Lambda retries it for ever, the lag climbs while the ESM says OK',
+    snapshot: () => withProgress(mskIamHealthy(), poisonBatch()),
+    expect: { verdict: 'failing', cause: 'function.errors' },
+  },
+  {
+    id: 'stall-throttled',
+    title: 'Throttled: reserved concurrency 2 for a 12-partition topic, the lag climbs while the ESM says OK',
+    snapshot() {
+      const s = withProgress(mskIamHealthy(), throttled());
+      s.concurrency = { ok: true, source: 'lambda:GetFunctionConcurrency', value: { ReservedConcurrentExecutions: 2 } };
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'function.throttles' },
+  },
+  {
+    id: 'stall-consumer-too-slow',
+    title: 'Consumer too slow: every invoke succeeds, none is throttled, but the lag keeps growing',
+    snapshot: () => withProgress(mskIamHealthy(), consumerTooSlow()),
+    expect: { verdict: 'at-risk' },
+  },
+  {
+    id: 'busy-catching-up',
+    title: 'A busy mapping working off a producer burst: the lag peaked and is coming down: healthy',
+    snapshot: () => withProgress(mskIamHealthy(), burstCatchingUp()),
+    expect: { verdict: 'healthy' },
+  },
 ];
 
+/** The healthy baseline plus an hour of progress metrics (scenarios/metrics). */
+function withProgress(s: Snapshot, values: SeriesValues): Snapshot {
+  s.metrics = progressFact(values, { functionName: 'orders-consumer', uuid: ESM_UUID });
+  return s;
+}

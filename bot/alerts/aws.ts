@@ -2,6 +2,7 @@
  * Wiring for AWS: the watcher and the alert notifier as the Lambda entry points use them, one
  * instance per container. The handlers in bot/handlers only parse the event and call these.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -20,6 +21,7 @@ import { accountOfRole, loadAlertsConfig, type AlertsConfig } from './config';
 import { assumeRoleProvider } from './credentials';
 import { createAlertNotifier, type AlertNotifier } from './notifier';
 import type { LambdaReader } from './observe';
+import type { MetricsReader } from '../collect/metrics';
 import { eventBridgePublisher } from './publisher';
 import { createChannelRouter, lambdaTagReader } from './router';
 import { documentClient, DynamoWatchStore } from './watch-store-dynamodb';
@@ -78,6 +80,29 @@ function lambdaClients(env: Env, credentials: Map<string, AwsCredentialIdentityP
   };
 }
 
+/** The watcher's stall round: one CloudWatch client per account and region, with the same credentials as its Lambda client. */
+function cloudwatchClients(env: Env, credentials: Map<string, AwsCredentialIdentityProvider>): (account: string, region: string) => MetricsReader {
+  const cache = new Map<string, CloudWatchClient>();
+  const endpoint = configuredEndpoint('cloudwatch', env);
+  return (account, region) => {
+    const key = `${account}#${region}`;
+    let client = cache.get(key);
+    if (!client) {
+      const creds = credentials.get(account);
+      client = new CloudWatchClient({
+        region,
+        maxAttempts: DEFAULT_MAX_ATTEMPTS,
+        retryMode: 'standard',
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+        ...(endpoint ? { endpoint } : {}),
+        ...(creds ? { credentials: creds } : {}),
+      });
+      cache.set(key, client);
+    }
+    return client;
+  };
+}
+
 export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {}): Watcher {
   const config = loadAlertsConfig(env, 'watcher');
   const level = ['debug', 'info', 'warn', 'error'].find((l) => l === env.LOG_LEVEL) as 'debug' | 'info' | 'warn' | 'error' | undefined;
@@ -90,6 +115,7 @@ export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {
     accounts: watchedAccounts(config),
     regions: config.regions,
     lambdaFor: lambdaClients(env, credentials),
+    metricsFor: cloudwatchClients(env, credentials),
     holdMs: config.recoveryHoldMinutes * 60_000,
     logger,
   });

@@ -381,7 +381,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
     if (record?.status === 'opening' && now().getTime() - Date.parse(record.updatedAt) < OPENING_TIMEOUT_MS) throw new AlertBusy(change.uuid);
     const live = record?.status === 'open' && record.ts ? record : undefined;
     const deleted = change.current.state === 'Deleted';
-    if (change.health === 'failing' || (change.health === 'changed' && live && !deleted && isFailing(change.current))) {
+    if (change.health === 'failing' || change.health === 'stalled' || (change.health === 'changed' && live && !deleted && isFailing(change.current))) {
       return live ? updateAlert(live, change) : openAlert(record, change);
     }
     if (change.health === 'recovered' || deleted) {

@@ -11,6 +11,13 @@ export { PAGE_SIZE, type LambdaReader } from '../collect/inventory';
 /** One ESM at one moment, with what an ESM State Change event says about it. */
 export interface Observation extends EsmIdentity {
   observed: ObservedState;
+  /**
+   * What the progress metrics say (the watcher's stall round): `stalled` when the offset lag keeps
+   * growing, `delivering` when it does not; absent when they were not read or say nothing.
+   */
+  progress?: 'stalled' | 'delivering';
+  /** ListEventSourceMappings' LastModified (ISO): how long a Creating / Updating state has lasted. */
+  lastModified?: string;
 }
 
 const ESM_ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):event-source-mapping:/;
@@ -37,7 +44,9 @@ export function observationOf(esm: EventSourceMappingConfiguration, scope: { reg
   const account = fromArn?.[2] ?? scope.account ?? '';
   const lastProcessingResult = clean(esm.LastProcessingResult);
   const stateTransitionReason = clean(esm.StateTransitionReason);
+  const modified = esm.LastModified ? new Date(esm.LastModified) : undefined;
   return {
+    ...(modified && !Number.isNaN(modified.getTime()) ? { lastModified: modified.toISOString() } : {}),
     uuid: esm.UUID.toLowerCase(),
     esmArn: arn || `arn:aws:lambda:${region}:${account}:event-source-mapping:${esm.UUID.toLowerCase()}`,
     functionArn: esm.FunctionArn ?? '',

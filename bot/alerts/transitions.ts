@@ -11,11 +11,15 @@
  *
  * The recovery event's `observedAt` is when the ESM was first seen healthy, so "recovered after N
  * min" counts the outage, not the hold.
+ *
+ * Stalls: an ESM Lambda calls healthy (Enabled, no PROBLEM) whose progress metrics say it is not
+ * delivering is `stalled`, published like a failure and under the same hold: it recovers only once
+ * the metrics say it delivers again (no metrics this run is no evidence either way, so a stall stands).
  */
 import { isFailing, type EsmIdentity, type EsmStateChange, type ObservedState } from '../model/events';
 import { signatureOf, type Observation } from './observe';
 
-export type Health = 'failing' | 'healthy';
+export type Health = 'failing' | 'stalled' | 'healthy';
 
 /** What the watcher keeps per ESM (one DynamoDB item). */
 export interface WatchRecord extends EsmIdentity {
@@ -64,6 +68,33 @@ function change(base: Pick<WatchRecord, 'uuid' | 'esmArn' | 'functionArn' | 'eve
   };
 }
 
+/** A mapping normally leaves these states within minutes; one still in them after this is stuck (a failing create or update). */
+export const STUCK_AFTER_MS = 15 * 60_000;
+const TRANSITIONAL = new Set(['Creating', 'Enabling', 'Updating', 'Disabling']);
+
+export function isStuck(o: Observation, now: Date | undefined): boolean {
+  if (!now || !TRANSITIONAL.has(o.observed.state) || !o.lastModified) return false;
+  return now.getTime() - Date.parse(o.lastModified) > STUCK_AFTER_MS;
+}
+
+/** failing (Lambda says so, or stuck in a transitional state) before stalled (the metrics say so) before healthy. */
+export function healthOf(o: Observation, previous?: Health, now?: Date): Health {
+  if (isFailing(o.observed) || isStuck(o, now)) return 'failing';
+  if (o.progress === 'stalled') return 'stalled';
+  if (previous === 'stalled' && o.progress === undefined && o.observed.state === 'Enabled') return 'stalled';
+  return 'healthy';
+}
+
+function signatureFor(o: Observation, health: Health): string {
+  if (health === 'stalled') return `stalled|${o.observed.state}`;
+  if (health === 'failing' && !isFailing(o.observed)) return `stuck|${o.observed.state}`;
+  return signatureOf(o.observed);
+}
+
+function eventHealth(health: Health): EsmStateChange['health'] {
+  return health === 'stalled' ? 'stalled' : 'failing';
+}
+
 function identity(o: Observation) {
   return { uuid: o.uuid, esmArn: o.esmArn, functionArn: o.functionArn, eventSource: o.eventSource, region: o.region, account: o.account };
 }
@@ -83,14 +114,14 @@ export function decide(record: WatchRecord | undefined, observation: Observation
   const now = options.now.toISOString();
   if (!record) {
     if (!observation) return {};
-    const failing = isFailing(observation.observed);
-    const event = change(identity(observation), failing ? 'failing' : 'changed', undefined, observation.observed, now);
+    const health = healthOf(observation, undefined, options.now);
+    const event = change(identity(observation), health === 'healthy' ? 'changed' : eventHealth(health), undefined, observation.observed, now);
     return {
       next: {
         ...identity(observation),
-        health: failing ? 'failing' : 'healthy',
+        health,
         observed: observation.observed,
-        signature: signatureOf(observation.observed),
+        signature: signatureFor(observation, health),
         since: now,
         pending: [event],
         version: 1,
@@ -108,19 +139,21 @@ export function decide(record: WatchRecord | undefined, observation: Observation
     return withEvent(record, { ...rest, deleted: true }, event, now);
   }
 
-  const signature = signatureOf(observation.observed);
-  const failingNow = isFailing(observation.observed);
+  const healthNow = healthOf(observation, record.health, options.now);
+  const signature = signatureFor(observation, healthNow);
+  const failingNow = healthNow !== 'healthy';
   const { recoveringSince, ...settled } = record;
   const base = { ...settled, ...identity(observation) };
 
-  if (record.health === 'failing') {
+  if (record.health !== 'healthy') {
     if (failingNow) {
       if (signature === record.signature) {
         // Failing again inside the hold: the same incident; forget the recovery, say nothing.
         return recoveringSince ? withEvent(record, base, undefined, now) : {};
       }
-      const event = change(record, 'failing', record.observed, observation.observed, now);
-      return withEvent(record, { ...base, observed: observation.observed, signature }, event, now);
+      // A new cause (a stall that Lambda now reports as a PROBLEM, a new message): the same alert, updated.
+      const event = change(record, eventHealth(healthNow), record.observed, observation.observed, now);
+      return withEvent(record, { ...base, health: healthNow, observed: observation.observed, signature }, event, now);
     }
     if (!recoveringSince) {
       if (options.holdMs <= 0) return recovered(record, base, observation, signature, now, now);
@@ -134,8 +167,8 @@ export function decide(record: WatchRecord | undefined, observation: Observation
 
   // Healthy until now.
   if (signature === record.signature) return {};
-  const event = change(record, failingNow ? 'failing' : 'changed', record.observed, observation.observed, now);
-  return withEvent(record, { ...base, health: failingNow ? 'failing' : 'healthy', observed: observation.observed, signature, since: now }, event, now);
+  const event = change(record, failingNow ? eventHealth(healthNow) : 'changed', record.observed, observation.observed, now);
+  return withEvent(record, { ...base, health: healthNow, observed: observation.observed, signature, since: now }, event, now);
 }
 
 function recovered(

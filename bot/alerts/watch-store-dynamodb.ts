@@ -15,7 +15,7 @@ import type { WatchRecord } from './transitions';
 import type { Settled, WatchStore } from './watch-store';
 
 const Item = EsmIdentity.extend({
-  health: z.enum(['failing', 'healthy']),
+  health: z.enum(['failing', 'stalled', 'healthy']),
   observed: ObservedState,
   signature: z.string(),
   since: z.string(),

@@ -16,9 +16,17 @@
  * Per run and scope: ⌈ESMs / 100⌉ ListEventSourceMappings calls (sequential: each page needs the
  * previous page's marker), one DynamoDB Query (concurrently), and writes / PutEvents only for
  * transitions.
+ *
+ * Stalls (with `metricsFor`): after the listing, one GetMetricData round reads the OffsetLag of the
+ * Enabled mappings' functions (⌈functions / 500⌉ calls, 4 at a time: 5,000 are 10 calls) and marks
+ * each observation `stalled` (the lag keeps growing, checks/lib/trend) or `delivering`. A round that
+ * fails is logged and leaves the observations unmarked: a stall then stands, nothing new is raised.
  */
 import { createLogger, errorFields, type SlackLogger } from '../slack/log';
 import type { EsmStateChange } from '../model/events';
+import { readFunctionLags, type MetricsReader } from '../collect/metrics';
+import { functionNameFromArn } from '../model/esm';
+import { lagTrend, pointsOf } from '../checks/lib/trend';
 import { listKafkaEsms, readKafkaEsm, type LambdaReader, type Observation } from './observe';
 import { pool } from './pool';
 import type { Publisher } from './publisher';
@@ -50,6 +58,10 @@ export interface WatcherDeps {
   scopeConcurrency?: number;
   /** An outbox older than this is re-published by whichever run sees it. Default 2 minutes (a run takes seconds). */
   outboxGraceMs?: number;
+  /** A CloudWatch client for an account and region: with it, each run also looks for stalls (progress metrics). */
+  metricsFor?(accountKey: string, region: string): MetricsReader;
+  /** The stall round's window in minutes. Default collect/metrics WATCH_WINDOW_MINUTES. */
+  stallWindowMinutes?: number;
 }
 
 export interface ScopeRun {
@@ -62,6 +74,10 @@ export interface ScopeRun {
   unpublished: number;
   /** Writes another run got to first. */
   conflicts: number;
+  /** GetMetricData calls of the stall round. */
+  metricCalls?: number;
+  /** Mappings the stall round found not delivering. */
+  stalled?: number;
   error?: string;
 }
 
@@ -152,6 +168,7 @@ export function createWatcher(deps: WatcherDeps): Watcher {
       ]);
       run.listed = listing.esms.length;
       run.pages = listing.pages;
+      if (deps.metricsFor) await markProgress(deps.metricsFor(accountKey, region), listing.esms, run);
       const known = new Map(records.map((r) => [r.uuid, r]));
       const decisions: { before?: WatchRecord; observation?: Observation }[] = [];
       for (const observation of listing.esms) {
@@ -178,6 +195,37 @@ export function createWatcher(deps: WatcherDeps): Watcher {
       logger.event('error', 'watcher.scope-failed', { scope, ...errorFields(err) });
     }
     return run;
+  }
+
+  /** The stall round: marks each Enabled observation stalled or delivering from its function's OffsetLag trend. */
+  async function markProgress(cloudwatch: MetricsReader, esms: Observation[], run: ScopeRun): Promise<void> {
+    const enabled = esms.filter((o) => o.observed.state === 'Enabled' && o.functionArn);
+    try {
+      const { lags, calls } = await readFunctionLags(cloudwatch, enabled.map((o) => functionNameFromArn(o.functionArn)), {
+        now: now(),
+        ...(deps.stallWindowMinutes ? { windowMinutes: deps.stallWindowMinutes } : {}),
+      });
+      run.metricCalls = calls;
+      run.stalled = 0;
+      // One trend per function: mappings that share a function share its lag series.
+      const trends = new Map<string, ReturnType<typeof lagTrend>>();
+      const trendOf = (name: string) => {
+        if (!trends.has(name)) {
+          const lag = lags.get(name);
+          trends.set(name, lag ? lagTrend(pointsOf({ namespace: 'AWS/Lambda', metric: 'OffsetLag', dimensions: {}, stat: 'Maximum', ...lag })) : undefined);
+        }
+        return trends.get(name);
+      };
+      for (const o of enabled) {
+        const trend = trendOf(functionNameFromArn(o.functionArn));
+        // Too few points is no evidence either way: leave the observation unmarked.
+        if (!trend?.enough) continue;
+        o.progress = trend.growing ? 'stalled' : 'delivering';
+        if (trend.growing) run.stalled += 1;
+      }
+    } catch (err) {
+      logger.event('warn', 'watcher.metrics-failed', { scope: run.scope, ...errorFields(err) });
+    }
   }
 
   function summarise(trigger: WatcherRun['trigger'], scopes: ScopeRun[], ignored?: string): WatcherRun {

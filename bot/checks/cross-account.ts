@@ -10,6 +10,7 @@ import { accessConfigs, isVpcConnectionArn } from '../model/esm';
 import { couldNotRead, pass, skip, type Check, type Outcome } from './check';
 import { esmArnOf, regionOf } from './lib/resources';
 import { AWS_DOCS } from './lib/aws-docs';
+import { describeVpcConnection } from './lib/commands';
 
 
 /** VpcConnectionState values (MSK API) and what each means for the ESM. */
@@ -45,7 +46,7 @@ export const vpcConnection: Check = {
     const resources = [esmArnOf(snapshot), arn!];
     const target = c.TargetClusterArn ? ` to ${c.TargetClusterArn}` : '';
     const where = `${c.VpcId ?? 'a VPC'} (subnets ${(c.Subnets ?? []).join(', ') || 'unknown'}, security groups ${(c.SecurityGroups ?? []).join(', ') || 'unknown'})`;
-    const describe = `aws kafka describe-vpc-connection --arn ${arn} --region ${regionOf(snapshot)}`;
+    const describe = describeVpcConnection({ arn: arn!, region: regionOf(snapshot) });
     const state = (c.State ?? 'UNKNOWN').toUpperCase();
     const known = STATES[state];
     if (known) {

@@ -15,6 +15,7 @@ import { couldNotRead, pass, skip, valueOf, warn, type Check, type Outcome } fro
 import { AWS_DOCS } from './lib/aws-docs';
 import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
 import { arnAccount, esmArnOf, regionOf } from './lib/resources';
+import { cancelKeyDeletion, createMskTopic, enableKey } from './lib/commands';
 
 
 function notSimulated(): Outcome {
@@ -60,7 +61,7 @@ export const destinationKafkaTopic: Check = {
           'records that exhaust their retries cannot be written, so they are lost and the partition waits on them.',
         remedy: {
           summary: `Create the topic ${topic} on the cluster (a topic name is case-sensitive), or point the destination at an existing one.`,
-          commands: [`aws kafka create-topic --cluster-arn ${clusterArn} --topic-name ${topic} --partition-count ${partitions} --replication-factor 3 --region ${region}`],
+          commands: [createMskTopic({ clusterArn, topic, partitions, replicationFactor: 3, region })],
         },
         resources,
         related: ['destination.reachable'],
@@ -132,8 +133,8 @@ export const destinationKms: Check = {
         remedy: {
           summary: 'Enable the key again (a key pending deletion must have its deletion cancelled first), or re-encrypt the destination with an enabled key.',
           commands: [
-            ...(meta.KeyState === 'PendingDeletion' ? [`aws kms cancel-key-deletion --key-id ${keyArn} --region ${arnRegionOr(keyArn, regionOf(snapshot))}`] : []),
-            `aws kms enable-key --key-id ${keyArn} --region ${arnRegionOr(keyArn, regionOf(snapshot))}`,
+            ...(meta.KeyState === 'PendingDeletion' ? [cancelKeyDeletion({ keyId: keyArn, region: arnRegionOr(keyArn, regionOf(snapshot)) })] : []),
+            enableKey({ keyId: keyArn, region: arnRegionOr(keyArn, regionOf(snapshot)) }),
           ],
         },
         resources,

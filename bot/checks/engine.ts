@@ -5,6 +5,7 @@ import type { Snapshot } from '../model/snapshot';
 import { AUTH_LABELS, bootstrapServers, chooseAuth, esmSource } from '../model/esm';
 import { PROBE_RECONCILIATION } from './probe';
 import { remedyText } from '../model/remedy';
+import { trendsOf } from './progress';
 
 const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
 
@@ -182,8 +183,15 @@ export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: 
     headline: headlineOf(findings, verdict),
     ...(cause ? { cause: cause.check } : {}),
     findings,
+    ...trendsField(snapshot),
     startedAt: started.toISOString(),
     durationMs: Math.max(0, now() - started.getTime()),
   };
   return report;
+}
+
+/** The lag and error trends (progress metrics), when the snapshot has them. */
+function trendsField(snapshot: Snapshot): Pick<Report, 'trends'> {
+  const trends = trendsOf(snapshot);
+  return trends.length ? { trends } : {};
 }

@@ -20,6 +20,7 @@ import { checks as schemaRegistry } from './schema-registry';
 import { checks as provisioned } from './provisioned';
 import { checks as retries } from './retries';
 import { checks as crossAccount } from './cross-account';
+import { checks as progress } from './progress';
 
 export const checks: readonly Check[] = [
   // The live probe's steps first: within a setup step, a failure the probe saw is named as the cause before a static one.
@@ -40,6 +41,7 @@ export const checks: readonly Check[] = [
   ...provisioned,
   ...retries,
   ...crossAccount,
+  ...progress,
 ].sort((a, b) => a.step - b.step);
 
 export function checkById(id: string): Check | undefined {

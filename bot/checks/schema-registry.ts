@@ -10,7 +10,7 @@ import { couldNotRead, pass, skip, valueOf, warn, type Check, type Outcome } fro
 import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
 import { isPrivateAddress } from './lib/network';
 import { esmArnOf, regionOf } from './lib/resources';
-import { updateEsm } from './lib/commands';
+import { createGlueRegistry, getGlueRegistry, updateEsm } from './lib/commands';
 import { AWS_DOCS } from './lib/aws-docs';
 
 
@@ -49,7 +49,7 @@ export const schemaRegistryAccess: Check = {
             detail: `glue:GetRegistry answered EntityNotFoundException for ${glue.arn}: Lambda cannot look up the schemas the records name, so it cannot validate or decode them.`,
             remedy: {
               summary: 'Create the registry (and its schemas) again, or point the ESM at the registry that holds them.',
-              commands: [`aws glue create-registry --registry-name ${glue.name} --region ${glue.region}`],
+              commands: [createGlueRegistry({ name: glue.name, region: glue.region })],
             },
             resources,
           };
@@ -62,7 +62,7 @@ export const schemaRegistryAccess: Check = {
           status: 'fail',
           title: `The Glue schema registry ${glue.name} is ${registry.Status}`,
           detail: `glue:GetRegistry reports Status ${registry.Status} for ${glue.arn}: a registry being deleted serves no schemas.`,
-          remedy: { summary: 'Point the ESM at an AVAILABLE registry holding the schemas of the topic.', commands: [`aws glue get-registry --registry-id RegistryArn=${glue.arn} --region ${glue.region}`] },
+          remedy: { summary: 'Point the ESM at an AVAILABLE registry holding the schemas of the topic.', commands: [getGlueRegistry({ arn: glue.arn, region: glue.region })] },
           resources,
         };
       }

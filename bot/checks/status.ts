@@ -10,7 +10,7 @@ import { AWS_DOCS } from './lib/aws-docs';
 import { duration } from './lib/problems';
 import { roleArnOf } from './lib/policy';
 import { esmArnOf, functionNameOf, regionOf } from './lib/resources';
-import { authorizeSgIngress, createInterfaceEndpoint, deleteEsm, enableVpcDns, getEsm, listScramSecrets, OPENSSL, tailFunctionLogs, updateEsm } from './lib/commands';
+import { OPENSSL, authorizeSgIngress, createInterfaceEndpoint, deleteEsm, enableVpcDns, getEsm, listScramSecrets, tailFunctionLogs, updateEsm } from './lib/commands';
 import { asRemedy, mergeRemedies, remedy } from './lib/remedy';
 import { shellQuote } from './lib/shell';
 
@@ -84,8 +84,8 @@ function stuckOutcome(snapshot: Snapshot, state: string, since: string, age: str
         'Fix the failing setup findings of this report (role, permissions, subnets, secret, network path); the state usually settles within minutes after. ' +
         'If nothing fails and it stays stuck, look at the mapping, then delete and recreate it once Lambda accepts the call.',
       commands: [
-        `aws lambda get-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
-        `aws lambda delete-event-source-mapping --uuid ${esm.UUID} --region ${region}`,
+        getEsm({ uuid: esm.UUID, region }),
+        deleteEsm({ uuid: esm.UUID, region }),
       ],
     },
     resources: [esmArnOf(snapshot)],

@@ -2,6 +2,7 @@
  * The AWS SDK v3 clients the collector uses, created in one place with the house defaults. Callers
  * (and tests) may pass their own `AwsClients` instead.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -29,6 +30,8 @@ export interface AwsClients {
   glue?: GlueClient;
   sqs?: SQSClient;
   sns?: SNSClient;
+  /** Progress metrics (GetMetricData). Optional so that callers built before it keep compiling; collectSnapshot skips the metric round without it. */
+  cloudwatch?: CloudWatchClient;
 }
 
 export interface ClientOptions {
@@ -67,5 +70,6 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     glue: new GlueClient(config('glue')),
     sqs: new SQSClient(config('sqs')),
     sns: new SNSClient(config('sns')),
+    cloudwatch: new CloudWatchClient(config('cloudwatch')),
   };
 }

@@ -74,6 +74,8 @@ export const COLLECTOR_ACTIONS = {
   'iam:GetRole': { on: 'role', for: ['diagnose'] },
   'iam:SimulatePrincipalPolicy': { on: 'role', for: ['diagnose'] },
   'sts:GetCallerIdentity': { on: 'any', for: ['diagnose'] },
+  // The progress checks' metrics (docs/metrics.md); GetMetricData supports no resource-level permissions.
+  'cloudwatch:GetMetricData': { on: 'any', for: ['diagnose', 'watch'] },
   // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS on-failure destination's KMS key.
   'kafka:DescribeVpcConnection': { on: 'vpc-connection', for: ['diagnose'] },
   'glue:GetRegistry': { on: 'registry', for: ['diagnose'] },

@@ -11,6 +11,9 @@
  *                           self-managed: the VPC-wide EC2 calls
  *   4  (needs round 3)      MSK: the VPC-wide EC2 calls (by the subnets' VPC id)
  *
+ * The progress metrics (CloudWatch GetMetricData, collect/metrics) need only the ESM, so they run in
+ * round 2 and add no round-trip to the critical path.
+ *
  * Each call is chained on exactly the promises it needs, so it starts the moment its inputs are
  * ready rather than when a whole round is done. Only the target ESM can end the run (typed errors);
  * every other failure becomes an error fact.
@@ -44,6 +47,7 @@ import { readGlueRegistry, readQueueEncryption, readTopicEncryption } from './fe
 import { readConcurrency, readFunction, readSiblings, readTargetEsm } from './lambda';
 import { readKey, readSecretDescription, readSecretFormat, secretKeyRef } from './secrets';
 import { functionRoleArn } from '../model/role';
+import { readProgressMetrics } from './metrics';
 
 export interface CollectOptions {
   /** Read secret values (in memory only) for the secret.format check. Off by default. */
@@ -54,6 +58,10 @@ export interface CollectOptions {
   resolver?: Resolver;
   /** Called as each long step starts, for a spinner or a Slack "working…" message. */
   onProgress?: (message: string) => void;
+  /** The progress metrics' window in minutes (1-minute periods). Default 60. */
+  metricsWindowMinutes?: number;
+  /** The clock the metric window ends at; by default the current time. */
+  now?: () => Date;
 }
 
 export const PROGRESS = {
@@ -94,9 +102,15 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
   const role = fn.then((f) => readExecutionRole(clients, f));
   const features = readFeatures(clients, esm);
   const permissions = simulateExecutionRole(clients, target, esm, fn, cluster?.info, secrets.keyArns, features.destinationKey, progress);
+  const metrics = clients.cloudwatch
+    ? readProgressMetrics(clients.cloudwatch, esm, {
+        ...(options.metricsWindowMinutes ? { windowMinutes: options.metricsWindowMinutes } : {}),
+        ...(options.now ? { now: options.now() } : {}),
+      })
+    : undefined;
 
-  const [callerFact, fnFact, concurrencyFact, roleFact, permissionsFact, siblingsFact, networkFacts, secretFacts, dnsFact, mskFacts, featureFacts] =
-    await Promise.all([caller, fn, concurrency, role, permissions, siblings, network, secrets.facts, dns, cluster?.all, features.all]);
+  const [callerFact, fnFact, concurrencyFact, roleFact, permissionsFact, siblingsFact, networkFacts, secretFacts, dnsFact, mskFacts, featureFacts, metricsFact] =
+    await Promise.all([caller, fn, concurrency, role, permissions, siblings, network, secrets.facts, dns, cluster?.all, features.all, metrics]);
 
   const account = target.account ?? accountOf(esm);
   const snapshot = {
@@ -116,6 +130,7 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
     secrets: secretFacts,
     ...(dnsFact ? { dns: dnsFact } : {}),
     ...featureFacts,
+    ...(metricsFact ? { metrics: metricsFact } : {}),
   };
   return Snapshot.parse(snapshot);
 }

@@ -9,7 +9,8 @@ import { z } from 'zod';
 export const EVENT_SOURCE = 'esm-doctor';
 export const EVENT_DETAIL_TYPE = 'ESM State Change';
 
-export const EsmHealth = z.enum(['failing', 'recovered', 'changed']);
+/** stalled: Enabled with no PROBLEM, but not delivering (its offset lag keeps growing: a poison batch, throttles, a consumer too slow). */
+export const EsmHealth = z.enum(['failing', 'recovered', 'changed', 'stalled']);
 export type EsmHealth = z.infer<typeof EsmHealth>;
 
 /** What ListEventSourceMappings says of an ESM at one moment. */

@@ -65,6 +65,18 @@ export const Change = z.object({
 });
 export type Change = z.infer<typeof Change>;
 
+/** A metric series the message draws as a sparkline: one value per period of the window, null where CloudWatch had no point. */
+export const Trend = z.object({
+  /** lag | errors | throttles */
+  name: z.string(),
+  label: z.string(),
+  start: z.string(),
+  end: z.string(),
+  periodSeconds: z.number(),
+  values: z.array(z.number().nullable()),
+});
+export type Trend = z.infer<typeof Trend>;
+
 export const Report = z.object({
   target: z.object({
     uuid: z.string(),
@@ -91,6 +103,8 @@ export const Report = z.object({
   cause: z.string().optional(),
   findings: z.array(Finding),
   changes: z.array(Change).optional(),
+  /** The progress metrics' lag and error series over the diagnosis window (CloudWatch), for sparklines. */
+  trends: z.array(Trend).optional(),
   startedAt: z.string(),
   durationMs: z.number(),
 });

@@ -481,6 +481,32 @@ export const ResolvedEndpoint = z.object({
 export type ResolvedEndpoint = z.infer<typeof ResolvedEndpoint>;
 
 // ---------------------------------------------------------------------------------------------
+// CloudWatch (progress metrics, GetMetricData; docs/metrics.md)
+
+/** One GetMetricData result: what was asked (namespace, metric, dimensions, statistic) and the points, oldest first. */
+export const MetricSeries = z.object({
+  namespace: z.string(),
+  metric: z.string(),
+  dimensions: z.record(z.string(), z.string()),
+  stat: z.string(),
+  /** ISO timestamps, ascending; minutes with no data are absent (CloudWatch returns no point for them). */
+  timestamps: z.array(z.string()),
+  values: z.array(z.number()),
+  /** GetMetricData's StatusCode: Complete, PartialData (points beyond the call's limits) or InternalError. */
+  statusCode: z.string().optional(),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+/** The progress metrics of the ESM and its function over one window, keyed by series name (see collect/metrics SERIES). */
+export const ProgressMetrics = z.object({
+  start: z.string(),
+  end: z.string(),
+  periodSeconds: z.number(),
+  series: z.record(z.string(), MetricSeries),
+});
+export type ProgressMetrics = z.infer<typeof ProgressMetrics>;
+
+// ---------------------------------------------------------------------------------------------
 
 export const Snapshot = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
@@ -513,6 +539,8 @@ export const Snapshot = z.object({
   vpcConnection: fact(VpcConnectionInfo).optional(),
   /** A live probe's replay of steps 3–6 (--probe); absent when none ran. Additive: schemaVersion 1 snapshots without it stay valid. */
   probe: fact(ProbeResult).optional(),
+  /** CloudWatch progress metrics over a recent window (OffsetLag, the function's Errors, Throttles, ...). Additive: absent in older snapshots. */
+  metrics: fact(ProgressMetrics).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

@@ -3,6 +3,7 @@ import type { Finding, Report } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { causeOf, firstSentence } from '../model/cause';
 import { ALL_STEPS, byStep, countByStatus, functionName, STATUS_MARK, stepLabel } from './text';
+import { trendLines } from './sparkline';
 
 /** Escapes what would break a table cell or start markup. */
 function cell(text: string): string {
@@ -62,6 +63,8 @@ export function renderMarkdown(report: Report): string {
     for (const f of warnings) out.push(...findingSection(f, '###'));
   }
 
+  out.push(...trendMarkdown(report));
+
   out.push('', '## All checks', '', '| step | status | check | finding |', '|---|---|---|---|');
   const groups = new Map(byStep(report.findings));
   for (const step of ALL_STEPS) {
@@ -74,4 +77,10 @@ export function renderMarkdown(report: Report): string {
   }
   out.push('', `_${countByStatus(report.findings)} · ${report.durationMs} ms · ${report.startedAt}_`, '');
   return out.join('\n');
+}
+
+/** The progress trends as a fenced block (sparklines keep their alignment in a monospace font). */
+function trendMarkdown(report: Report): string[] {
+  const rows = trendLines(report);
+  return rows.length ? ['', '## Trend', '', '```', ...rows, '```'] : [];
 }

@@ -5,6 +5,7 @@
 import type { Finding, Remedy, Report, Status, Step } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { causeOf, firstSentence } from '../model/cause';
+import { trendLines } from './sparkline';
 
 export interface TextOptions {
   color?: boolean;
@@ -93,6 +94,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       lines.push(...findingBody(f, width, paint));
     }
   }
+
+  lines.push(...trendSection(report));
 
   const counts = countByStatus(report.findings);
   if (options.summary) {
@@ -201,4 +204,12 @@ export function wrap(text: string, width: number): string {
       return out.join('\n');
     })
     .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend (progress metrics): sparklines of the lag and the errors over the window
+
+function trendSection(report: Report): string[] {
+  const rows = trendLines(report);
+  return rows.length ? ['', 'Trend', ...rows.map((r) => `  ${r}`)] : [];
 }

@@ -37,6 +37,9 @@ export interface WatchedPair {
 
 export const DEFAULT_WATCHED: WatchedPair = { healthy: 'msk-iam-healthy', failing: 'msk-sg-missing-self-rule' };
 
+/** The ESM the sandbox watcher stalls: a busy mapping that a poison batch stops while Lambda keeps saying OK. */
+export const DEFAULT_STALL_WATCHED: WatchedPair = { healthy: 'busy-catching-up', failing: 'stall-poison-batch' };
+
 /** A UUID (version 4 layout) from a name, the same on every run. */
 export function derivedUuid(name: string): string {
   const h = createHash('sha256').update(`esm-doctor sandbox ${name}`).digest('hex');
@@ -93,8 +96,12 @@ export class SandboxAccounts {
   private readonly watchedStates: { healthy: Entry; failing: Entry } | undefined;
   private watchedPhase: 'healthy' | 'failing' = 'healthy';
   readonly watchedUuid: string | undefined;
+  private readonly stallStates: { healthy: Entry; failing: Entry } | undefined;
+  private stallPhase: 'healthy' | 'failing' = 'healthy';
+  /** The ESM the watcher stalls (its metrics say so; Lambda says OK), when the scenarios have the pair. */
+  readonly stallUuid: string | undefined;
 
-  constructor(scenarios: readonly Scenario[] = SCENARIOS, watched: WatchedPair | undefined = DEFAULT_WATCHED) {
+  constructor(scenarios: readonly Scenario[] = SCENARIOS, watched: WatchedPair | undefined = DEFAULT_WATCHED, stall: WatchedPair | undefined = DEFAULT_STALL_WATCHED) {
     for (const scenario of scenarios) {
       const base = scenario.snapshot();
       const uuid = this.entries.has(base.target.uuid) ? derivedUuid(scenario.id) : base.target.uuid;
@@ -108,6 +115,15 @@ export class SandboxAccounts {
       this.watchedStates = { healthy: this.entry(healthy, uuid, true), failing: this.entry(failing, uuid, true) };
       this.watchedUuid = uuid;
       this.entries.set(uuid, this.watchedStates.healthy);
+    }
+    const stallHealthy = stall && scenarios.find((sc) => sc.id === stall.healthy);
+    const stallFailing = stall && scenarios.find((sc) => sc.id === stall.failing);
+    const stallEntry = stallHealthy && [...this.entries.values()].find((e) => e.esm.scenario === stallHealthy && !e.esm.watched);
+    if (stallHealthy && stallFailing && stallEntry) {
+      const uuid = stallEntry.esm.uuid;
+      this.stallStates = { healthy: this.entry(stallHealthy, uuid, true), failing: this.entry(stallFailing, uuid, true) };
+      this.stallUuid = uuid;
+      this.entries.set(uuid, this.stallStates.healthy);
     }
   }
 
@@ -153,6 +169,16 @@ export class SandboxAccounts {
     this.watchedPhase = phase;
     this.entries.set(next.esm.uuid, next);
     return stateChange(previous.snapshot(), next.snapshot(), phase === 'failing' ? 'failing' : 'recovered', observedAt);
+  }
+
+  /** Stalls the stall-watched ESM (health `stalled`: Lambda still says OK) or lets it deliver again. */
+  setStallPhase(phase: 'healthy' | 'failing', observedAt = new Date()): EsmStateChange | undefined {
+    if (!this.stallStates || phase === this.stallPhase) return undefined;
+    const previous = this.stallStates[this.stallPhase];
+    const next = this.stallStates[phase];
+    this.stallPhase = phase;
+    this.entries.set(next.esm.uuid, next);
+    return stateChange(previous.snapshot(), next.snapshot(), phase === 'failing' ? 'stalled' : 'recovered', observedAt);
   }
 
   get watchedPhaseNow(): 'healthy' | 'failing' {

@@ -512,7 +512,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     activity(
       change.health === 'recovered'
         ? `watcher: ${esm?.functionName ?? change.uuid} (ESM ${change.uuid}) recovered`
-        : `watcher: ${esm?.functionName ?? change.uuid} (ESM ${change.uuid}) started failing — an alert is on its way to #${workspace.channel.name}`,
+        : change.health === 'stalled'
+          ? `watcher: ${esm?.functionName ?? change.uuid} (ESM ${change.uuid}) stalled: its lag keeps growing while Lambda says OK — an alert is on its way to #${workspace.channel.name}`
+          : `watcher: ${esm?.functionName ?? change.uuid} (ESM ${change.uuid}) started failing — an alert is on its way to #${workspace.channel.name}`,
     );
     const run = alerts.handle(change).finally(() => inFlight.delete(run));
     inFlight.add(run);

@@ -19,6 +19,7 @@ import { STEP_NAMES } from '../model/report';
 import type { Target } from '../model/target';
 import { codeBlock, enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 import { isProblem, summariseDiff, type ReportDiff } from './diff';
+import { trendLines } from '../render/sparkline';
 
 export type PollerMode = 'on-demand' | 'provisioned';
 
@@ -417,12 +418,23 @@ export function renderReport(report: SlackReport, options: RenderOptions): Slack
   blocks.push({ type: 'divider' }, ...causeBlocks(report, cause));
   const others = othersBlock(report, cause);
   if (others) blocks.push(others);
+  const trend = trendBlock(report);
+  if (trend) blocks.push(trend);
   blocks.push({ type: 'divider' });
   if (report.findings.length) blocks.push(context(stepLine(report.findings)));
   blocks.push(context(`Checked ${slackDate(report.startedAt)} in ${formatRunTime(report.durationMs)}`));
   if (options.acknowledged) blocks.push(context(ackStamp(options.acknowledged)));
   blocks.push(actionsBlock(report, options));
   return enforceLimits({ text: escapeMrkdwn(fallbackText(report)), blocks });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend (progress metrics): the lag and error sparklines, in a code span so they keep their alignment
+
+function trendBlock(report: Report): KnownBlock | undefined {
+  const rows = trendLines(report, 24);
+  if (!rows.length) return undefined;
+  return mrkdwn(fitText(`*Trend*\n\`\`\`${rows.join('\n')}\`\`\``, SLACK_LIMITS.sectionText));
 }
 
 // ---------------------------------------------------------------------------------------------

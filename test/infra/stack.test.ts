@@ -206,10 +206,11 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('gives the watcher only ListEventSourceMappings, GetEventSourceMapping in the watched regions, the bus, the table and the watched role', () => {
+  it('gives the watcher only ListEventSourceMappings, GetEventSourceMapping in the watched regions, GetMetricData (stalls), the bus, the table and the watched role', () => {
     const all = statementsOf(t, full, 'watcher').flatMap(actions).sort();
     expect(all).toEqual(
       [
+        'cloudwatch:GetMetricData',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',

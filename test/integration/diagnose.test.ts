@@ -21,6 +21,8 @@ import {
   setEsmStatus,
 } from '../support/aws-seed';
 import { withMoto } from './harness';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { poisonBatch } from '../../scenarios/metrics';
 
 const REGION = 'eu-west-1';
 const CLI = path.resolve(__dirname, '../../bin/esm-doctor.cjs');
@@ -289,6 +291,29 @@ withMoto('esm-doctor against the extended moto', (ctx) => {
 
   // ----------------------------------------------------------------------------------------------
   describe('the CLI', () => {
+    it('reports a silent stall (the function fails every batch while the ESM says OK) with the failing batch as the cause and the sparkline', async () => {
+      const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+      const cw = new CloudWatchClient({ endpoint: ctx.moto().endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+      const now = Date.now() - (Date.now() % 60_000);
+      const v = poisonBatch(3, 15, 3_000);
+      const put = async (metric: string, values: (number | null)[] | undefined) => {
+        const data = (values ?? []).flatMap((value, i) =>
+          value === null ? [] : [{ MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: s.functionName }], Timestamp: new Date(now - (60 - i) * 60_000 + 5_000), Value: value }],
+        );
+        for (let i = 0; i < data.length; i += 20) await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/Lambda', MetricData: data.slice(i, i + 20) }));
+      };
+      await put('OffsetLag', v.offsetLag);
+      await put('Invocations', v.invocations);
+      await put('Errors', v.errors);
+      await put('Duration', v.durationMax);
+      cw.destroy();
+      const out = await cli(['diagnose', s.uuid, '--region', REGION, '--window', '60m', '--no-color']);
+      expect(out.code).toBe(1);
+      expect(out.stdout).toMatch(/^FAILING {2}Failing at step 9 of 9 \(Invoke the function\): Partition stalled on a failing batch: the function is (timing out|failing) on 100% of invocations/);
+      expect(out.stdout).toContain('Lambda says: "OK"');
+      expect(out.stdout).toMatch(/Offset lag {4}[▁▂▃▄▅▆▇█ ]{30} {2}[\d,]+ → [\d,]+ \(60 min\)/);
+    });
+
     it('prints exactly one Report as JSON and exits 1 for a failing ESM', async () => {
       const s = await seedMskIamWithNat(ctx.aws(), ctx.moto(), { selfReferencingRule: false });
       const out = await cli(['diagnose', s.uuid, '--region', REGION, '--format', 'json']);

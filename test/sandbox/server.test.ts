@@ -241,6 +241,32 @@ describe('the watcher', () => {
   });
 });
 
+describe('the watcher: a silent stall', () => {
+  it('stalls a busy mapping on a poison batch while Lambda says OK: the alert names the failing batch with the lag sparkline, and closes when it delivers again', async () => {
+    const own = await startSandbox({
+      port: 0,
+      watcher: { failAfterMs: 10_000, recoverAfterMs: 20_000, stallAfterMs: 20, stallRecoverAfterMs: 400 },
+      diagnoseDelayMs: 0,
+      logger,
+      alerts: { pacing: { postMs: 0, updateMs: 0 } },
+    });
+    try {
+      const uuid = own.accounts.stallUuid!;
+      expect(own.accounts.get(uuid)!.scenario.id).toBe('busy-catching-up');
+      const alert = await waitFor(() => own.workspace.history().find((m) => blocksText(m).includes(':rotating_light: *Alert*') && blocksText(m).includes(uuid)));
+      const text = blocksText(alert);
+      expect(text).toContain('Partition stalled on a failing batch');
+      expect(text).toContain('Offset lag');
+      expect(text).toMatch(/[▁▂▃▄▅▆▇█]{5,}/);
+      await waitFor(() => (own.workspace.find(alert.ts)!.edited ? true : undefined), 5000);
+      await own.idle();
+      expect((own.workspace.find(alert.ts)!.blocks![0] as { text: { text: string } }).text.text).toMatch(/^:large_green_circle: Recovered after less than a minute/);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 async function waitFor<T>(find: () => T | undefined, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

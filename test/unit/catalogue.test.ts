@@ -14,6 +14,8 @@ const CONTRACT_IDS = [
   // newer ESM features (issue 11)
   'destination.kafka-topic', 'destination.kms', 'schema-registry.access', 'esm.provisioned-pollers', 'esm.error-handling',
   'msk.vpc-connection',
+  // Progress (design.md "Health beyond setup: progress"; docs/metrics.md)
+  'progress.lag', 'function.errors', 'function.throttles',
 ];
 
 /**
@@ -29,7 +31,7 @@ const CONTRACT_STEPS: Record<string, number> = {
   'consumer-group.unique': 6, 'batch.payload': 8, 'function.state': 9, 'function.concurrency': 9, 'egress.lambda': 9,
   'destination.reachable': 9,
   'msk.vpc-connection': 3, 'esm.provisioned-pollers': 7, 'schema-registry.access': 8, 'destination.kafka-topic': 9,
-  'destination.kms': 9, 'esm.error-handling': 9,
+  'destination.kms': 9, 'esm.error-handling': 9, 'progress.lag': 7, 'function.errors': 9, 'function.throttles': 9,
   'probe.dns': 3, 'probe.tcp': 4, 'probe.tls': 5, 'probe.sasl': 5, 'probe.metadata': 6, 'probe.group': 6,
 };
 

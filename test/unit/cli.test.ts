@@ -27,6 +27,9 @@ describe('esm-doctor CLI: bad input exits 2 with one clear line and no AWS call'
     [['diagnose', UUID, '--colour'], /Unknown option '--colour'/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['diagnose', '--scenario', 'nope'], /no bundled scenario "nope"; one of: msk-iam-healthy/],
+    [['diagnose', UUID, '--region', 'eu-west-1', '--window', 'an hour'], /--window: give minutes or hours, e.g. 60m, 90 or 3h/],
+    [['diagnose', UUID, '--region', 'eu-west-1', '--window', '5m'], /--window: must be between 10m and 24h/],
+    [['collect', UUID, '--region', 'eu-west-1', '--window', '25h'], /--window: must be between 10m and 24h/],
   ])('%j', async (argv, message) => {
     const t = fakeIo();
     expect(await main(argv, t.io)).toBe(2);
@@ -52,6 +55,17 @@ describe('esm-doctor CLI: offline diagnosis', () => {
     const report = Report.parse(JSON.parse(t.stdout()));
     expect(report.verdict).toBe('failing');
     expect(report.findings[0]!.status).toBe('fail');
+  });
+
+  it('shows the lag and error trend of a stalled mapping as sparklines with start, end and window', async () => {
+    const t = fakeIo();
+    expect(await main(['diagnose', '--scenario', 'stall-poison-batch', '--no-color'], t.io)).toBe(1);
+    expect(t.stdout()).toMatch(/^FAILING {2}Failing at step 9 of 9 \(Invoke the function\): Partition stalled on a\s+failing batch/);
+    expect(t.stdout()).toMatch(/\n {2}Offset lag {4}[▁▂▃▄▅▆▇█ ]{30} {2}[\d,]+ → [\d,]+ \(60 min\)\n/);
+    expect(t.stdout()).toMatch(/\n {2}Errors \/ min {2}[▁▂▃▄▅▆▇█ ]{30} {2}0 → 1 \(60 min\)\n/);
+    const md = fakeIo();
+    await main(['diagnose', '--scenario', 'stall-poison-batch', '--format', 'markdown'], md.io);
+    expect(md.stdout()).toMatch(/## Trend\n\n```\nOffset lag {4}[▁▂▃▄▅▆▇█ ]{30}/);
   });
 
   it('exits 0 on a healthy scenario', async () => {

@@ -19,4 +19,5 @@ export const AWS_DOCS = {
   onFailureKafka: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html',
   retries: 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html',
   schemaRegistry: 'https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html',
+  metrics: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
 } as const;

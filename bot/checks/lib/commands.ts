@@ -260,8 +260,34 @@ export function putFunctionConcurrency(o: { functionName: string; reserved: numb
   return aws('lambda', 'put-function-concurrency', [['function-name', o.functionName], ['reserved-concurrent-executions', o.reserved]], o.region);
 }
 
-export function tailFunctionLogs(o: { functionName: string; since: string; region: string }): string {
-  return aws('logs', 'tail', [['since', o.since]], o.region, [`/aws/lambda/${o.functionName}`]);
+export function setFunctionTimeout(o: { functionName: string; seconds: number; region: string }): string {
+  return aws('lambda', 'update-function-configuration', [['function-name', o.functionName], ['timeout', o.seconds]], o.region);
+}
+
+export function accountSettings(o: { region: string }): string {
+  return aws('lambda', 'get-account-settings', [], o.region);
+}
+
+/** The account's concurrent executions quota (Service Quotas code L-B99A9384). */
+export function concurrencyQuota(o: { region: string }): string {
+  return aws('service-quotas', 'get-service-quota', [['service-code', 'lambda'], ['quota-code', 'L-B99A9384']], o.region);
+}
+
+/** A function metric's average and maximum over [start, end) in 5-minute periods. */
+export function functionMetricStats(o: { functionName: string; metric: string; start: string; end: string; region: string }): string {
+  return aws('cloudwatch', 'get-metric-statistics', [
+    ['namespace', 'AWS/Lambda'],
+    ['metric-name', o.metric],
+    ['dimensions', `Name=FunctionName,Value=${o.functionName}`],
+    ['statistics', ['Average', 'Maximum']],
+    ['period', 300],
+    ['start-time', o.start],
+    ['end-time', o.end],
+  ], o.region);
+}
+
+export function tailFunctionLogs(o: { functionName: string; since: string; filterPattern?: string; region: string }): string {
+  return aws('logs', 'tail', [['since', o.since], ['filter-pattern', o.filterPattern]], o.region, [`/aws/lambda/${o.functionName}`]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,6 +306,10 @@ export function createSecret(o: { name: string; kmsKeyId: string | ShellVariable
     ['query', 'ARN'],
     ['output', 'text'],
   ], o.region);
+}
+
+export function describeVpcConnection(o: { arn: string; region: string }): string {
+  return aws('kafka', 'describe-vpc-connection', [['arn', o.arn]], o.region);
 }
 
 export function listScramSecrets(o: { clusterArn: string; region: string }): string {
@@ -331,6 +361,17 @@ export function createMskTopic(o: { clusterArn: string; topic: string; partition
 
 // ---------------------------------------------------------------------------------------------
 // Secrets Manager, KMS, Route 53
+
+// ---------------------------------------------------------------------------------------------
+// Glue schema registry
+
+export function createGlueRegistry(o: { name: string; region: string }): string {
+  return aws('glue', 'create-registry', [['registry-name', o.name]], o.region);
+}
+
+export function getGlueRegistry(o: { arn: string; region: string }): string {
+  return aws('glue', 'get-registry', [['registry-id', `RegistryArn=${o.arn}`]], o.region);
+}
 
 export function replicateSecret(o: { secretId: string; toRegion: string; region: string }): string {
   return aws('secretsmanager', 'replicate-secret-to-regions', [['secret-id', o.secretId], ['add-replica-regions', `Region=${o.toRegion}`]], o.region);
