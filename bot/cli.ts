@@ -16,6 +16,7 @@ import { diagnose, diagnoseSnapshot } from './diagnose';
 import { runSocketMode } from './slack/local';
 import { runSandbox, sandboxPort } from './sandbox/index';
 import { SCENARIOS } from '../scenarios/index';
+import { parseWindow } from './impact/changes';
 import { version } from '../package.json';
 
 export interface Io {
@@ -34,6 +35,9 @@ Usage:
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
   esm-doctor scenarios                                    list the bundled scenarios
+  esm-doctor dependents <resource-id|arn> [--region R] [--format text|json]
+                                                          the Kafka ESMs whose diagnosis depends on that resource
+  esm-doctor impact --event FILE [--format text|json]     which ESMs a CloudTrail API call event breaks (exit 1 if any fails)
   esm-doctor report                                       diagnose every bundled scenario, in the terminal (no AWS needed)
   esm-doctor sandbox [--port N]                           the whole product on http://localhost:3000: a local Slack
                                                           channel, the real Slack app and checks, no Slack or AWS account
@@ -48,6 +52,9 @@ Options:
   --probe[=remote]    replay the connection live (DNS, TCP, TLS, SASL, topic, group): --probe from this
                       machine, --probe=remote from the ESM's subnets through the function in ESM_DOCTOR_PROBE_FUNCTION
   --port N            sandbox: the local port (default PORT or 3000; 0 picks a free one); it listens on 127.0.0.1 only
+  --changes-window W  diagnose: how far back to look for changes in CloudTrail (default 24h; 90m, 7d, ...)
+  --no-changes        diagnose: do not look up recent changes (no cloudtrail:LookupEvents call)
+  --event FILE        impact: the CloudTrail event (EventBridge's "AWS API Call via CloudTrail" shape)
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
 
@@ -63,6 +70,9 @@ const Options = z.object({
   snapshot: z.string().min(1).optional(),
   scenario: z.string().min(1).optional(),
   port: z.string().optional(),
+  event: z.string().min(1).optional(),
+  'changes-window': z.string().refine((w) => parseWindow(w) !== undefined, 'give a duration like 90m, 24h or 7d (at most 90 days)').optional(),
+  'no-changes': z.boolean().default(false),
   'no-color': z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
@@ -85,6 +95,9 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
         snapshot: { type: 'string' },
         scenario: { type: 'string' },
         port: { type: 'string' },
+        event: { type: 'string' },
+        'changes-window': { type: 'string' },
+        'no-changes': { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -118,6 +131,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await runDiagnose(positionals, options, io);
       case 'collect':
         return await runCollect(positionals, options, io);
+      case 'impact':
+        return await (await import('./commands/impact')).runImpact(options.event, options, io);
+      case 'dependents':
+        return await (await import('./commands/impact')).runDependents(positionals, options, io);
       case 'scenarios':
         return runListScenarios(io);
       case 'report':
@@ -202,7 +219,8 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
     report = diagnoseSnapshot(snapshot);
   } else {
     const target = singleTarget(positionals, options, io);
-    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
+    const changes = options['no-changes'] ? {} : { changes: { windowMs: parseWindow(options['changes-window'] ?? '24h') } };
+    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}), ...changes }));
   }
   io.stdout.write(render(report, options.format, { color: useColour(io, options) }));
   return exitCodeOf(report);

@@ -9,6 +9,8 @@ import type { Report } from './model/report';
 import type { Snapshot } from './model/snapshot';
 import type { Target } from './model/target';
 import type { ProbeSnapshotOptions } from './probe';
+import { createClients } from './collect/clients';
+import { withChanges, type ChangesOptions } from './collect/changes';
 
 export interface DiagnoseOptions extends CollectOptions {
   /** Defaults to every registered check. */
@@ -17,6 +19,8 @@ export interface DiagnoseOptions extends CollectOptions {
   probe?: 'local' | 'remote';
   /** Overrides for the probe (tests: an injected resolver, secret reader, Lambda client). */
   probeOptions?: Omit<ProbeSnapshotOptions, 'mode'>;
+  /** Look up recent CloudTrail changes on what the failing findings name (Report.changes); off unless given. */
+  changes?: ChangesOptions;
 }
 
 export interface Diagnosis {
@@ -26,7 +30,8 @@ export interface Diagnosis {
 
 export async function diagnose(target: Target, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const startedAt = new Date();
-  let snapshot = await collectSnapshot(target, options);
+  const clients = options.changes && !options.clients ? createClients(target.region) : options.clients;
+  let snapshot = await collectSnapshot(target, clients ? { ...options, clients } : options);
   if (options.probe) {
     options.onProgress?.(options.probe === 'remote' ? 'Probing from the ESM\'s network position…' : 'Probing the brokers from here…');
     const { probeSnapshot } = await import('./probe');
@@ -38,7 +43,11 @@ export async function diagnose(target: Target, options: DiagnoseOptions = {}): P
     snapshot = { ...snapshot, probe };
   }
   options.onProgress?.('Running the checks…');
-  const report = evaluate(snapshot, options.checks ?? allChecks, { startedAt });
+  let report = evaluate(snapshot, options.checks ?? allChecks, { startedAt });
+  if (options.changes && clients?.cloudtrail) {
+    options.onProgress?.('Looking up recent changes in CloudTrail…');
+    report = await withChanges(report, clients.cloudtrail, options.changes);
+  }
   return { report, snapshot };
 }
 

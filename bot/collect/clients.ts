@@ -2,6 +2,7 @@
  * The AWS SDK v3 clients the collector uses, created in one place with the house defaults. Callers
  * (and tests) may pass their own `AwsClients` instead.
  */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KafkaClient } from '@aws-sdk/client-kafka';
@@ -18,6 +19,8 @@ export interface AwsClients {
   kms: KMSClient;
   iam: IAMClient;
   sts: STSClient;
+  /** Only for Report.changes (LookupEvents); callers that pass their own clients may leave it out. */
+  cloudtrail?: CloudTrailClient;
 }
 
 export interface ClientOptions {
@@ -51,6 +54,7 @@ const SERVICE_IDS: Record<keyof AwsClients, string> = {
   kms: 'KMS',
   iam: 'IAM',
   sts: 'STS',
+  cloudtrail: 'CloudTrail',
 };
 
 /**
@@ -88,5 +92,6 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     kms: new KMSClient(config('kms')),
     iam: new IAMClient(config('iam')),
     sts: new STSClient(config('sts')),
+    cloudtrail: new CloudTrailClient(config('cloudtrail')),
   };
 }

@@ -91,6 +91,8 @@ export const Report = z.object({
   cause: z.string().optional(),
   findings: z.array(Finding),
   changes: z.array(Change).optional(),
+  /** Why `changes` is missing or partial (LookupEvents denied or throttled); the diagnosis stands. */
+  changesNote: z.string().optional(),
   startedAt: z.string(),
   durationMs: z.number(),
 });

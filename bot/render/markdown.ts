@@ -1,4 +1,5 @@
 /** Report → Markdown, for tickets, pull requests and incident notes. */
+import { changesLines } from './changes';
 import type { Report } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { mostLikelyCause } from '../checks/engine';
@@ -37,6 +38,8 @@ export function renderMarkdown(report: Report): string {
       if (f.docs) out.push('', `Docs: ${f.docs}`);
     }
   }
+  const changed = changesLines(report);
+  if (changed) out.push('', `## ${changed.title}`, '', ...changed.lines.map((l) => `- ${l}`));
 
   out.push('', '## All checks', '', '| step | status | check | finding |', '|---|---|---|---|');
   for (const [step, findings] of byStep(report.findings)) {

@@ -5,6 +5,7 @@
 import type { Finding, Report, Status, Step } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { mostLikelyCause } from '../checks/engine';
+import { changesLines } from './changes';
 
 export interface TextOptions {
   color?: boolean;
@@ -57,6 +58,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       if (f.docs) lines.push(indent(paint('grey', `Docs: ${f.docs}`), 4));
     }
   }
+  const changed = changesLines(report);
+  if (changed) lines.push('', paint('bold', changed.title), ...changed.lines.map((l) => indent(l, 2)));
 
   const counts = countByStatus(report.findings);
   if (options.summary) {

@@ -26,7 +26,7 @@ class Captured extends Error {
 }
 
 /** Sends a command through the real middleware stack and stops it once the HTTP request is built: no network. */
-async function requestUrl(client: AwsClients[keyof AwsClients], command: unknown): Promise<string> {
+async function requestUrl(client: NonNullable<AwsClients[keyof AwsClients]>, command: unknown): Promise<string> {
   const stack = client.middlewareStack as unknown as {
     add: (mw: (next: unknown) => (args: { request: { protocol: string; hostname: string; port?: number; path: string } }) => Promise<never>, options: object) => void;
   };
