@@ -132,9 +132,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case 'collect':
         return await runCollect(positionals, options, io);
       case 'impact':
-        return await (await import('./commands/impact')).runImpact(options.event, options, io);
+        return await impactCommands().runImpact(options.event, options, io);
       case 'dependents':
-        return await (await import('./commands/impact')).runDependents(positionals, options, io);
+        return await impactCommands().runDependents(positionals, options, io);
       case 'scenarios':
         return runListScenarios(io);
       case 'report':
@@ -151,6 +151,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   } catch (err) {
     return reportError(err, io);
   }
+}
+
+/**
+ * Loaded only when asked for. `require`, not `import()`: under tsx's CommonJS loader a dynamic
+ * import() goes to Node's ESM resolver, which does not find extension-less .ts modules.
+ */
+function impactCommands(): typeof import('./commands/impact') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./commands/impact') as typeof import('./commands/impact');
 }
 
 function reportError(err: unknown, io: Io): number {
