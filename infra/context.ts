@@ -64,10 +64,12 @@ export const DeployContext = z.object({
   eventSourceAccounts: list(z.string().regex(/^\d{12}$/, 'must be 12-digit account ids')),
   /** Network positions to deploy the live probe into (optional). */
   probeTargets: z.preprocess(fromText, z.array(ProbeTarget).default([])),
+  /** Pre-alerts: EventBridge rules on the CloudTrail calls that can break an ESM → impact → Slack (infra/constructs/pre-alert.ts). */
+  preAlerts: bool,
 });
 export type DeployContext = z.infer<typeof DeployContext>;
 
-export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets'] as const;
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'preAlerts'] as const;
 
 export function parseContext(read: (key: string) => unknown): DeployContext {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));
