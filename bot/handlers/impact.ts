@@ -15,6 +15,11 @@ export type ImpactHandlerResult =
   | { outcome: 'rejected'; reason: string }
   | { outcome: 'assessed'; event: string; dependents: number; broken: number; preAlerts: PreAlertOutcome[] };
 
+function watchedRegions(fallback: string): string[] {
+  const configured = (process.env.ESM_DOCTOR_REGIONS ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  return configured.length ? configured : [fallback];
+}
+
 export async function handler(event: unknown): Promise<ImpactHandlerResult> {
   let call;
   try {
@@ -24,7 +29,10 @@ export async function handler(event: unknown): Promise<ImpactHandlerResult> {
     throw err;
   }
   const { preAlerter, clientsFor, logger } = await wiring();
-  const result = await assessImpact(call, { clients: clientsFor(call.account, call.region), region: call.region });
+  // IAM is global: its calls arrive in us-east-1, and the role may serve ESMs in every watched Region.
+  const regions = call.event.detail.eventSource === 'iam.amazonaws.com' ? watchedRegions(call.region) : [call.region];
+  const results = await Promise.all(regions.map((region) => assessImpact(call, { clients: clientsFor(call.account, region), region })));
+  const result = { ...results[0]!, esms: results.flatMap((r) => r.esms) };
   const id = (event as { id?: unknown }).id;
   const preAlerts = await preAlerter.run(result, typeof id === 'string' ? id : `${call.name}#${call.time}#${call.resources.map((r) => r.key).join(',')}`);
   const broken = result.esms.filter((e) => e.broken).length;

@@ -50,7 +50,7 @@ export function planPreAlerts(result: ImpactResult, eventId: string): PreAlert[]
         `:warning: *Pre-alert* · ${code(e.name)} on ${e.resources.map(code).join(', ')} by ${code(e.principal)} at ${e.time} breaks this ESM: ${code(cause)}${finding ? ` — ${escapeMrkdwn(finding.title)}` : ''}. Lambda has not reported it yet.`,
         1500,
       );
-      const target: Target = { uuid: x.uuid, region: e.region, ...(e.account ? { account: e.account } : {}), ...(x.arn ? { arn: x.arn } : {}) };
+      const target: Target = { uuid: x.uuid, region: x.report.target.region || e.region, ...(e.account ? { account: e.account } : {}), ...(x.arn ? { arn: x.arn } : {}) };
       return { uuid: x.uuid, target, report: x.report, cause, note, key: `prealert#${eventId}#${x.uuid}` };
     });
 }
