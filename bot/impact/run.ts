@@ -8,7 +8,8 @@
  */
 import type { AwsClients } from '../collect/clients';
 import { dependencyReader, listKafkaMappings, type DependencyClients } from '../collect/dependencies';
-import { diagnose as realDiagnose, type Diagnosis, type DiagnoseOptions } from '../diagnose';
+import { diagnose as realDiagnose, diagnoseSnapshot, type Diagnosis, type DiagnoseOptions } from '../diagnose';
+import type { Snapshot } from '../model/snapshot';
 import type { Report, Verdict } from '../model/report';
 import type { Target } from '../model/target';
 import { dependenciesOf, dependentsOf, indexDependencies, type Dependencies } from './dependencies';
@@ -116,4 +117,30 @@ export async function assessImpact(call: ParsedCall, options: ImpactOptions): Pr
 /** Exit code per the contract: 1 when a dependent ESM fails now, else 0. */
 export function impactExitCode(result: ImpactResult): number {
   return result.esms.some((e) => e.verdict === 'failing') ? 1 : 0;
+}
+
+/**
+ * Impact over snapshots already in hand (the sandbox's scenarios, a test's fixtures): the same
+ * dependents and the same judgement as `assessImpact`, with `diagnoseSnapshot` instead of AWS.
+ */
+export function assessImpactOffline(call: ParsedCall, snapshots: readonly Snapshot[]): ImpactResult {
+  const event = {
+    name: call.name,
+    time: call.time,
+    principal: call.principal,
+    resources: call.resources.map((r) => r.id),
+    region: call.region,
+    ...(call.account ? { account: call.account } : {}),
+    ...(call.failed ? { failed: call.failed } : {}),
+  };
+  if (call.failed) return { event, esms: [] };
+  const touched = new Set(call.resources.map((r) => r.key));
+  const esms = snapshots
+    .filter((s) => dependenciesOf(s).keys.some((k) => touched.has(k)))
+    .map((s): ImpactEsm => {
+      const report = diagnoseSnapshot(s);
+      const arn = s.esm.EventSourceMappingArn;
+      return { uuid: s.esm.UUID, ...(arn ? { arn } : {}), functionArn: s.esm.FunctionArn, verdict: report.verdict, ...judge(report, touched), report };
+    });
+  return { event, esms };
 }
