@@ -7,6 +7,7 @@ import { run as watcherBench } from './watcher';
 import { run as cliStartBench } from './cli-start';
 import { run as bundlesBench } from './bundles';
 import { run as sweepBench } from './sweep';
+import { run as impactBench } from './impact';
 
 async function main() {
   const benches: Array<[string, () => Promise<string[]>]> = [
@@ -17,6 +18,7 @@ async function main() {
     ['CLI start-up', cliStartBench],
     ['Lambda bundles: size, top packages, init', bundlesBench],
     ['org-wide sweep: 60 scopes × 1,000 ESMs', sweepBench],
+    ['impact on 100 dependent ESMs', impactBench],
   ];
   for (const [name, bench] of benches) {
     process.stdout.write(`# ${name}\n`);

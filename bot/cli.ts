@@ -15,6 +15,7 @@ import type { Snapshot } from './model/snapshot';
 import { parseTarget, Region, type Target } from './model/target';
 import { FORMATS, render } from './render';
 import { DEFAULT_WIDTH, renderText } from './render/text';
+import { parseWindow } from './impact/changes';
 import { version } from '../package.json';
 import { firstIssue } from './model/parse-issues';
 
@@ -34,6 +35,9 @@ Usage:
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] [--window 60m] > snap.json
   esm-doctor scenarios                                    list the bundled scenarios
+  esm-doctor dependents <resource-id|arn> [--region R] [--format text|json]
+                                                          the Kafka ESMs whose diagnosis depends on that resource
+  esm-doctor impact --event FILE [--format text|json]     which ESMs a CloudTrail API call event breaks (exit 1 if any fails)
   esm-doctor report                                       diagnose every bundled scenario, in the terminal (no AWS needed)
   esm-doctor sandbox [--port N]                           the whole product on http://localhost:3000: a local Slack
                                                           channel, the real Slack app and checks, no Slack or AWS account
@@ -51,6 +55,9 @@ Options:
   --window W          how far back the progress checks read CloudWatch metrics (lag, errors, throttles):
                       minutes or hours, e.g. 60m (default), 90, 3h; 1-minute periods, 10m to 24h
   --port N            sandbox: the local port (default PORT or 3000; 0 picks a free one); it listens on 127.0.0.1 only
+  --changes-window W  diagnose: how far back to look for changes in CloudTrail (default 24h; 90m, 7d, ...)
+  --no-changes        diagnose: do not look up recent changes (no cloudtrail:LookupEvents call)
+  --event FILE        impact: the CloudTrail event (EventBridge's "AWS API Call via CloudTrail" shape)
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
 
@@ -72,6 +79,9 @@ const Options = z.object({
     .transform((w) => (/h$/i.test(w) ? 60 : 1) * parseInt(w, 10))
     .refine((m) => m >= 10 && m <= 1440, { message: 'must be between 10m and 24h' })
     .optional(),
+  event: z.string().min(1).optional(),
+  'changes-window': z.string().refine((w) => parseWindow(w) !== undefined, 'give a duration like 90m, 24h or 7d (at most 90 days)').optional(),
+  'no-changes': z.boolean().default(false),
   'no-color': z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
@@ -95,6 +105,9 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
         scenario: { type: 'string' },
         port: { type: 'string' },
         window: { type: 'string' },
+        event: { type: 'string' },
+        'changes-window': { type: 'string' },
+        'no-changes': { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -142,6 +155,8 @@ const COMMANDS: Record<string, Command> = {
     return runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
   },
   slack: (_, _options, io) => runSlack(io),
+  impact: async (_, options, io) => (await import('./commands/impact')).runImpact(options.event, options, io),
+  dependents: async (positionals, options, io) => (await import('./commands/impact')).runDependents(positionals, options, io),
 };
 
 function reportError(err: unknown, io: Io): number {
@@ -240,7 +255,8 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
   } else {
     const target = singleTarget(positionals, options, io);
     const { diagnose } = await import('./diagnose');
-    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...windowOption(options), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}) }));
+    const changes = options['no-changes'] ? {} : { changes: { windowMs: parseWindow(options['changes-window'] ?? '24h') } };
+    ({ report } = await diagnose(target, { inspectSecrets: options['inspect-secrets'], onProgress: progress(io), ...windowOption(options), ...(options.probe ? { probe: options.probe, probeOptions: { env: io.env } } : {}), ...changes }));
   }
   if (options.format === 'blocks') io.stdout.write(await renderBlocks(report, io));
   else io.stdout.write(render(report, options.format, { color: useColour(io, options), width: terminalWidth(io) }));

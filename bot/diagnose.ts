@@ -9,6 +9,7 @@ import type { Report } from './model/report';
 import type { Snapshot } from './model/snapshot';
 import type { Target } from './model/target';
 import type { ProbeSnapshotOptions } from './probe';
+import type { ChangesOptions } from './collect/changes';
 
 export interface DiagnoseOptions extends CollectOptions {
   /** Defaults to every registered check. */
@@ -17,6 +18,8 @@ export interface DiagnoseOptions extends CollectOptions {
   probe?: 'local' | 'remote';
   /** Overrides for the probe (tests: an injected resolver, secret reader, Lambda client). */
   probeOptions?: Omit<ProbeSnapshotOptions, 'mode'>;
+  /** Look up recent CloudTrail changes on what the failing findings name (Report.changes); off unless given. */
+  changes?: ChangesOptions;
 }
 
 export interface Diagnosis {
@@ -27,8 +30,9 @@ export interface Diagnosis {
 export async function diagnose(target: Target, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const startedAt = new Date();
   // Lazy: offline diagnoses (--scenario, --snapshot, report) must not load the AWS SDK clients.
-  const { collectSnapshot } = await import('./collect/snapshot');
-  let snapshot = await collectSnapshot(target, options);
+  const [{ collectSnapshot }, { createClients }] = await Promise.all([import('./collect/snapshot'), import('./collect/clients')]);
+  const clients = options.changes && !options.clients ? createClients(target.region) : options.clients;
+  let snapshot = await collectSnapshot(target, clients ? { ...options, clients } : options);
   if (options.probe) {
     options.onProgress?.(options.probe === 'remote' ? 'Probing from the ESM\'s network position…' : 'Probing the brokers from here…');
     const { probeSnapshot } = await import('./probe');
@@ -40,7 +44,12 @@ export async function diagnose(target: Target, options: DiagnoseOptions = {}): P
     snapshot = { ...snapshot, probe };
   }
   options.onProgress?.('Running the checks…');
-  const report = evaluate(snapshot, options.checks ?? allChecks, { startedAt });
+  let report = evaluate(snapshot, options.checks ?? allChecks, { startedAt });
+  if (options.changes && clients?.cloudtrail) {
+    options.onProgress?.('Looking up recent changes in CloudTrail…');
+    const { withChanges } = await import('./collect/changes');
+    report = await withChanges(report, clients.cloudtrail, options.changes);
+  }
   return { report, snapshot };
 }
 

@@ -66,10 +66,12 @@ export const DeployContext = z.object({
   organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),
   /** Network positions to deploy the live probe into (optional). */
   probeTargets: z.preprocess(fromText, z.array(ProbeTarget).default([])),
+  /** Pre-alerts: EventBridge rules on the CloudTrail calls that can break an ESM → impact → Slack (infra/constructs/pre-alert.ts). */
+  preAlerts: bool,
 });
 export type DeployContext = z.infer<typeof DeployContext>;
 
-export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId'] as const;
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts'] as const;
 
 export function parseContext(read: (key: string) => unknown): DeployContext {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));

@@ -34,6 +34,7 @@ import { EsmDoctorFunction } from './constructs/esm-doctor-function';
 import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
 import { WatcherFanout } from './constructs/watcher-fanout';
 import { accountOfRole } from '../bot/alerts/config';
+import { PreAlert } from './constructs/pre-alert';
 import type { DeployContext } from './context';
 
 export interface EsmDoctorStackProps extends StackProps {
@@ -269,6 +270,28 @@ export class EsmDoctorStack extends Stack {
       readSlackSecret,
       ...assumeWatchedRoles,
     );
+
+    // ---- Pre-alerts (optional): a CloudTrail call that breaks ESMs is announced before Lambda notices.
+    if (s.preAlerts) {
+      new PreAlert(this, 'PreAlert', {
+        environment: {
+          ...common,
+          ...watching,
+          ESM_DOCTOR_ALERT_CHANNEL: channel,
+          ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
+          ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+        },
+        diagnosis: diagnosisStatements(regions, s.inspectSecrets),
+        access: [
+          new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
+          tableActions('Query', 'GetItem', 'PutItem', 'DeleteItem'),
+          readSlackSecret,
+          ...assumeWatchedRoles,
+        ],
+        ...(s.eventSourceAccounts.length ? { bus: this.bus } : {}),
+        deadLetterQueue: undelivered,
+      });
+    }
 
     // ---- The live probe (optional): one function per network position, invoked by the diagnosing functions.
     if (s.probeTargets.length) {

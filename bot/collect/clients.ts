@@ -3,6 +3,7 @@
  * (and tests) may pass their own `AwsClients` instead.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -32,6 +33,8 @@ export interface AwsClients {
   sns?: SNSClient;
   /** Progress metrics (GetMetricData). Optional so that callers built before it keep compiling; collectSnapshot skips the metric round without it. */
   cloudwatch?: CloudWatchClient;
+  /** Only for Report.changes (LookupEvents); callers that pass their own clients may leave it out. */
+  cloudtrail?: CloudTrailClient;
 }
 
 export interface ClientOptions {
@@ -71,5 +74,6 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     sqs: new SQSClient(config('sqs')),
     sns: new SNSClient(config('sns')),
     cloudwatch: new CloudWatchClient(config('cloudwatch')),
+    cloudtrail: new CloudTrailClient(config('cloudtrail')),
   };
 }

@@ -6,7 +6,7 @@
  */
 
 /** The clients whose endpoint can be overridden; the SDK's serviceId of each. */
-export type ServiceKey = 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms' | 'iam' | 'sts' | 'glue' | 'sqs' | 'sns' | 'cloudwatch';
+export type ServiceKey = 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms' | 'iam' | 'sts' | 'glue' | 'sqs' | 'sns' | 'cloudwatch' | 'cloudtrail';
 
 /**
  * Throttling is the usual failure when ~30 read calls start at once; the SDK's standard retry
@@ -31,6 +31,7 @@ const SERVICE_IDS: Record<ServiceKey, string> = {
   sqs: 'SQS',
   sns: 'SNS',
   cloudwatch: 'CloudWatch',
+  cloudtrail: 'CloudTrail',
 };
 
 /**

@@ -31,9 +31,10 @@ export type ResourceKind = keyof typeof RESOURCE_KINDS;
 /**
  * Who makes the call: `diagnose` (the worker and the alert function, and the CLI's caller),
  * `watch` (the watcher's inventory reads), `route` (the alert function's routing tags),
- * `inspect` (diagnose, but only with inspectSecrets / --inspect-secrets).
+ * `inspect` (diagnose, but only with inspectSecrets / --inspect-secrets), `changes` (the "changed before the
+ * failure" section: the CLI's diagnose unless --no-changes; no deployed role by default).
  */
-export type Caller = 'diagnose' | 'watch' | 'route' | 'inspect';
+export type Caller = 'diagnose' | 'watch' | 'route' | 'inspect' | 'changes';
 
 export interface ActionGrant {
   on: ResourceKind;
@@ -76,6 +77,8 @@ export const COLLECTOR_ACTIONS = {
   'sts:GetCallerIdentity': { on: 'any', for: ['diagnose'] },
   // The progress checks' metrics (docs/metrics.md); GetMetricData supports no resource-level permissions.
   'cloudwatch:GetMetricData': { on: 'any', for: ['diagnose', 'watch'] },
+  // Report.changes: management events on the failing findings' resources; LookupEvents has no resource-level permissions.
+  'cloudtrail:LookupEvents': { on: 'any', for: ['changes'] },
   // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS on-failure destination's KMS key.
   'kafka:DescribeVpcConnection': { on: 'vpc-connection', for: ['diagnose'] },
   'glue:GetRegistry': { on: 'registry', for: ['diagnose'] },
@@ -102,10 +105,15 @@ export function grantsFor(caller: Caller): Array<{ action: string; on: ResourceK
 export function permissionsMarkdown(): string {
   const code = (a: string) => `\`${a}\``;
   const lines = (Object.entries(TABLE) as Array<[CollectorAction, ActionGrant]>)
-    .filter(([, g]) => g.for.includes('diagnose') || g.for.includes('inspect'))
+    .filter(([, g]) => g.for.includes('diagnose') || g.for.includes('inspect') || g.for.includes('changes'))
     .map(([action, g]) => {
       const also = g.alsoNeeds?.length ? ` (with ${g.alsoNeeds.map((n) => code(n.action)).join(', ')})` : '';
-      const only = g.for.includes('inspect') && !g.for.includes('diagnose') ? ' (only for `--inspect-secrets`)' : '';
+      const only =
+        g.for.includes('inspect') && !g.for.includes('diagnose')
+          ? ' (only for `--inspect-secrets`)'
+          : g.for.includes('changes') && !g.for.includes('diagnose')
+            ? ' (only for the "changed before the failure" section; `--no-changes` skips it)'
+            : '';
       return `- ${code(action)}${also}${only}`;
     });
   return lines.join('\n');

@@ -105,6 +105,8 @@ export const Report = z.object({
   changes: z.array(Change).optional(),
   /** The progress metrics' lag and error series over the diagnosis window (CloudWatch), for sparklines. */
   trends: z.array(Trend).optional(),
+  /** Why `changes` is missing or partial (LookupEvents denied or throttled); the diagnosis stands. */
+  changesNote: z.string().optional(),
   startedAt: z.string(),
   durationMs: z.number(),
 });

@@ -1,5 +1,6 @@
 /** Report → Markdown, for tickets, pull requests and incident notes: commands and documents in fences. */
 import type { Finding, Report } from '../model/report';
+import { changesLines } from './changes';
 import { STEP_NAMES } from '../model/report';
 import { causeOf, firstSentence } from '../model/cause';
 import { ALL_STEPS, byStep, countByStatus, functionName, STATUS_MARK, stepLabel } from './text';
@@ -62,6 +63,8 @@ export function renderMarkdown(report: Report): string {
     out.push('', '## Warnings');
     for (const f of warnings) out.push(...findingSection(f, '###'));
   }
+  const changed = changesLines(report);
+  if (changed) out.push('', `## ${changed.title}`, '', ...changed.lines.map((l) => `- ${l}`));
 
   out.push(...trendMarkdown(report));
 

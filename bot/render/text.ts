@@ -6,6 +6,7 @@ import type { Finding, Remedy, Report, Status, Step } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import { causeOf, firstSentence } from '../model/cause';
 import { trendLines } from './sparkline';
+import { changesLines } from './changes';
 
 export interface TextOptions {
   color?: boolean;
@@ -82,6 +83,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     lines.push('', paint('bold', wrap(`Most likely cause: ${cause.title}`, width)));
     lines.push(...findingBody(cause, width, paint));
   }
+  // What changed on the failing resources shortly before: right under the cause it most likely explains.
+  const changed = changesLines(report);
+  if (changed) lines.push('', paint('bold', changed.title), ...changed.lines.map((l) => indent(l, 2)));
   if (explained) {
     const title = `Lambda's message (${explained.title.replace(/\.$/, '')}) is explained by ${cause!.check}.`;
     lines.push('', `${paint('red', STATUS_MARK.fail)} ${wrap(title, width - 2)}`);

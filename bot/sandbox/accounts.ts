@@ -181,6 +181,16 @@ export class SandboxAccounts {
     return stateChange(previous.snapshot(), next.snapshot(), phase === 'failing' ? 'stalled' : 'recovered', observedAt);
   }
 
+  /**
+   * The scripted change (bot/sandbox/change.ts): the watched ESM's resources now look like its
+   * failing scenario, but Lambda has not noticed — no transition yet (setWatchedPhase publishes it
+   * later). Answers every ESM's snapshot as it is after the change.
+   */
+  applyWatchedChange(): Snapshot[] {
+    if (this.watchedStates && this.watchedUuid) this.entries.set(this.watchedUuid, this.watchedStates.failing);
+    return [...this.entries.values()].map((e) => e.snapshot());
+  }
+
   get watchedPhaseNow(): 'healthy' | 'failing' {
     return this.watchedPhase;
   }

@@ -30,6 +30,9 @@ import { createLogger, errorFields, type Level, type SlackLogger } from '../slac
 import { MemoryStore } from '../slack/store';
 import type { EsmStateChange } from '../model/events';
 import { createAlertNotifier, type AlertNotifierDeps } from '../alerts/notifier';
+import { MemoryAlertStore } from '../alerts/alert-store';
+import { createPreAlerter } from '../impact/prealert';
+import { scriptedImpact } from './change';
 import { SandboxAccounts, type SandboxEsm } from './accounts';
 import { emojiSvg } from './emoji';
 import { AVATARS, CONTENT_SECURITY_POLICY, PAGE_CSS, PAGE_HTML, PAGE_JS } from './page';
@@ -497,9 +500,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The production notifier (what handlers/alert runs on each ESM State Change), given the sandbox's
   // Slack client, the Slack app's store (so an alert's buttons work like a report's), the sandbox's
   // diagnosis and a router that knows one channel.
+  // One alert store for the notifier and the pre-alert, so the failure alert finds the pre-alert's thread.
+  const alertRecords = new MemoryAlertStore();
   const alerts = createAlertNotifier({
     slack,
     store,
+    alerts: alertRecords,
     diagnose,
     router: () => workspace.channel.id,
     buttonKey: config.buttonKey,
@@ -521,7 +527,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return run;
   };
   const watcherTimings = options.watcher === undefined ? DEFAULT_TIMINGS : options.watcher;
-  const watcher = watcherTimings ? startWatcher(accounts, watcherTimings, handleChange) : undefined;
+  const preAlerter = createPreAlerter({ slack, store, alerts: alertRecords, router: () => workspace.channel.id, buttonKey: config.buttonKey });
+  const handleScriptedChange = () => {
+    if (!accounts.watchedUuid) return Promise.resolve();
+    const scripted = scriptedImpact(accounts.applyWatchedChange(), accounts.watchedUuid, new Date());
+    if (!scripted) return Promise.resolve();
+    const e = scripted.result.event;
+    activity(`CloudTrail: ${e.name} on ${e.resources.join(', ')} by ${e.principal} — esm-doctor checks which ESMs it breaks before Lambda notices`);
+    const run = preAlerter.run(scripted.result, String(scripted.event.id)).finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  };
+  const watcher = watcherTimings ? startWatcher(accounts, watcherTimings, handleChange, handleScriptedChange) : undefined;
 
   const idle = async () => {
     for (;;) {

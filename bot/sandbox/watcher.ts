@@ -21,9 +21,11 @@ export interface WatcherTimings {
   stallAfterMs?: number;
   /** From start to the end of the stall (after stallAfterMs). */
   stallRecoverAfterMs?: number;
+  /** From start to the scripted change that breaks the ESM before Lambda notices (before failAfterMs); none when absent. */
+  changeAfterMs?: number;
 }
 
-export const DEFAULT_TIMINGS: WatcherTimings = { failAfterMs: 8_000, recoverAfterMs: 75_000, stallAfterMs: 20_000, stallRecoverAfterMs: 110_000 };
+export const DEFAULT_TIMINGS: WatcherTimings = { changeAfterMs: 6_000, failAfterMs: 20_000, recoverAfterMs: 90_000, stallAfterMs: 30_000, stallRecoverAfterMs: 120_000 };
 
 export interface SandboxWatcher {
   stop(): void;
@@ -35,6 +37,7 @@ export function startWatcher(
   accounts: SandboxAccounts,
   timings: WatcherTimings,
   onChange: (change: EsmStateChange) => Promise<unknown>,
+  onScriptedChange?: () => Promise<unknown>,
 ): SandboxWatcher {
   if (timings.recoverAfterMs <= timings.failAfterMs) throw new Error('the watcher must recover after it fails');
   const timers: NodeJS.Timeout[] = [];
@@ -61,6 +64,15 @@ export function startWatcher(
       }
     });
   };
+  if (onScriptedChange && timings.changeAfterMs !== undefined && timings.changeAfterMs < timings.failAfterMs) {
+    timers.push(
+      setTimeout(() => {
+        queue = queue.then(async () => {
+          if (!stopped) await onScriptedChange().catch(() => undefined);
+        });
+      }, timings.changeAfterMs),
+    );
+  }
   timers.push(setTimeout(step('failing'), timings.failAfterMs));
   timers.push(setTimeout(step('healthy'), timings.recoverAfterMs));
   if (stalls) {

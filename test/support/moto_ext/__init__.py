@@ -10,6 +10,7 @@ Run in-process by test/support/moto_launcher.py; never imported by the product. 
                     lambda_esm.py     Kafka event source mappings (MSK and self-managed)
                     kafka_ops.py      GetBootstrapBrokers, SCRAM secret association, topics
                     iam_simulate.py   SimulatePrincipalPolicy
+                    cloudtrail.py     LookupEvents over the write calls recorded as they pass through
                     control.py        /moto-ext/* endpoints that let tests simulate failures
                   Everything else passes through to moto untouched.
 
@@ -21,10 +22,10 @@ import sys
 import traceback
 from typing import Any, Callable, Iterable
 
-from . import control, iam_simulate, kafka_ops, lambda_esm, patches
+from . import cloudtrail, control, iam_simulate, kafka_ops, lambda_esm, patches
 from .http import ApiError, Request, Response, json_response
 
-MATCHERS = (control.match, lambda_esm.match, kafka_ops.match, iam_simulate.match)
+MATCHERS = (control.match, lambda_esm.match, kafka_ops.match, iam_simulate.match, cloudtrail.match)
 
 
 def install() -> None:
@@ -37,11 +38,19 @@ class ExtensionMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         req = Request(environ)
+        seen: dict[str, int] = {}
+
+        def recording_start_response(status: str, headers: Any, *rest: Any) -> Any:
+            seen["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, *rest)
+
         try:
             for matcher in MATCHERS:
                 handler = matcher(req)
                 if handler is not None:
-                    return handler(req)(start_response)
+                    body = handler(req)(recording_start_response)
+                    cloudtrail.record(req, seen.get("status", 500))
+                    return body
         except ApiError as err:  # a matcher refused the request outright
             return json_response({"message": err.message}, status=err.status)(start_response)
         except Exception as err:  # a bug in the extension: say so loudly, like AWS's 500
@@ -52,7 +61,12 @@ class ExtensionMiddleware:
                 "application/json",
                 {"x-amzn-ErrorType": "ServiceException"},
             )(start_response)
-        return self.app(environ, start_response)
+        # Read the body now, while it is still there for the recorder (Request puts it back for moto).
+        _ = req.body
+        # Drained here so that the status is known before the recorder looks at it.
+        body = list(self.app(environ, recording_start_response))
+        cloudtrail.record(req, seen.get("status", 500))
+        return body
 
 
 def wrap(app: Callable[..., Iterable[bytes]]) -> ExtensionMiddleware:

@@ -14,6 +14,10 @@ loopback, under /moto-ext/ so they can never collide with an AWS route.
        {"FunctionName" (name or ARN), "State"?, "StateReason"?, "StateReasonCode"?,
         "LastUpdateStatus"?, "LastUpdateStatusReason"?, "LastUpdateStatusReasonCode"?}
        -> {"FunctionArn", ...}; 404 when no function has that name
+  POST /moto-ext/cloudtrail/events
+       {"Region", "Account"?, "EventName", "EventSource", "Resources": [{"ResourceType", "ResourceName"}],
+        "EventTime"? (ISO 8601, default now), "Principal"?, "RequestParameters"?}
+       -> the event as LookupEvents returns it (an entry of CloudTrail's event history, e.g. one dated earlier)
 The lookups search every account and region moto holds, so the body needs no region.
 """
 from __future__ import annotations
@@ -43,6 +47,7 @@ EXTENSIONS = [
     "kafka:ListTopics",
     "kafka:DeleteTopic",
     "iam:SimulatePrincipalPolicy",
+    "cloudtrail:LookupEvents (event history of the write calls esm-doctor assesses, recorded as they pass)",
 ]
 
 
@@ -62,6 +67,8 @@ def match(req: Request) -> Any:
         return set_cluster_state
     if req.path.rstrip("/") == "/moto-ext/lambda/function-state" and req.method == "POST":
         return set_function_state
+    if req.path.rstrip("/") == "/moto-ext/cloudtrail/events" and req.method == "POST":
+        return add_cloudtrail_event
     return lambda r: _problem(404, f"no control endpoint {r.method} {r.path}")
 
 
@@ -150,3 +157,37 @@ def set_function_state(req: Request) -> Response:
                         fn.state = body["State"]
                     return json_response({"FunctionArn": fn.function_arn, **overrides})
     return _problem(404, f"no function {name}")
+
+
+def add_cloudtrail_event(req: Request) -> Response:
+    from datetime import datetime
+
+    from . import cloudtrail
+
+    try:
+        body = _body(req)
+    except ValueError as err:
+        return _problem(400, str(err))
+    for key in ("Region", "EventName", "EventSource"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            return _problem(400, f"{key} is required")
+    resources = body.get("Resources") or []
+    if not isinstance(resources, list) or not all(isinstance(r, dict) and r.get("ResourceName") for r in resources):
+        return _problem(400, "Resources must be a list of {ResourceType, ResourceName}")
+    when = None
+    if body.get("EventTime"):
+        try:
+            when = datetime.fromisoformat(str(body["EventTime"]).replace("Z", "+00:00"))
+        except ValueError:
+            return _problem(400, "EventTime must be ISO 8601")
+    event = cloudtrail.add_event(
+        str(body.get("Account") or req.account),
+        body["Region"],
+        name=body["EventName"],
+        source=body["EventSource"],
+        resources=[(r["ResourceName"], r.get("ResourceType", "")) for r in resources],
+        parameters=body.get("RequestParameters") or {},
+        when=when,
+        principal=body.get("Principal"),
+    )
+    return json_response(event)
