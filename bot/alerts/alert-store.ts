@@ -8,17 +8,13 @@
  * In memory here (tests, the local sandbox); DynamoDB in alert-store-dynamodb.ts.
  */
 import { createHash } from 'node:crypto';
+import type { HistoryEntry, StormMember } from '../model/alert';
+
+export type { HistoryEntry, StormMember } from '../model/alert';
 
 /** Storm keys hold a channel and a cluster ARN or a list of brokers: hashed to a short, safe key. */
 export function hashKey(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
-
-export interface HistoryEntry {
-  /** ISO 8601. */
-  at: string;
-  /** One line of mrkdwn. */
-  text: string;
 }
 
 export interface AlertRecord {
@@ -44,16 +40,6 @@ export interface AlertRecord {
   version: number;
   /** When the record was written (for taking over an `opening` claim that was abandoned). */
   updatedAt: string;
-}
-
-export interface StormMember {
-  uuid: string;
-  /** When it joined (ISO 8601). */
-  at: string;
-  open: boolean;
-  /** Function name or ESM id, for the parent message. */
-  label: string;
-  closedAt?: string;
 }
 
 export interface StormParent {

@@ -22,3 +22,14 @@ export function slackErrorCode(err: unknown): string | undefined {
   const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
   return typeof code === 'string' ? code : undefined;
 }
+
+/**
+ * Slack's answers for a channel the bot cannot post in: retrying will not help; inviting the bot
+ * (or another channel) will. Shared by the worker's posts and the alert path's fallback channel.
+ */
+export const CANNOT_POST: ReadonlySet<string> = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
+
+export function cannotPost(err: unknown): string | undefined {
+  const code = slackErrorCode(err);
+  return code && CANNOT_POST.has(code) ? code : undefined;
+}

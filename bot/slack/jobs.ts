@@ -13,10 +13,10 @@ import { renderNotice, renderReport, type RerunNote, type SlackReport, type Stam
 import { signButtonValue } from './button';
 import { causeOf, diffReports } from './diff';
 import type { Diagnose } from './engine';
-import { explainFailure, slackErrorCode } from './failure';
+import { cannotPost, explainFailure, slackErrorCode } from './failure';
 import type { SlackMessage } from './limits';
 import { errorFields, type SlackLogger } from './log';
-import type { SlackStore } from './store';
+import { acknowledgedFor, type SlackStore } from './store';
 
 export const Job = z
   .object({
@@ -74,8 +74,7 @@ async function tell(job: Job, deps: JobDeps, text: string): Promise<void> {
 
 /** The acknowledgement to stamp on a report: only one for this ESM's current cause counts. */
 async function currentAck(store: SlackStore, report: SlackReport): Promise<Stamp | undefined> {
-  const ack = await store.getAcknowledgement(report.target.uuid);
-  return ack && ack.cause === causeOf(report) ? { by: ack.by, at: ack.at } : undefined;
+  return acknowledgedFor(await store.getAcknowledgement(report.target.uuid), causeOf(report));
 }
 
 /** The target as the button and the store keep it: with the account, once the report knows it. */
@@ -93,8 +92,6 @@ function common(deps: JobDeps, target: Target, report: SlackReport, preface?: st
   return { buttonValue: buttonValue(deps, target, report), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
 }
 
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
-
 async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Promise<JobOutcome> {
   const acknowledged = await currentAck(deps.store, report);
   const message = renderReport(report, { ...common(deps, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
@@ -103,8 +100,8 @@ async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Prom
     const res = await deps.slack.chat.postMessage({ channel: job.channel, ...message, unfurl_links: false, unfurl_media: false });
     ts = res.ts;
   } catch (err) {
-    const code = slackErrorCode(err);
-    if (code && CANNOT_POST.has(code)) {
+    const code = cannotPost(err);
+    if (code) {
       deps.logger.event('info', 'slack.cannot-post', { channel: job.channel, slackError: code });
       await tell(job, deps, `:warning: I can't post in this channel (\`${code}\`). Invite me with \`/invite @esm-doctor\` and run the command again. Meanwhile: ${report.headline}`);
       return 'failed';
