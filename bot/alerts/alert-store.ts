@@ -49,6 +49,8 @@ export interface StormParent {
   cluster: string;
   openedAt: string;
   closedAt?: string;
+  /** When an invocation claimed it to post the parent (a claim without `ts` older than a few minutes was abandoned). */
+  claimedAt?: string;
   version: number;
 }
 
@@ -67,6 +69,12 @@ export interface AlertStore {
    * caller may send, at least `spacingMs` after the previous reservation.
    */
   reserveSlot(lane: string, spacingMs: number, nowMs: number): Promise<number>;
+  /**
+   * Slack answered 429 with Retry-After: nothing new on `lane` is sent before `untilMs`. Moves the
+   * next free slot there (never back). Callers already holding an earlier slot meet the 429
+   * themselves and queue again behind it.
+   */
+  pauseLane(lane: string, untilMs: number): Promise<void>;
 }
 
 export const ALERT_TTL = {
@@ -134,5 +142,9 @@ export class MemoryAlertStore implements AlertStore {
     const slot = Math.max(nowMs, this.slots.get(lane) ?? 0);
     this.slots.set(lane, slot + spacingMs);
     return slot;
+  }
+
+  async pauseLane(lane: string, untilMs: number) {
+    this.slots.set(lane, Math.max(untilMs, this.slots.get(lane) ?? 0));
   }
 }

@@ -17,7 +17,7 @@ import { DynamoStore } from '../slack/store-dynamodb';
 import { DynamoAlertStore } from './alert-store-dynamodb';
 import { accountOfRole, loadAlertsConfig, type AlertsConfig } from './config';
 import { assumeRoleProvider } from './credentials';
-import { createAlertNotifier, type AlertNotifier } from './notifier';
+import { createAlertNotifier, type AlertNotifier, type AlertNotifierDeps } from './notifier';
 import type { LambdaReader } from './observe';
 import { eventBridgePublisher } from './publisher';
 import { createChannelRouter, lambdaTagReader } from './router';
@@ -98,7 +98,11 @@ export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {
  * The notifier, built on the first event (the Slack tokens may have to be read from Secrets
  * Manager first) and reused by every later one in the container.
  */
-export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides: { logger?: SlackLogger } = {}): () => Promise<AlertNotifier> {
+export function alertNotifierFromEnv(
+  env: Env,
+  engine: EngineDiagnose,
+  overrides: { logger?: SlackLogger; pacing?: AlertNotifierDeps['pacing'] } = {},
+): () => Promise<AlertNotifier> {
   let built: Promise<AlertNotifier> | undefined;
   const build = async (): Promise<AlertNotifier> => {
     const resolved = await slackEnvOnce(env);
@@ -113,8 +117,9 @@ export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides
       return creds ? engineWith(engine, target, options, createClients(target.region, { env: resolved, credentials: creds })) : engine(target, options);
     };
     return createAlertNotifier({
-      slack: slackClient(slackConfig, logger),
+      slack: slackClient(slackConfig, logger, { rejectRateLimitedCalls: true }),
       store: new DynamoStore({ table: config.table, client: dynamo(resolved) }),
+      ...(overrides.pacing ? { pacing: overrides.pacing } : {}),
       alerts: new DynamoAlertStore({ table: config.table, client: dynamo(resolved) }),
       diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe }),
       probe: slackConfig.probe !== 'off',

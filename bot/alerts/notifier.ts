@@ -21,7 +21,7 @@ import type { EsmStateChange } from '../model/events';
 import { EsmDoctorError } from '../model/errors';
 import type { SlackReport } from '../slack/blocks';
 import type { Diagnose } from '../slack/engine';
-import { cannotPost } from '../slack/failure';
+import { cannotPost, messageGone, slackRetryAfter } from '../slack/failure';
 import type { SlackMessage } from '../slack/limits';
 import { functionLabel } from '../slack/alert-messages';
 import { createLogger, errorFields, redact, type SlackLogger } from '../slack/log';
@@ -30,6 +30,7 @@ import { ALERT_TTL, MemoryAlertStore, type AlertRecord, type AlertStore, type St
 import {
   abandonedRecord,
   fallbackMessage,
+  followMove,
   openedRecord,
   planAlert,
   planClose,
@@ -87,6 +88,10 @@ export class AlertBusy extends Error {
   }
 }
 
+/** A 429 pauses the lane and the call queues again; after this many, the event fails and Lambda retries it. */
+const MAX_RATE_LIMITED_ATTEMPTS = 8;
+const PARENT_POLL_MS = 500;
+
 export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   const now = deps.now ?? (() => new Date());
   const alerts = deps.alerts ?? new MemoryAlertStore(() => now().getTime());
@@ -101,27 +106,62 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   const updateMs = deps.pacing?.updateMs ?? 1200;
   const route = typeof deps.router === 'function' ? deps.router : deps.router.channelFor.bind(deps.router);
 
+  /**
+   * Waits for this caller's own slot on the lane. Nothing slow runs between waking and sending: a
+   * caller that wakes late anyway (a slow event loop) queues again rather than post out of pace.
+   * A 429 pause reaches callers already holding a slot through their own 429 (see `paced`).
+   */
   async function waitForSlot(lane: string, spacing: number): Promise<void> {
-    const slot = await alerts.reserveSlot(lane, spacing, now().getTime());
-    const wait = slot - now().getTime();
-    if (wait > 0) await sleep(wait);
+    for (;;) {
+      const slot = await alerts.reserveSlot(lane, spacing, now().getTime());
+      const wait = slot - now().getTime();
+      if (wait > 0) await sleep(wait);
+      // Late by more than 1/20 of the spacing (DynamoDB answered slowly, the event loop lagged):
+      // the next caller may already be due, so take a new slot instead of crowding it.
+      if (now().getTime() - slot <= spacing / 20) return;
+    }
+  }
+
+  /** Runs a paced Slack call; a 429 pauses the lane for every invocation for Retry-After, then it queues again. */
+  async function paced<T>(lane: string, spacing: number, call: () => Promise<T>, slotTaken = false): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 || !slotTaken) await waitForSlot(lane, spacing);
+      try {
+        return await call();
+      } catch (err) {
+        const retryAfter = slackRetryAfter(err);
+        if (retryAfter === undefined || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
+        logger.event('warn', 'alert.rate-limited', { lane, retryAfter, attempt });
+        await alerts.pauseLane(lane, now().getTime() + retryAfter * 1000);
+      }
+    }
   }
 
   async function post(channel: string, message: SlackMessage, threadTs?: string): Promise<string> {
-    await waitForSlot(`post#${channel}`, postMs);
-    const res = await deps.slack.chat.postMessage({
-      channel,
-      ...message,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      unfurl_links: false,
-      unfurl_media: false,
-    });
-    if (!res.ts) throw new Error('chat.postMessage answered without a ts');
-    return res.ts;
+    const send = (thread?: string) =>
+      paced(`post#${channel}`, postMs, async () => {
+        const res = await deps.slack.chat.postMessage({
+          channel,
+          ...message,
+          ...(thread ? { thread_ts: thread } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+        return res.ts;
+      });
+    try {
+      return await send(threadTs);
+    } catch (err) {
+      if (!threadTs || !messageGone(err)) throw err;
+      // The thread's first message was deleted: the reply goes to the channel instead of nowhere.
+      logger.event('warn', 'alert.thread-gone', { channel, threadTs });
+      return send(undefined);
+    }
   }
 
   async function update(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    await deps.slack.chat.update({ channel, ts, ...message });
+    await paced(`update#${channel}`, updateMs, () => deps.slack.chat.update({ channel, ts, ...message }));
   }
 
   async function diagnose(change: EsmStateChange): Promise<SlackReport> {
@@ -156,45 +196,90 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   }
 
   async function execute(plan: EffectPlan): Promise<AlertResult> {
-    for (const effect of plan.effects) await perform(effect);
-    logger.event('info', plan.log.name, plan.log.fields);
-    return plan.result;
+    let effects = plan.effects;
+    let result = plan.result;
+    while (effects.length) {
+      const [effect, ...rest] = effects;
+      effects = rest;
+      if (effect!.do === 'update' && effect!.alert) {
+        const { channel, ts, message } = effect!;
+        try {
+          await update(channel, ts, message);
+        } catch (err) {
+          if (!messageGone(err)) throw err;
+          // Someone deleted the alert: a message that is gone is posted anew, and the record moves to it.
+          const moved = await post(channel, message);
+          logger.event('warn', 'alert.message-gone', { channel, ts, movedTo: moved });
+          effects = effects.map((e) => followMove(e, ts, moved)).filter((e): e is AlertEffect => e !== undefined);
+          if (result.ts === ts) result = { ...result, ts: moved };
+        }
+        continue;
+      }
+      await perform(effect!);
+    }
+    logger.event('info', plan.log.name, { ...plan.log.fields, ...(result.ts ? { ts: result.ts } : {}) });
+    return result;
   }
 
   // ------------------------------------------------------------------------------------------
   // Storms
 
-  async function waitForParent(stormKey: string): Promise<StormParent | undefined> {
-    for (let i = 0; i < 20; i++) {
-      const p = await alerts.getStormParent(stormKey);
-      if (p?.ts && !p.closedAt) return p;
-      await sleep(500);
-    }
-    return undefined; // post on our own rather than lose the alert
-  }
-
   /** The storm thread this alert goes into, starting the storm if this failure makes it one. */
   async function joinStorm(stormKey: string, channel: string, cluster: string): Promise<StormParent | undefined> {
-    const parent = await alerts.getStormParent(stormKey);
-    const plan = planStorm(parent, await alerts.stormMembers(stormKey), { channel, cluster, now: now() }, options);
-    if (plan.storm === 'none') return undefined;
-    if (plan.storm === 'join') return plan.parent;
-    if (plan.storm === 'wait') return waitForParent(stormKey);
-    if (!(await alerts.putStormParent(stormKey, plan.claim, plan.expected))) return waitForParent(stormKey);
-    const ts = await post(channel, plan.message);
-    const posted: StormParent = { ...plan.claim, ts, version: plan.claim.version + 1 };
-    await alerts.putStormParent(stormKey, posted, plan.claim.version);
-    logger.event('info', 'alert.storm-started', { channel, cluster, members: plan.members.length, ts });
-    return posted;
+    for (;;) {
+      const parent = await alerts.getStormParent(stormKey);
+      const plan = planStorm(parent, await alerts.stormMembers(stormKey), { channel, cluster, now: now() }, options);
+      if (plan.storm === 'none') return undefined;
+      if (plan.storm === 'join') return plan.parent;
+      if (plan.storm === 'wait') {
+        // Another invocation is posting the parent (perhaps waiting out a 429): keep the group.
+        await sleep(PARENT_POLL_MS);
+        continue;
+      }
+      if (!(await alerts.putStormParent(stormKey, plan.claim, plan.expected))) continue;
+      let ts: string;
+      try {
+        ts = await post(channel, plan.message);
+      } catch (err) {
+        // Give the claim up at once, so that a member takes over without waiting for it to age.
+        await alerts.putStormParent(stormKey, { ...plan.claim, claimedAt: new Date(0).toISOString(), version: plan.claim.version + 1 }, plan.claim.version).catch(() => false);
+        throw err;
+      }
+      const posted: StormParent = { ...plan.claim, ts, version: plan.claim.version + 1 };
+      await alerts.putStormParent(stormKey, posted, plan.claim.version);
+      logger.event('info', 'alert.storm-started', { channel, cluster, members: plan.members.length, ts });
+      return posted;
+    }
   }
 
+  /**
+   * Re-renders the parent from its members. Coalesced: while one refresh waits for its update slot,
+   * the others skip (it reads the members after giving its claim back, so it shows theirs too) —
+   * otherwise 100 members would queue 100 edits of one message.
+   */
   async function refreshStorm(stormKey: string): Promise<void> {
+    const first = await alerts.getStormParent(stormKey);
+    if (!first?.ts || first.closedAt) return;
+    const claim = `refresh#${stormKey}`;
+    if (!(await alerts.claim(claim, 60))) return;
+    try {
+      await waitForSlot(`update#${first.channel}`, updateMs);
+    } finally {
+      await alerts.release(claim);
+    }
     const parent = await alerts.getStormParent(stormKey);
     if (!parent?.ts || parent.closedAt) return;
     const plan = planStormRefresh(parent, await alerts.stormMembers(stormKey), { now: now() }, options);
     if (plan.closed && !(await alerts.putStormParent(stormKey, plan.closed, parent.version))) return;
-    await waitForSlot(`update#${parent.channel}`, updateMs);
-    await update(parent.channel, parent.ts, plan.message);
+    try {
+      await paced(`update#${parent.channel}`, updateMs, () => deps.slack.chat.update({ channel: parent.channel, ts: parent.ts!, ...plan.message }), true);
+    } catch (err) {
+      if (!messageGone(err)) throw err;
+      // The parent was deleted: end this storm, so that new failures do not go into a thread that is gone.
+      logger.event('warn', 'alert.storm-parent-gone', { channel: parent.channel, ts: parent.ts });
+      const latest = await alerts.getStormParent(stormKey);
+      if (latest && !latest.closedAt) await alerts.putStormParent(stormKey, { ...latest, closedAt: now().toISOString(), version: latest.version + 1 }, latest.version);
+    }
   }
 
   // ------------------------------------------------------------------------------------------

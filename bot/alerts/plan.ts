@@ -125,7 +125,8 @@ export function planAlert(state: { record?: AlertRecord }, change: EsmStateChang
 // Effects: what the executor performs, in order
 
 export type AlertEffect =
-  | { do: 'update'; channel: string; ts: string; message: SlackMessage }
+  /** `alert`: the ESM's own alert message; if someone deleted it, post it anew and move the record there. */
+  | { do: 'update'; channel: string; ts: string; message: SlackMessage; alert?: true }
   | { do: 'post'; channel: string; message: SlackMessage; threadTs?: string }
   | { do: 'putMessage'; message: StoredMessage }
   | { do: 'clearAcknowledgement'; uuid: string }
@@ -220,7 +221,7 @@ export function planUpdate(live: AlertRecord, change: EsmStateChange, context: {
   });
   const ts = live.ts!;
   const effects: AlertEffect[] = [
-    { do: 'update', channel: live.channel, ts, message },
+    { do: 'update', channel: live.channel, ts, message, alert: true },
     { do: 'putMessage', message: { channel: live.channel, ts, target: targetOf(change), report, preface: alertPreface(live.openedAt, history) } },
   ];
   if (!acknowledged) effects.push({ do: 'post', channel: live.channel, message: renderThreadNote(`:arrows_counterclockwise: ${text}`), threadTs: live.threadTs ?? ts });
@@ -255,7 +256,7 @@ export function planClose(live: AlertRecord, change: EsmStateChange, context: { 
   const effects: AlertEffect[] = [];
   if (live.ts) {
     const message = renderClosed(stored?.report, { kind, durationMs, history, change, buttonValue: buttonValue(options, change) });
-    effects.push({ do: 'update', channel: live.channel, ts: live.ts, message });
+    effects.push({ do: 'update', channel: live.channel, ts: live.ts, message, alert: true });
     // A later Re-run on the closed alert shows a fresh report under how the alert ended.
     if (stored) effects.push({ do: 'putMessage', message: { ...stored, preface: closedPreface(headline, history) } });
     // Storm members are summed up in the parent instead of one reply each.
@@ -297,15 +298,35 @@ export function planStorm(parent: StormParent | undefined, members: StormMember[
   // A storm with an ESM that never recovered would otherwise swallow the cluster's failures for ever.
   if (parent && !parent.closedAt && now - Date.parse(parent.openedAt) < STORM_MAX_AGE_MS) {
     if (parent.ts) return { storm: 'join', parent };
-    if (now - Date.parse(parent.openedAt) < OPENING_TIMEOUT_MS) return { storm: 'wait' };
+    // Its poster may be waiting out a 429 for minutes: the members wait with it (the group is kept)
+    // until the claim is so old that its invocation must have died; then one of them takes over.
+    if (now - Date.parse(parent.claimedAt ?? parent.openedAt) < OPENING_TIMEOUT_MS) return { storm: 'wait' };
   }
   const { threshold, windowMs } = options.storm;
   const recent = members.filter((m) => m.open && Date.parse(m.at) >= now - windowMs);
   if (recent.length < threshold) return { storm: 'none' };
   const openedAt = recent.map((m) => m.at).sort()[0]!;
-  const claim: StormParent = { channel: context.channel, cluster: context.cluster, openedAt, version: (parent?.version ?? 0) + 1 };
+  const claim: StormParent = { channel: context.channel, cluster: context.cluster, openedAt, claimedAt: context.now.toISOString(), version: (parent?.version ?? 0) + 1 };
   const message = renderStormParent({ cluster: context.cluster, members: recent, openedAt, windowMinutes: windowMs / 60_000 });
   return { storm: 'start', claim, expected: parent?.version, members: recent, message };
+}
+
+/** The message moved (the old one was deleted): later effects follow it; its thread is gone with it. */
+export function followMove(effect: AlertEffect, from: string, to: string): AlertEffect | undefined {
+  switch (effect.do) {
+    case 'post':
+      // A note for the deleted message's thread: the new message says it all.
+      return effect.threadTs === from ? undefined : effect;
+    case 'putMessage':
+      return effect.message.ts === from ? { ...effect, message: { ...effect.message, ts: to } } : effect;
+    case 'putAlert': {
+      if (effect.record.ts !== from) return effect;
+      const { threadTs: _thread, ...record } = effect.record;
+      return { ...effect, record: { ...record, ts: to } };
+    }
+    default:
+      return effect;
+  }
 }
 
 /** The parent re-rendered from its members; closed when none is failing any more. */

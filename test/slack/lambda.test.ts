@@ -131,6 +131,51 @@ describe('handlers/slack', () => {
   });
 });
 
+describe('handlers/slack: replay and logs', () => {
+  let handler: Handler;
+  beforeAll(() => {
+    handler = load<{ handler: Handler }>('../../bot/handlers/slack').handler;
+  });
+  const now = () => Math.floor(Date.now() / 1000);
+  const signedAt = (timestamp: number, triggerId = 'trig-skew') =>
+    functionUrlEvent(slashCommandBody({ text: `diagnose ${ESM_UUID}`, responseUrl: slack.responseUrl('skew'), triggerId }), { timestamp, base64: true });
+
+  it.each([
+    ['6 minutes in the future', 6 * 60],
+    ['a day in the future', 24 * 3600],
+    ['6 minutes in the past', -6 * 60],
+  ])('refuses a correctly signed request dated %s, without a job', async (_what, offset) => {
+    const res = await handler(signedAt(now() + offset), {});
+    expect(res.statusCode).toBe(401);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it('accepts one 4 minutes ahead (clock skew), keyed by its trigger_id so that the worker runs a replay once', async () => {
+    const event = signedAt(now() + 4 * 60, 'trig-replay');
+    expect((await handler(event, {})).statusCode).toBe(200);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+    const job = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString('utf8'));
+    expect(job.idempotencyKey).toBe('cmd#trig-replay');
+  });
+
+  it('logs no request body, token or response URL at LOG_LEVEL=debug (Function URL bodies are base64)', async () => {
+    const lines: string[] = [];
+    const { slackLambdaHandler } = load<typeof import('../../bot/slack/aws')>('../../bot/slack/aws');
+    const { createLogger } = load<typeof import('../../bot/slack/log')>('../../bot/slack/log');
+    const debug = slackLambdaHandler({ ...process.env, LOG_LEVEL: 'debug' }, { logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }) }) as unknown as Handler;
+    const body = slashCommandBody({ text: `diagnose ${ESM_UUID}`, responseUrl: 'https://hooks.slack.com/commands/T0ACME/123/secretpath', triggerId: 'trig-debug' });
+    const res = await debug(functionUrlEvent(body, { base64: true }), {});
+    expect(res.statusCode).toBe(200);
+    const all = lines.join('\n');
+    expect(lines.some((l) => l.includes('redacted request body'))).toBe(true);
+    expect(all).not.toContain(Buffer.from(body).toString('base64').slice(0, 40));
+    expect(all).not.toContain('secretpath');
+    expect(all).not.toContain('hooks.slack.com%2Fcommands');
+    expect(all).not.toMatch(/xoxb-1111-2222-lambdatoken/);
+  });
+});
+
 describe('handlers/worker', () => {
   let handler: (event: unknown) => Promise<{ outcome: string }>;
   let diagnose: jest.Mock;
