@@ -20,7 +20,8 @@ import { acknowledgedFor, type SlackStore } from './store';
 
 export const Job = z
   .object({
-    kind: z.enum(['diagnose', 'recheck']),
+    /** `stamp`: re-render a message with its acknowledgement (recorded already by the Slack handler). */
+    kind: z.enum(['diagnose', 'recheck', 'stamp']),
     target: Target,
     channel: z.string().regex(/^[CGD][A-Z0-9]+$/),
     /** The message to edit (recheck). */
@@ -33,8 +34,8 @@ export const Job = z
     /** Run the live probe too (the Run live probe button). */
     probe: z.boolean().optional(),
   })
-  .refine((job) => job.kind !== 'recheck' || job.messageTs !== undefined, {
-    message: 'a recheck needs the message ts',
+  .refine((job) => job.kind === 'diagnose' || job.messageTs !== undefined, {
+    message: 'a recheck or a stamp needs the message ts',
     path: ['messageTs'],
   });
 export type Job = z.infer<typeof Job>;
@@ -185,6 +186,32 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   return 'updated';
 }
 
+/**
+ * The Acknowledge stamp: the Slack handler acked the click and recorded the acknowledgement within
+ * Slack's 3 seconds; the edit happens here, where waiting out a 429 (the WebClient honours
+ * Retry-After) keeps nobody waiting. The stamp shown is whatever the store holds for the message's
+ * cause now, so a late or repeated job never shows a stale one.
+ */
+async function stampInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
+  const ts = job.messageTs!;
+  const stored = await deps.store.getMessage(job.channel, ts);
+  if (!stored || stored.target.uuid !== job.target.uuid) return 'failed';
+  const acknowledged = await currentAck(deps.store, stored.report);
+  const message = renderReport(stored.report, {
+    ...common(deps, stored.target, stored.report, stored.preface),
+    ...(stored.rerun ? { rerun: stored.rerun } : {}),
+    ...(acknowledged ? { acknowledged } : {}),
+  });
+  try {
+    await deps.slack.chat.update({ channel: job.channel, ts, ...message });
+  } catch (err) {
+    await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));
+    return 'failed';
+  }
+  deps.logger.event('info', 'acknowledgement.stamped', { uuid: stored.target.uuid, channel: job.channel, ts });
+  return 'updated';
+}
+
 export async function runJob(job: Job, deps: JobDeps): Promise<JobOutcome> {
   if (!(await deps.store.claim(`job#${job.idempotencyKey}`))) {
     deps.logger.event('info', 'job.duplicate', { kind: job.kind, key: job.idempotencyKey });
@@ -192,6 +219,7 @@ export async function runJob(job: Job, deps: JobDeps): Promise<JobOutcome> {
   }
   try {
     if (job.kind === 'recheck') return await editInPlace(job, deps);
+    if (job.kind === 'stamp') return await stampInPlace(job, deps);
     let report: SlackReport;
     try {
       report = await deps.diagnose(job.target);

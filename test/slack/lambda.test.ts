@@ -225,3 +225,38 @@ describe('handlers/worker', () => {
     expect(slack.calls).toHaveLength(0);
   });
 });
+
+describe('Acknowledge while Slack answers 429', () => {
+  it('answers the click within 3 s (ack, record, hand the stamp to the worker); the worker stamps the message once Retry-After has passed', async () => {
+    const slackHandler = load<{ handler: Handler }>('../../bot/handlers/slack').handler;
+    const worker = load<{ handler: (e: unknown) => Promise<unknown> }>('../../bot/handlers/worker').handler;
+    const ts = '1763630000.000222';
+    const stored = { pk: `msg#C0INCIDENT#${ts}`, sk: 'report', channel: 'C0INCIDENT', ts, target: { uuid: ESM_UUID, region: 'eu-west-1' }, report: JSON.stringify(failingReport()) };
+    const acks: Record<string, unknown>[] = [];
+    dynamo.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+      if (input.Key.pk === stored.pk) return { Item: stored };
+      if (input.Key.pk === `ack#${ESM_UUID}`) return acks.length ? { Item: acks[0] } : {};
+      return {};
+    });
+    dynamo.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      if (String(input.Item.pk).startsWith('ack#')) acks.push(input.Item);
+      return {};
+    });
+    slack.rateLimit('chat.update', { forMs: 2000, retryAfterSeconds: 1 });
+    const value = signButtonValue(buttonKey({ signingSecret: SIGNING_SECRET }), { uuid: ESM_UUID, region: 'eu-west-1' });
+    const started = Date.now();
+    const res = await slackHandler(functionUrlEvent(blockActionBody({ actionId: 'esm_ack', value, messageTs: ts, responseUrl: slack.responseUrl('ack') })), {});
+    expect(res.statusCode).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(slack.callsOf('chat.update')).toHaveLength(0);
+    expect(acks).toHaveLength(1);
+    const job = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString('utf8'));
+    expect(job).toMatchObject({ kind: 'stamp', channel: 'C0INCIDENT', messageTs: ts, user: 'U0ALICE' });
+    expect(await worker(job)).toEqual({ outcome: 'updated' });
+    const updates = slack.callsOf('chat.update');
+    expect(updates.filter((u) => u.status === 429).length).toBeGreaterThan(0);
+    const stamped = updates.filter((u) => u.status === 200);
+    expect(stamped).toHaveLength(1);
+    expect(JSON.stringify(stamped[0]!.args.blocks)).toContain('Acknowledged by <@U0ALICE>');
+  }, 20_000);
+});
