@@ -312,7 +312,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
         if (!code || !fallback || fallback === channel) throw err;
         // Routed to a channel the bot cannot post in: the alert still has to reach someone.
         logger.event('warn', 'alert.channel-refused', { uuid: change.uuid, channel, slackError: code, fallback });
-        ts = await post(fallback, fallbackMessage(plan.message, channel, code));
+        ts = await post(fallback, fallbackMessage(plan.messageFor(fallback), channel, code));
         postedIn = fallback;
         thread = undefined;
       }

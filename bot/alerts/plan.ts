@@ -141,8 +141,8 @@ export interface EffectPlan {
   log: { name: string; fields: Record<string, unknown> };
 }
 
-function buttonValue(options: PlanOptions, change: EsmStateChange): string {
-  return signButtonValue(options.buttonKey, targetOf(change));
+function buttonValue(options: PlanOptions, change: EsmStateChange, channel: string): string {
+  return signButtonValue(options.buttonKey, targetOf(change), channel);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ export function stormKeyOf(channel: string, change: EsmStateChange): string {
 
 export type OpenPlan =
   | { suppressed: true; result: AlertResult; cause: string }
-  | { suppressed: false; opening: AlertRecord; message: SlackMessage; preface: string[]; cause: string };
+  | { suppressed: false; opening: AlertRecord; message: SlackMessage; preface: string[]; cause: string; messageFor: (channel: string) => SlackMessage };
 
 /** After the diagnosis: suppress (acknowledged for this cause), or the `opening` claim and the message. */
 export function planOpen(
@@ -180,8 +180,9 @@ export function planOpen(
     version: (previous?.version ?? 0) + 1,
     updatedAt: context.now.toISOString(),
   };
-  const message = renderAlert(report, { buttonValue: buttonValue(options, change), since: change.observedAt, history, ...(options.probe ? { probe: true } : {}) });
-  return { suppressed: false, opening, message, preface: alertPreface(change.observedAt, history), cause };
+  // Buttons are bound to the channel they are posted in; the fallback channel gets its own.
+  const messageFor = (to: string) => renderAlert(report, { buttonValue: buttonValue(options, change, to), since: change.observedAt, history, ...(options.probe ? { probe: true } : {}) });
+  return { suppressed: false, opening, message: messageFor(channel), messageFor, preface: alertPreface(change.observedAt, history), cause };
 }
 
 /** The alert, for the fallback channel: with a note on where it should have gone and why it did not. */
@@ -213,7 +214,7 @@ export function planUpdate(live: AlertRecord, change: EsmStateChange, context: {
       : `Still failing; Lambda now says: ${escapeMrkdwn(fitText(said, 300))}`;
   const history = [...live.history, { at: change.observedAt, text }].slice(-HISTORY_KEEP);
   const message = renderAlert(report, {
-    buttonValue: buttonValue(options, change),
+    buttonValue: buttonValue(options, change, live.channel),
     since: live.openedAt,
     history,
     ...(acknowledged ? { acknowledged } : {}),
@@ -255,7 +256,7 @@ export function planClose(live: AlertRecord, change: EsmStateChange, context: { 
   const history = [...live.history, { at: change.observedAt, text: headline.text }].slice(-HISTORY_KEEP);
   const effects: AlertEffect[] = [];
   if (live.ts) {
-    const message = renderClosed(stored?.report, { kind, durationMs, history, change, buttonValue: buttonValue(options, change) });
+    const message = renderClosed(stored?.report, { kind, durationMs, history, change, buttonValue: buttonValue(options, change, live.channel) });
     effects.push({ do: 'update', channel: live.channel, ts: live.ts, message, alert: true });
     // A later Re-run on the closed alert shows a fresh report under how the alert ended.
     if (stored) effects.push({ do: 'putMessage', message: { ...stored, preface: closedPreface(headline, history) } });

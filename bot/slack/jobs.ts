@@ -84,18 +84,18 @@ function withAccount(target: Target, report: SlackReport): Target {
   return account ? { ...target, account } : target;
 }
 
-function buttonValue(deps: JobDeps, target: Target, report: SlackReport): string {
-  return signButtonValue(deps.buttonKey, withAccount(target, report));
+function buttonValue(deps: JobDeps, target: Target, report: SlackReport, channel: string): string {
+  return signButtonValue(deps.buttonKey, withAccount(target, report), channel);
 }
 
-/** What every rendering of a message carries besides the report: the buttons and the kept preface. */
-function common(deps: JobDeps, target: Target, report: SlackReport, preface?: string[]) {
-  return { buttonValue: buttonValue(deps, target, report), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
+/** What every rendering of a message carries besides the report: the buttons (bound to the channel) and the kept preface. */
+function common(deps: JobDeps, channel: string, target: Target, report: SlackReport, preface?: string[]) {
+  return { buttonValue: buttonValue(deps, target, report, channel), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
 }
 
 async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Promise<JobOutcome> {
   const acknowledged = await currentAck(deps.store, report);
-  const message = renderReport(report, { ...common(deps, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
+  const message = renderReport(report, { ...common(deps, job.channel, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
   let ts: string | undefined;
   try {
     const res = await deps.slack.chat.postMessage({ channel: job.channel, ...message, unfurl_links: false, unfurl_media: false });
@@ -129,7 +129,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     // Show at once that something is happening; a diagnosis takes seconds.
     const acknowledged = await currentAck(deps.store, previous.report);
     const pending = renderReport(previous.report, {
-      ...common(deps, job.target, previous.report, previous.preface),
+      ...common(deps, job.channel, job.target, previous.report, previous.preface),
       pending: { by: job.user, ...(job.probe ? { probe: true } : {}) },
       ...(previous.rerun ? { rerun: previous.rerun } : {}),
       ...(acknowledged ? { acknowledged } : {}),
@@ -145,7 +145,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     if (previous) {
       const acknowledged = await currentAck(deps.store, previous.report);
       const restored = renderReport(previous.report, {
-        ...common(deps, job.target, previous.report, previous.preface),
+        ...common(deps, job.channel, job.target, previous.report, previous.preface),
         ...(previous.rerun ? { rerun: previous.rerun } : {}),
         ...(acknowledged ? { acknowledged } : {}),
       });
@@ -164,7 +164,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   };
   const acknowledged = await currentAck(deps.store, report);
   const message = renderReport(report, {
-    ...common(deps, job.target, report, previous?.preface),
+    ...common(deps, job.channel, job.target, report, previous?.preface),
     rerun,
     ...(acknowledged ? { acknowledged } : {}),
   });
@@ -198,7 +198,7 @@ async function stampInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   if (!stored || stored.target.uuid !== job.target.uuid) return 'failed';
   const acknowledged = await currentAck(deps.store, stored.report);
   const message = renderReport(stored.report, {
-    ...common(deps, stored.target, stored.report, stored.preface),
+    ...common(deps, job.channel, stored.target, stored.report, stored.preface),
     ...(stored.rerun ? { rerun: stored.rerun } : {}),
     ...(acknowledged ? { acknowledged } : {}),
   });
