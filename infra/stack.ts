@@ -27,6 +27,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { CLOUDTRAIL_EVENT_PREFIXES } from '../bot/alerts/triggers';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
 import { SLACK_SECRET_TEMPLATE } from '../bot/slack/secrets';
+import { PROBE_FUNCTIONS_ENV } from '../bot/probe/position';
 import { EsmDoctorFunction } from './constructs/esm-doctor-function';
 import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
 import type { DeployContext } from './context';
@@ -128,7 +129,12 @@ export class EsmDoctorStack extends Stack {
       description: 'esm-doctor: runs a Slack job (diagnose, re-run) and posts or edits the message',
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      environment: { ...common, ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets) },
+      environment: {
+        ...common,
+        ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+        // /esm diagnose on an ESM of a watched account assumes that account's role, as the alerts do.
+        ...(s.accounts.length ? { ESM_DOCTOR_ACCOUNTS: JSON.stringify(s.accounts) } : {}),
+      },
       deadLetterQueue: undelivered,
       retryAttempts: 1,
     });
@@ -230,7 +236,7 @@ export class EsmDoctorStack extends Stack {
     grant(slack, new iam.PolicyStatement({ sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [worker.functionArn] }));
 
     // Worker: diagnoses (read-only) in this account, and the store.
-    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret);
+    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret, ...assumeWatchedRoles);
 
     // Watcher: lists ESMs, reads one on a CloudTrail call, records transitions, publishes them.
     grant(
@@ -247,7 +253,8 @@ export class EsmDoctorStack extends Stack {
       alert,
       ...diagnosisStatements(regions, s.inspectSecrets),
       new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
-      tableActions('Query', 'GetItem', 'PutItem', 'DeleteItem'),
+      // UpdateItem: the per-channel send-slot counter (alert-store-dynamodb.ts reserveSlot).
+      tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       readSlackSecret,
       ...assumeWatchedRoles,
     );
@@ -259,6 +266,8 @@ export class EsmDoctorStack extends Stack {
       for (const fn of [worker, alert]) {
         grant(fn, new iam.PolicyStatement({ sid: 'InvokeProbe', actions: ['lambda:InvokeFunction'], resources: fns.map((f) => f.functionArn) }));
         if (fns.length === 1) fn.addEnvironment('ESM_DOCTOR_PROBE_FUNCTION', fns[0]!.functionName);
+        // Two or more positions: each ESM's position → its function (bot/probe/position.ts).
+        else fn.addEnvironment(PROBE_FUNCTIONS_ENV, Stack.of(this).toJsonString(probeFunctionMap(probes)));
       }
       acknowledgeProbe(probes);
     }
@@ -361,6 +370,13 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
     wildcard(fn, regions.map((r) => arn('kms', r, 'key/*')), diagnosisReason('the key of the ESM\'s secret (DescribeKey)'));
     wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
   }
+}
+
+/** The stack's position keys (vpc|subnets|sgs) as the engine computes them from an ESM (subnets|sgs). */
+export function probeFunctionMap(probes: ProbeFunctions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, probe] of probes.byPosition) out[key === 'internet' ? 'internet' : key.split('|').slice(1).join('|')] = probe.function.functionName;
+  return out;
 }
 
 function acknowledgeProbe(probes: ProbeFunctions): void {

@@ -111,11 +111,7 @@ export function alertNotifierFromEnv(
     const logger = overrides.logger ?? createLogger({ name: 'esm-doctor.alerts', level: slackConfig.logLevel });
     const credentials = credentialsByAccount(config, resolved);
     const lambdaFor = lambdaClients(resolved, credentials);
-    // Diagnose other accounts with the same role the watcher reads them with.
-    const withCredentials: EngineDiagnose = (target: Target, options) => {
-      const creds = target.account ? credentials.get(target.account) : undefined;
-      return creds ? engineWith(engine, target, options, createClients(target.region, { env: resolved, credentials: creds })) : engine(target, options);
-    };
+    const withCredentials = acrossAccounts(engine, credentials, resolved);
     return createAlertNotifier({
       slack: slackClient(slackConfig, logger, { rejectRateLimitedCalls: true }),
       store: new DynamoStore({ table: config.table, client: dynamo(resolved) }),
@@ -145,6 +141,25 @@ export function alertNotifierFromEnv(
     }
     return built;
   };
+}
+
+/** The engine, diagnosing an ESM of a watched account with that account's role (and ExternalId), as the watcher reads it. */
+export function acrossAccounts(engine: EngineDiagnose, credentials: Map<string, AwsCredentialIdentityProvider>, env: Env): EngineDiagnose {
+  return (target: Target, options) => {
+    const creds = target.account ? credentials.get(target.account) : undefined;
+    return creds ? engineWith(engine, target, options, createClients(target.region, { env, credentials: creds })) : engine(target, options);
+  };
+}
+
+/**
+ * For the Slack worker: /esm diagnose, Re-run and Run live probe on an ESM of a watched account
+ * take the same assume-role path as the alerts (ESM_DOCTOR_ACCOUNTS, one role and ExternalId per
+ * account). Without ESM_DOCTOR_ACCOUNTS the engine runs with the function's own credentials.
+ */
+export function workerEngine(env: Env, engine: EngineDiagnose): EngineDiagnose {
+  if (!env.ESM_DOCTOR_ACCOUNTS) return engine;
+  const config = loadAlertsConfig({ ...env, ESM_DOCTOR_TABLE: env.ESM_DOCTOR_TABLE ?? 'unused-by-the-worker' }, 'alert-worker');
+  return acrossAccounts(engine, credentialsByAccount(config, env), env);
 }
 
 /** bot/diagnose takes injected clients as an option; EngineDiagnose's options do not name it. */
