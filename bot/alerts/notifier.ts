@@ -92,6 +92,7 @@ export class AlertBusy extends Error {
 const MAX_RATE_LIMITED_ATTEMPTS = 8;
 const PARENT_POLL_MS = 500;
 const LATE_MS = 100;
+const MAX_LATE_REQUEUES = 3;
 
 export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   const now = deps.now ?? (() => new Date());
@@ -113,14 +114,15 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
    * A 429 pause reaches callers already holding a slot through their own 429 (see `paced`).
    */
   async function waitForSlot(lane: string, spacing: number): Promise<void> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const slot = await alerts.reserveSlot(lane, spacing, now().getTime());
       const wait = slot - now().getTime();
       if (wait > 0) await sleep(wait);
       // Late by more than LATE_MS (DynamoDB answered slowly, the event loop lagged): the next
       // caller may already be due, so take a new slot instead of crowding it. 1.1 s spacing less
-      // 100 ms late still keeps Slack's one message a second.
-      if (now().getTime() - slot <= Math.min(spacing / 4, LATE_MS)) return;
+      // 100 ms late still keeps Slack's one message a second. Bounded, so that a process that is
+      // late every time (starved of CPU) still posts rather than queue for ever.
+      if (now().getTime() - slot <= Math.min(spacing / 4, LATE_MS) || attempt >= MAX_LATE_REQUEUES) return;
     }
   }
 

@@ -283,3 +283,18 @@ describe('cdk-nag', () => {
     }
   });
 });
+
+describe('other accounts from Slack, and probe positions', () => {
+  it('lets the worker assume the watched accounts\' roles (as the watcher and the alert do) and tells it which', () => {
+    expect(withAction(statementsOf(t, full, 'worker'), 'sts:AssumeRole').flatMap(resources)).toEqual([ROLE]);
+    expect(withAction(statementsOf(t, full, 'alert'), 'sts:AssumeRole').flatMap(resources)).toEqual([ROLE]);
+    const workerId = full.getLogicalId(full.functions.worker.node.defaultChild as never);
+    const vars = t.toJSON().Resources[workerId].Properties.Environment.Variables;
+    expect(JSON.parse(vars.ESM_DOCTOR_ACCOUNTS)).toEqual([{ roleArn: ROLE, externalId: 'esm-doctor-7f3a' }]);
+    expect(withAction(statementsOf(b, bare, 'worker'), 'sts:AssumeRole')).toHaveLength(0);
+  });
+
+  it('lets the alert function take send slots (UpdateItem on the table)', () => {
+    expect(withAction(statementsOf(t, full, 'alert'), 'dynamodb:UpdateItem')).toHaveLength(1);
+  });
+});
