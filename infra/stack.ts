@@ -236,7 +236,7 @@ export class EsmDoctorStack extends Stack {
     grant(slack, new iam.PolicyStatement({ sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [worker.functionArn] }));
 
     // Worker: diagnoses (read-only) in this account, and the store.
-    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret, ...assumeWatchedRoles);
+    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret, ...assumeWatchedRoles);
 
     // Watcher: lists ESMs, reads one on a CloudTrail call, records transitions, publishes them.
     grant(
@@ -251,7 +251,7 @@ export class EsmDoctorStack extends Stack {
     // Alert: diagnoses (here, or through the watched accounts' roles), reads routing tags, the store, its tokens.
     grant(
       alert,
-      ...diagnosisStatements(regions, s.inspectSecrets),
+      ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes),
       new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
       // UpdateItem: the per-channel send-slot counter (alert-store-dynamodb.ts reserveSlot).
       tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
@@ -280,7 +280,7 @@ export class EsmDoctorStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'ESM State Change events are published here' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
-    acknowledgeNagFindings(this, regions);
+    acknowledgeNagFindings(this, regions, s.inspectSecrets ? s.inspectSecretsPrefixes : []);
   }
 }
 
@@ -289,7 +289,7 @@ function grant(fn: EsmDoctorFunction, ...statements: iam.PolicyStatement[]): voi
 }
 
 /** The collectors' read-only calls (README "Permissions esm-doctor needs"), scoped to this account where IAM allows. */
-export function diagnosisStatements(regions: string[], inspectSecrets: boolean): iam.PolicyStatement[] {
+export function diagnosisStatements(regions: string[], inspectSecrets: boolean, secretPrefixes: string[] = ['AmazonMSK_']): iam.PolicyStatement[] {
   const p = Aws.PARTITION;
   const a = Aws.ACCOUNT_ID;
   const inRegions = (service: string, resource: string) => regions.map((r) => `arn:${p}:${service}:${r}:${a}:${resource}`);
@@ -328,7 +328,9 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean):
   ];
   if (inspectSecrets) {
     statements.push(
-      new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: ['secretsmanager:GetSecretValue'], resources: inRegions('secretsmanager', 'secret:*') }),
+      // Scoped to the operator's secret name prefixes (inspectSecretsPrefixes), not secret:*: the
+      // diagnosing functions can then read only the kind of secret an ESM uses.
+      new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secretPrefixes.flatMap((prefix) => inRegions('secretsmanager', `secret:${prefix}*`)) }),
       new iam.PolicyStatement({
         sid: 'DecryptEsmSecrets',
         actions: ['kms:Decrypt'],
@@ -345,7 +347,7 @@ function ack(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** cdk-nag (AwsSolutions) findings that are deliberate, each with its reason, on the narrowest construct. */
-function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void {
+function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[], secretPrefixes: string[] = []): void {
   ack(stack, 'AwsSolutions-L1', 'nodejs22.x is the runtime esm-doctor is built and tested for (the house default); moving to a newer runtime is a deliberate change, not a drift.');
   ack(stack.slackSecret, 'AwsSolutions-SMG4', 'Slack bot tokens and signing secrets cannot be rotated by a Secrets Manager rotation function; they are rotated in the Slack app and stored again (docs/deploy.md).');
 
@@ -368,6 +370,9 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
     wildcard(fn, regions.map((r) => arn('kafka', r, 'topic/*')), diagnosisReason('the topic (DescribeTopic)'));
     wildcard(fn, regions.map((r) => arn('secretsmanager', r, 'secret:*')), `${diagnosisReason('the metadata of the ESM\'s secrets (DescribeSecret)')} GetSecretValue is granted only with inspectSecrets.`);
     wildcard(fn, regions.map((r) => arn('kms', r, 'key/*')), diagnosisReason('the key of the ESM\'s secret (DescribeKey)'));
+    for (const prefix of secretPrefixes) {
+      wildcard(fn, regions.map((r) => arn('secretsmanager', r, `secret:${prefix}*`)), 'inspectSecrets: the secret-format check reads the value of whichever ESM secret fails, limited to the name prefixes the operator set (inspectSecretsPrefixes, default AmazonMSK_).');
+    }
     wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
   }
 }

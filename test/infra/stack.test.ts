@@ -249,7 +249,7 @@ describe('least-privilege IAM', () => {
     expect(withAction(statementsOf(t, full, 'alert'), 'lambda:ListTags')).toHaveLength(1);
   });
 
-  it('reads ESM secrets (GetSecretValue on secret:*) only when inspectSecrets is on; otherwise GetSecretValue only on the Slack secret', () => {
+  it('reads ESM secrets (GetSecretValue on the configured name prefixes, AmazonMSK_ by default — never secret:*) only when inspectSecrets is on; otherwise GetSecretValue only on the Slack secret', () => {
     const slackSecret = (stack: EsmDoctorStack) => ({ Ref: ref(stack, stack.slackSecret) });
     for (const fn of ['slack', 'worker', 'alert'] as const) {
       expect(withAction(statementsOf(b, bare, fn), 'secretsmanager:GetSecretValue').flatMap(resources)).toEqual([slackSecret(bare)]);
@@ -257,7 +257,8 @@ describe('least-privilege IAM', () => {
     expect(withAction(statementsOf(b, bare, 'watcher'), 'secretsmanager:GetSecretValue')).toEqual([]);
     const inspecting = withAction(statementsOf(t, full, 'alert'), 'secretsmanager:GetSecretValue').flatMap(resources);
     expect(inspecting).toContainEqual(slackSecret(full));
-    expect(JSON.stringify(inspecting)).toContain(':secret:*');
+    expect(JSON.stringify(inspecting)).toContain(':secret:AmazonMSK_*');
+    expect(JSON.stringify(inspecting)).not.toMatch(/:secret:\*/);
     expect(JSON.stringify(withAction(statementsOf(t, full, 'alert'), 'kms:Decrypt'))).toContain('kms:ViaService');
   });
 });
