@@ -4,6 +4,7 @@ import { run as diagnoseBench } from './diagnose';
 import { run as slackAckBench } from './slack-ack';
 import { run as probeBench } from './probe';
 import { run as watcherBench } from './watcher';
+import { run as stormBench } from './storm';
 
 async function main() {
   const benches: Array<[string, () => Promise<string[]>]> = [
@@ -11,6 +12,7 @@ async function main() {
     ['slack ack', slackAckBench],
     ['probe steps on loopback', probeBench],
     ['watcher over 5,000 ESMs', watcherBench],
+    ['alert storm: 100 ESMs, 2 instances, one channel', stormBench],
   ];
   for (const [name, bench] of benches) {
     process.stdout.write(`# ${name}\n`);

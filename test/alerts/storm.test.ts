@@ -46,7 +46,7 @@ const it_ = (name: string, fn: () => Promise<void>) =>
   it(name, async () => {
     if (!moto) return void console.warn(`skipped: ${name} (${skipped})`);
     await fn();
-  }, 240_000);
+  }, 420_000);
 
 function expectOneGroupedStorm(f: StormFigures) {
   expect(f.errors).toEqual([]);
