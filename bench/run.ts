@@ -8,6 +8,7 @@ import { run as cliStartBench } from './cli-start';
 import { run as bundlesBench } from './bundles';
 import { run as sweepBench } from './sweep';
 import { run as impactBench } from './impact';
+import { run as stormBench } from './storm';
 
 async function main() {
   const benches: Array<[string, () => Promise<string[]>]> = [
@@ -19,6 +20,7 @@ async function main() {
     ['Lambda bundles: size, top packages, init', bundlesBench],
     ['org-wide sweep: 60 scopes × 1,000 ESMs', sweepBench],
     ['impact on 100 dependent ESMs', impactBench],
+    ['alert storm: 100 ESMs, 2 instances, one channel', stormBench],
   ];
   for (const [name, bench] of benches) {
     process.stdout.write(`# ${name}\n`);

@@ -56,6 +56,11 @@ export const DeployContext = z.object({
   accounts: z.preprocess(fromText, z.array(WatchedAccount).default([])),
   /** Lets the secret-format check read ESM secrets (in memory): grants secretsmanager:GetSecretValue. */
   inspectSecrets: bool,
+  /**
+   * With inspectSecrets: the secret name prefixes GetSecretValue is granted on (default
+   * AmazonMSK_, the prefix MSK requires of SCRAM secrets). Self-managed Kafka secrets: add theirs.
+   */
+  inspectSecretsPrefixes: z.preprocess((v) => (v === undefined ? ['AmazonMSK_'] : v), list(z.string().regex(/^[\w/+=.@-]{1,256}$/, 'must be secret name prefixes (letters, digits, /_+=.@-)'))),
   /** Function-name prefix → channel id. */
   channelPrefixes: z.preprocess(fromText, z.record(z.string(), z.string().regex(CHANNEL)).default({})),
   /** Minutes a recovery must hold before it is announced. */
@@ -71,7 +76,7 @@ export const DeployContext = z.object({
 });
 export type DeployContext = z.infer<typeof DeployContext>;
 
-export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts'] as const;
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'inspectSecretsPrefixes', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts'] as const;
 
 export function parseContext(read: (key: string) => unknown): DeployContext {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));

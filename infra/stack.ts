@@ -30,6 +30,7 @@ import { CLOUDTRAIL_EVENT_PREFIXES } from '../bot/alerts/triggers';
 import { RESOURCE_KINDS, grantsFor, type ResourceKind } from '../bot/collect/iam-actions';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
 import { SLACK_SECRET_TEMPLATE } from '../bot/slack/secrets';
+import { PROBE_FUNCTIONS_ENV } from '../bot/probe/position';
 import { EsmDoctorFunction } from './constructs/esm-doctor-function';
 import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
 import { WatcherFanout } from './constructs/watcher-fanout';
@@ -134,7 +135,12 @@ export class EsmDoctorStack extends Stack {
       description: 'esm-doctor: runs a Slack job (diagnose, re-run) and posts or edits the message',
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      environment: { ...common, ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets) },
+      environment: {
+        ...common,
+        ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+        // /esm diagnose on an ESM of a watched account assumes that account's role, as the alerts do.
+        ...(s.accounts.length ? { ESM_DOCTOR_ACCOUNTS: JSON.stringify(s.accounts) } : {}),
+      },
       deadLetterQueue: undelivered,
       retryAttempts: 1,
     });
@@ -247,7 +253,7 @@ export class EsmDoctorStack extends Stack {
     grant(slack, new iam.PolicyStatement({ sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [worker.functionArn] }));
 
     // Worker: diagnoses (read-only) in this account, and the store.
-    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret);
+    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret, ...assumeWatchedRoles);
 
     // Watcher: lists ESMs, reads one on a CloudTrail call, records transitions, publishes them.
     grant(
@@ -264,9 +270,10 @@ export class EsmDoctorStack extends Stack {
     // Alert: diagnoses (here, or through the watched accounts' roles), reads routing tags, the store, its tokens.
     grant(
       alert,
-      ...diagnosisStatements(regions, s.inspectSecrets),
+      ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes),
       new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
-      tableActions('Query', 'GetItem', 'PutItem', 'DeleteItem'),
+      // UpdateItem: the per-channel send-slot counter (alert-store-dynamodb.ts reserveSlot).
+      tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       readSlackSecret,
       ...assumeWatchedRoles,
     );
@@ -300,6 +307,8 @@ export class EsmDoctorStack extends Stack {
       for (const fn of [worker, alert]) {
         grant(fn, new iam.PolicyStatement({ sid: 'InvokeProbe', actions: ['lambda:InvokeFunction'], resources: fns.map((f) => f.functionArn) }));
         if (fns.length === 1) fn.addEnvironment('ESM_DOCTOR_PROBE_FUNCTION', fns[0]!.functionName);
+        // Two or more positions: each ESM's position → its function (bot/probe/position.ts).
+        else fn.addEnvironment(PROBE_FUNCTIONS_ENV, Stack.of(this).toJsonString(probeFunctionMap(probes)));
       }
       acknowledgeProbe(probes);
     }
@@ -313,7 +322,7 @@ export class EsmDoctorStack extends Stack {
     new CfnOutput(this, 'HubEventBusArn', { value: this.bus.eventBusArn, description: 'The member StackSet\'s HubEventBusArn parameter (docs/deploy.md)' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
-    acknowledgeNagFindings(this, regions);
+    acknowledgeNagFindings(this, regions, s.inspectSecrets ? s.inspectSecretsPrefixes : []);
   }
 }
 
@@ -326,7 +335,7 @@ function grant(fn: EsmDoctorFunction, ...statements: iam.PolicyStatement[]): voi
  * writes the README's "Permissions esm-doctor needs"): one statement per resource kind, scoped to this
  * account and the watched regions where IAM allows.
  */
-export function diagnosisStatements(regions: string[], inspectSecrets: boolean): iam.PolicyStatement[] {
+export function diagnosisStatements(regions: string[], inspectSecrets: boolean, secretPrefixes: string[] = ['AmazonMSK_']): iam.PolicyStatement[] {
   const p = Aws.PARTITION;
   const a = Aws.ACCOUNT_ID;
   const resourcesOf = (kind: ResourceKind): string[] => {
@@ -345,7 +354,11 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean):
   const statements = [...byKind].map(([kind, actions]) => new iam.PolicyStatement({ sid: RESOURCE_KINDS[kind].sid, actions, resources: resourcesOf(kind) }));
   if (inspectSecrets) {
     statements.push(
-      ...grantsFor('inspect').map(({ action, on }) => new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: [action], resources: resourcesOf(on) })),
+      // Scoped to the operator's secret name prefixes (inspectSecretsPrefixes), not secret:*: the
+      // diagnosing functions can then read only the kind of secret an ESM uses.
+      ...grantsFor('inspect').map(({ action }) =>
+        new iam.PolicyStatement({ sid: 'InspectEsmSecrets', actions: [action], resources: secretPrefixes.flatMap((prefix) => regions.map((r) => `arn:${p}:secretsmanager:${r}:${a}:secret:${prefix}*`)) }),
+      ),
       // GetSecretValue on a secret under a customer managed key needs Decrypt through Secrets Manager.
       new iam.PolicyStatement({
         sid: 'DecryptEsmSecrets',
@@ -363,7 +376,7 @@ function ack(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** cdk-nag (AwsSolutions) findings that are deliberate, each with its reason, on the narrowest construct. */
-function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void {
+function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[], secretPrefixes: string[] = []): void {
   ack(stack, 'AwsSolutions-L1', 'nodejs22.x is the runtime esm-doctor is built and tested for (the house default); moving to a newer runtime is a deliberate change, not a drift.');
   ack(stack.slackSecret, 'AwsSolutions-SMG4', 'Slack bot tokens and signing secrets cannot be rotated by a Secrets Manager rotation function; they are rotated in the Slack app and stored again (docs/deploy.md).');
 
@@ -390,8 +403,18 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[]): void 
     wildcard(fn, regions.map((r) => arn('glue', r, 'registry/*')), diagnosisReason('the Glue schema registry (GetRegistry)'));
     wildcard(fn, regions.map((r) => arn('sqs', r, '*')), diagnosisReason('the encryption of an SQS on-failure destination (GetQueueUrl, GetQueueAttributes)'));
     wildcard(fn, regions.map((r) => arn('sns', r, '*')), diagnosisReason('the encryption of an SNS on-failure destination (GetTopicAttributes)'));
+    for (const prefix of secretPrefixes) {
+      wildcard(fn, regions.map((r) => arn('secretsmanager', r, `secret:${prefix}*`)), 'inspectSecrets: the secret-format check reads the value of whichever ESM secret fails, limited to the name prefixes the operator set (inspectSecretsPrefixes, default AmazonMSK_).');
+    }
     wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
   }
+}
+
+/** The stack's position keys (vpc|subnets|sgs) as the engine computes them from an ESM (subnets|sgs). */
+export function probeFunctionMap(probes: ProbeFunctions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, probe] of probes.byPosition) out[key === 'internet' ? 'internet' : key.split('|').slice(1).join('|')] = probe.function.functionName;
+  return out;
 }
 
 function acknowledgeProbe(probes: ProbeFunctions): void {

@@ -10,7 +10,7 @@
  *
  * As in the Slack store, expired items count as absent (DynamoDB deletes them lazily).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { TTL_ATTRIBUTE } from '../slack/store-dynamodb';
 import { ALERT_TTL, type AlertRecord, type AlertStore, type StormMember, type StormParent } from './alert-store';
@@ -42,8 +42,12 @@ const ParentItem = z.object({
   cluster: z.string(),
   openedAt: z.string(),
   closedAt: z.string().optional(),
+  claimedAt: z.string().optional(),
   version: z.number(),
 });
+
+/** Slot items outlive any storm's queue (100 posts at 1.1 s are two minutes); then TTL removes them. */
+const SLOT_TTL_SECONDS = 24 * 3600;
 
 export class DynamoAlertStore implements AlertStore {
   private readonly db: DynamoDBDocumentClient;
@@ -164,28 +168,78 @@ export class DynamoAlertStore implements AlertStore {
     return this.putVersioned({ pk: `storm#${stormKey}`, sk: 'parent', ...parent, [TTL_ATTRIBUTE]: this.nowSeconds() + ALERT_TTL.stormSeconds }, expected);
   }
 
+  /**
+   * A monotonic slot counter on one item, `next` = the first free send time (epoch ms). Two
+   * conditional updates, exactly one of which holds at any instant for a given `now`:
+   *   - the lane is idle (`next` absent or ≤ now): take `now`, set next = now + spacing;
+   *   - the lane is busy (`next` > now): take `next`, add spacing to it (an atomic increment, so
+   *     concurrent callers each get their own slot, spaced by `spacingMs`, in the order DynamoDB
+   *     serialised them).
+   * A refused condition only means the other branch holds now, so the loop always ends; no caller
+   * ever falls back to an unreserved time (the old read-then-put gave up after 25 refusals and
+   * posted at `now + spacing`, which is how 100 concurrent alerts made 32 posts in one second).
+   * Why DynamoDB and not an SQS FIFO queue per channel: the alert path already holds its state in
+   * this table, a slot costs two writes at most, and the waiting happens in the invocation that
+   * has the message in hand — a queue would need a second consumer Lambda whose concurrency and
+   * batch timing set the pace instead of this rule, and a message group per channel created on
+   * the fly. docs/deploy.md "Storms and pacing".
+   */
   async reserveSlot(lane: string, spacingMs: number, nowMs: number): Promise<number> {
-    // Optimistic: read the next free slot, take it if nobody moved it meanwhile, else read again.
-    for (let attempt = 0; attempt < 25; attempt++) {
-      const out = await this.db.send(new GetCommand({ TableName: this.options.table, Key: { pk: `slot#${lane}`, sk: 'slot' }, ConsistentRead: true }));
-      const next = typeof out.Item?.next === 'number' ? out.Item.next : undefined;
-      const slot = Math.max(nowMs, next ?? 0);
+    const Key = { pk: `slot#${lane}`, sk: 'slot' };
+    const names = { '#n': 'next', '#exp': TTL_ATTRIBUTE };
+    const expiresAt = Math.floor(nowMs / 1000) + SLOT_TTL_SECONDS;
+    for (let attempt = 0; attempt < 1000; attempt++) {
       try {
         await this.db.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: this.options.table,
-            Item: { pk: `slot#${lane}`, sk: 'slot', next: slot + spacingMs, [TTL_ATTRIBUTE]: Math.floor((slot + spacingMs) / 1000) + 3600 },
-            ...(next === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: '#n = :n', ExpressionAttributeNames: { '#n': 'next' }, ExpressionAttributeValues: { ':n': next } }),
+            Key,
+            UpdateExpression: 'SET #n = :next, #exp = :exp',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n <= :now',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':next': nowMs + spacingMs, ':now': nowMs, ':exp': expiresAt },
           }),
         );
-        return slot;
+        return nowMs;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      try {
+        const out = await this.db.send(
+          new UpdateCommand({
+            TableName: this.options.table,
+            Key,
+            UpdateExpression: 'SET #n = #n + :spacing, #exp = :exp',
+            ConditionExpression: '#n > :now',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':spacing': spacingMs, ':now': nowMs, ':exp': expiresAt },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return Number(out.Attributes?.next) - spacingMs;
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
     }
-    // Heavy contention: fall back to spacing by position rather than fail the alert.
-    return nowMs + spacingMs;
+    // Unreachable in practice (each refusal means the other branch holds); never post unpaced.
+    throw new Error(`could not reserve a send slot on ${lane}`);
+  }
+
+  async pauseLane(lane: string, untilMs: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.table,
+          Key: { pk: `slot#${lane}`, sk: 'slot' },
+          UpdateExpression: 'SET #n = :until, #exp = :exp',
+          // Never moves the lane back: a later pause, or slots already handed out past it, stay.
+          ConditionExpression: 'attribute_not_exists(#n) OR #n < :until',
+          ExpressionAttributeNames: { '#n': 'next', '#exp': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':until': untilMs, ':exp': Math.floor(untilMs / 1000) + SLOT_TTL_SECONDS },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
   }
 }

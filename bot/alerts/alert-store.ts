@@ -8,17 +8,13 @@
  * In memory here (tests, the local sandbox); DynamoDB in alert-store-dynamodb.ts.
  */
 import { createHash } from 'node:crypto';
+import type { HistoryEntry, StormMember } from '../model/alert';
+
+export type { HistoryEntry, StormMember } from '../model/alert';
 
 /** Storm keys hold a channel and a cluster ARN or a list of brokers: hashed to a short, safe key. */
 export function hashKey(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
-
-export interface HistoryEntry {
-  /** ISO 8601. */
-  at: string;
-  /** One line of mrkdwn. */
-  text: string;
 }
 
 export interface AlertRecord {
@@ -46,16 +42,6 @@ export interface AlertRecord {
   updatedAt: string;
 }
 
-export interface StormMember {
-  uuid: string;
-  /** When it joined (ISO 8601). */
-  at: string;
-  open: boolean;
-  /** Function name or ESM id, for the parent message. */
-  label: string;
-  closedAt?: string;
-}
-
 export interface StormParent {
   channel: string;
   ts?: string;
@@ -63,6 +49,8 @@ export interface StormParent {
   cluster: string;
   openedAt: string;
   closedAt?: string;
+  /** When an invocation claimed it to post the parent (a claim without `ts` older than a few minutes was abandoned). */
+  claimedAt?: string;
   version: number;
 }
 
@@ -81,6 +69,12 @@ export interface AlertStore {
    * caller may send, at least `spacingMs` after the previous reservation.
    */
   reserveSlot(lane: string, spacingMs: number, nowMs: number): Promise<number>;
+  /**
+   * Slack answered 429 with Retry-After: nothing new on `lane` is sent before `untilMs`. Moves the
+   * next free slot there (never back). Callers already holding an earlier slot meet the 429
+   * themselves and queue again behind it.
+   */
+  pauseLane(lane: string, untilMs: number): Promise<void>;
 }
 
 export const ALERT_TTL = {
@@ -148,5 +142,9 @@ export class MemoryAlertStore implements AlertStore {
     const slot = Math.max(nowMs, this.slots.get(lane) ?? 0);
     this.slots.set(lane, slot + spacingMs);
     return slot;
+  }
+
+  async pauseLane(lane: string, untilMs: number) {
+    this.slots.set(lane, Math.max(untilMs, this.slots.get(lane) ?? 0));
   }
 }

@@ -19,7 +19,7 @@ import { DynamoStore } from '../slack/store-dynamodb';
 import { DynamoAlertStore } from './alert-store-dynamodb';
 import { accountOfRole, loadAlertsConfig, type AlertsConfig } from './config';
 import { assumeRoleProvider } from './credentials';
-import { createAlertNotifier, type AlertNotifier } from './notifier';
+import { createAlertNotifier, type AlertNotifier, type AlertNotifierDeps } from './notifier';
 import type { LambdaReader } from './observe';
 import type { MetricsReader } from '../collect/metrics';
 import { eventBridgePublisher } from './publisher';
@@ -125,7 +125,11 @@ export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {
  * The notifier, built on the first event (the Slack tokens may have to be read from Secrets
  * Manager first) and reused by every later one in the container.
  */
-export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides: { logger?: SlackLogger } = {}): () => Promise<AlertNotifier> {
+export function alertNotifierFromEnv(
+  env: Env,
+  engine: EngineDiagnose,
+  overrides: { logger?: SlackLogger; pacing?: AlertNotifierDeps['pacing'] } = {},
+): () => Promise<AlertNotifier> {
   let built: Promise<AlertNotifier> | undefined;
   const build = async (): Promise<AlertNotifier> => {
     const resolved = await slackEnvOnce(env);
@@ -134,16 +138,11 @@ export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides
     const logger = overrides.logger ?? createLogger({ name: 'esm-doctor.alerts', level: slackConfig.logLevel });
     const credentials = credentialsByAccount(config, resolved);
     const lambdaFor = lambdaClients(resolved, credentials);
-    // Diagnose other accounts with the same role the watcher reads them with.
-    const withCredentials: EngineDiagnose = (target: Target, options) => {
-      const creds = target.account ? credentials.get(target.account) : undefined;
-      if (!creds) return engine(target, options);
-      // Lazy: the collector clients load with the first diagnosis, not with the function (init time).
-      return import('../collect/clients').then((c) => engineWith(engine, target, options, c.createClients(target.region, { env: resolved, credentials: creds })));
-    };
+    const withCredentials = acrossAccounts(engine, credentials, resolved);
     return createAlertNotifier({
-      slack: slackClient(slackConfig, logger),
+      slack: slackClient(slackConfig, logger, { rejectRateLimitedCalls: true }),
       store: new DynamoStore({ table: config.table, client: dynamo(resolved) }),
+      ...(overrides.pacing ? { pacing: overrides.pacing } : {}),
       alerts: new DynamoAlertStore({ table: config.table, client: dynamo(resolved) }),
       diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe }),
       probe: slackConfig.probe !== 'off',
@@ -169,6 +168,28 @@ export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides
     }
     return built;
   };
+}
+
+/** The engine, diagnosing an ESM of a watched account with that account's role (and ExternalId), as the watcher reads it. */
+export function acrossAccounts(engine: EngineDiagnose, credentials: Map<string, AwsCredentialIdentityProvider>, env: Env): EngineDiagnose {
+  // Diagnose other accounts with the same role the watcher reads them with.
+  return (target: Target, options) => {
+    const creds = target.account ? credentials.get(target.account) : undefined;
+    if (!creds) return engine(target, options);
+    // Lazy: the collector clients load with the first diagnosis, not with the function (init time).
+    return import('../collect/clients').then((c) => engineWith(engine, target, options, c.createClients(target.region, { env, credentials: creds })));
+  };
+}
+
+/**
+ * For the Slack worker: /esm diagnose, Re-run and Run live probe on an ESM of a watched account
+ * take the same assume-role path as the alerts (ESM_DOCTOR_ACCOUNTS, one role and ExternalId per
+ * account). Without ESM_DOCTOR_ACCOUNTS the engine runs with the function's own credentials.
+ */
+export function workerEngine(env: Env, engine: EngineDiagnose): EngineDiagnose {
+  if (!env.ESM_DOCTOR_ACCOUNTS) return engine;
+  const config = loadAlertsConfig({ ...env, ESM_DOCTOR_TABLE: env.ESM_DOCTOR_TABLE ?? 'unused-by-the-worker' }, 'alert-worker');
+  return acrossAccounts(engine, credentialsByAccount(config, env), env);
 }
 
 /** bot/diagnose takes injected clients as an option; EngineDiagnose's options do not name it. */

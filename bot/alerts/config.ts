@@ -11,7 +11,8 @@ import { issueLines } from '../model/parse-issues';
 export class AlertsConfigError extends EsmDoctorError {}
 
 /** Where the code runs decides what it needs: the watcher publishes, the alert handler posts. */
-export type AlertsMode = 'watcher' | 'alert';
+/** `alert-worker`: the Slack worker, which only needs the watched accounts' roles. */
+export type AlertsMode = 'watcher' | 'alert' | 'alert-worker';
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const CHANNEL = /^[CG][A-Z0-9]{2,}$/;

@@ -1,16 +1,8 @@
 /**
- * ESM State Change → Slack. The alert handler (handlers/alert) and the local sandbox both call
- * `createAlertNotifier(deps).handle(change)`; everything it touches is a dependency.
- *
- *  - failing, no live alert   diagnose, post the report to the routed channel (or into the cluster's
- *                             storm thread), remember where it is;
- *  - failing, live alert      diagnose again and edit it in place; reply in its thread with what
- *                             changed — unless the ESM is acknowledged for this very cause;
- *  - recovered / deleted      edit it to "Recovered after N min" (history kept, last diagnosis kept
- *                             underneath), say so in the thread, clear the acknowledgement;
- *  - acknowledged             an ESM acknowledged for the cause the diagnosis finds is not alerted
- *                             again until it recovers (which clears the acknowledgement) or the
- *                             cause changes (the acknowledgement no longer matches).
+ * ESM State Change → Slack: the executor of plan.ts. The alert handler (handlers/alert) and the local
+ * sandbox both call `createAlertNotifier(deps).handle(change)`; it reads what the store holds, asks
+ * plan.ts what to do, and performs it (Slack calls, store writes). Everything it touches is a
+ * dependency. What is decided, and why, is in plan.ts.
  *
  * Duplicates: EventBridge delivers at least once, and the watcher may re-publish an outbox; an event
  * id and a transition (uuid, health, observedAt) are each claimed once. A failed invocation
@@ -25,50 +17,39 @@
  * the store.
  */
 import type { WebClient } from '@slack/web-api';
-import { isFailing, type EsmStateChange } from '../model/events';
+import type { EsmStateChange } from '../model/events';
 import { EsmDoctorError } from '../model/errors';
-import type { Target } from '../model/target';
 import type { SlackReport } from '../slack/blocks';
-import { signButtonValue } from '../slack/button';
-import { causeOf } from '../slack/diff';
 import type { Diagnose } from '../slack/engine';
-import { slackErrorCode } from '../slack/failure';
-import { escapeMrkdwn, fitText, type SlackMessage } from '../slack/limits';
+import { cannotPost, messageGone, slackRetryAfter } from '../slack/failure';
+import type { SlackMessage } from '../slack/limits';
+import { functionLabel } from '../slack/alert-messages';
 import { createLogger, errorFields, redact, type SlackLogger } from '../slack/log';
 import type { SlackStore } from '../slack/store';
-import { ALERT_TTL, hashKey, MemoryAlertStore, type AlertRecord, type AlertStore, type HistoryEntry, type StormParent } from './alert-store';
+import { ALERT_TTL, MemoryAlertStore, type AlertRecord, type AlertStore, type StormParent } from './alert-store';
 import {
-  ackHistoryEntry,
-  alertPreface,
-  closedHeadline,
-  closedPreface,
-  functionLabel,
-  renderAlert,
-  renderClosed,
-  renderStormParent,
-  renderThreadNote,
-  withNote,
-  type Closure,
-} from '../slack/alert-messages';
+  abandonedRecord,
+  fallbackMessage,
+  followMove,
+  openedRecord,
+  planAlert,
+  planClose,
+  planOpen,
+  planStorm,
+  planStormRefresh,
+  planUpdate,
+  reportFromChange,
+  stormKeyOf,
+  targetOf,
+  type AlertEffect,
+  type AlertResult,
+  type EffectPlan,
+  type PlanOptions,
+} from './plan';
 import { sleep as realSleep } from './pool';
 import type { ChannelRouter } from './router';
 
-export type AlertOutcome =
-  | 'posted' // a new alert in the channel
-  | 'threaded' // a new alert in a storm's thread
-  | 'updated' // the live alert edited, and a reply in its thread
-  | 'suppressed' // acknowledged for this cause: edited silently, or not posted at all
-  | 'closed' // recovered or deleted: the alert edited to say so
-  | 'duplicate' // this event or transition was handled already
-  | 'stale' // older than what the alert already shows
-  | 'ignored'; // nothing to do (no live alert to close, a healthy change)
-
-export interface AlertResult {
-  outcome: AlertOutcome;
-  channel?: string;
-  ts?: string;
-  reason?: string;
-}
+export { reportFromChange, targetOf, type AlertOutcome, type AlertResult } from './plan';
 
 export interface AlertNotifierDeps {
   /** A Slack WebClient, or anything with the same chat.postMessage / chat.update. */
@@ -107,73 +88,84 @@ export class AlertBusy extends Error {
   }
 }
 
-/** An `opening` claim older than this was abandoned (its invocation died): the next event takes over. */
-const OPENING_TIMEOUT_MS = 3 * 60_000;
-/** A storm older than this takes no new members: a failure a day later is a new incident. */
-const STORM_MAX_AGE_MS = 12 * 3600_000;
-/** Slack's answers for a channel the bot cannot post in: retrying will not help, another channel will. */
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
-const HISTORY_KEEP = 30;
-
-export function targetOf(change: EsmStateChange): Target {
-  return { uuid: change.uuid, region: change.region, ...(/^\d{12}$/.test(change.account) ? { account: change.account } : {}), arn: change.esmArn };
-}
-
-/** What to show when the diagnosis itself fails: what Lambda said, and why there is no more. */
-export function reportFromChange(change: EsmStateChange, why: string, at: Date): SlackReport {
-  const msk = change.eventSource.startsWith('arn:');
-  const said = change.current.lastProcessingResult ?? `${change.current.state}${change.current.stateTransitionReason ? ` (${change.current.stateTransitionReason})` : ''}`;
-  return {
-    target: targetOf(change),
-    esm: {
-      state: change.current.state,
-      ...(change.current.stateTransitionReason ? { stateTransitionReason: change.current.stateTransitionReason } : {}),
-      ...(change.current.lastProcessingResult ? { lastProcessingResult: change.current.lastProcessingResult } : {}),
-      source: msk ? 'msk' : 'self-managed',
-      functionArn: change.functionArn,
-      topics: [],
-      ...(msk ? { clusterArn: change.eventSource } : { bootstrapServers: change.eventSource.split(',') }),
-      auth: 'unknown',
-    },
-    verdict: isFailing(change.current) ? 'failing' : 'unknown',
-    headline: fitText(`Lambda reports: ${said} — esm-doctor could not run its checks (${why}).`, 1000),
-    findings: [],
-    startedAt: at.toISOString(),
-    durationMs: 0,
-  };
-}
+/** A 429 pauses the lane and the call queues again; after this many, the event fails and Lambda retries it. */
+const MAX_RATE_LIMITED_ATTEMPTS = 8;
+const PARENT_POLL_MS = 500;
+const LATE_MS = 100;
+const MAX_LATE_REQUEUES = 3;
 
 export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   const now = deps.now ?? (() => new Date());
   const alerts = deps.alerts ?? new MemoryAlertStore(() => now().getTime());
   const logger = deps.logger ?? createLogger({ name: 'esm-doctor.alerts' });
   const sleep = deps.sleep ?? realSleep;
-  const threshold = deps.storm?.threshold ?? 5;
-  const windowMs = (deps.storm?.windowMinutes ?? 5) * 60_000;
+  const options: PlanOptions = {
+    buttonKey: deps.buttonKey,
+    probe: Boolean(deps.probe),
+    storm: { threshold: deps.storm?.threshold ?? 5, windowMs: (deps.storm?.windowMinutes ?? 5) * 60_000 },
+  };
   const postMs = deps.pacing?.postMs ?? 1100;
   const updateMs = deps.pacing?.updateMs ?? 1200;
   const route = typeof deps.router === 'function' ? deps.router : deps.router.channelFor.bind(deps.router);
 
-  const iso = () => now().toISOString();
-  const buttonValue = (change: EsmStateChange) => signButtonValue(deps.buttonKey, targetOf(change));
-
+  /**
+   * Waits for this caller's own slot on the lane. Nothing slow runs between waking and sending: a
+   * caller that wakes late anyway (a slow event loop) queues again rather than post out of pace.
+   * A 429 pause reaches callers already holding a slot through their own 429 (see `paced`).
+   */
   async function waitForSlot(lane: string, spacing: number): Promise<void> {
-    const slot = await alerts.reserveSlot(lane, spacing, now().getTime());
-    const wait = slot - now().getTime();
-    if (wait > 0) await sleep(wait);
+    for (let attempt = 1; ; attempt++) {
+      const slot = await alerts.reserveSlot(lane, spacing, now().getTime());
+      const wait = slot - now().getTime();
+      if (wait > 0) await sleep(wait);
+      // Late by more than LATE_MS (DynamoDB answered slowly, the event loop lagged): the next
+      // caller may already be due, so take a new slot instead of crowding it. 1.1 s spacing less
+      // 100 ms late still keeps Slack's one message a second. Bounded, so that a process that is
+      // late every time (starved of CPU) still posts rather than queue for ever.
+      if (now().getTime() - slot <= Math.min(spacing / 4, LATE_MS) || attempt >= MAX_LATE_REQUEUES) return;
+    }
+  }
+
+  /** Runs a paced Slack call; a 429 pauses the lane for every invocation for Retry-After, then it queues again. */
+  async function paced<T>(lane: string, spacing: number, call: () => Promise<T>, slotTaken = false): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 || !slotTaken) await waitForSlot(lane, spacing);
+      try {
+        return await call();
+      } catch (err) {
+        const retryAfter = slackRetryAfter(err);
+        if (retryAfter === undefined || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
+        logger.event('warn', 'alert.rate-limited', { lane, retryAfter, attempt });
+        await alerts.pauseLane(lane, now().getTime() + retryAfter * 1000);
+      }
+    }
   }
 
   async function post(channel: string, message: SlackMessage, threadTs?: string): Promise<string> {
-    await waitForSlot(`post#${channel}`, postMs);
-    const res = await deps.slack.chat.postMessage({
-      channel,
-      ...message,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      unfurl_links: false,
-      unfurl_media: false,
-    });
-    if (!res.ts) throw new Error('chat.postMessage answered without a ts');
-    return res.ts;
+    const send = (thread?: string) =>
+      paced(`post#${channel}`, postMs, async () => {
+        const res = await deps.slack.chat.postMessage({
+          channel,
+          ...message,
+          ...(thread ? { thread_ts: thread } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+        return res.ts;
+      });
+    try {
+      return await send(threadTs);
+    } catch (err) {
+      if (!threadTs || !messageGone(err)) throw err;
+      // The thread's first message was deleted: the reply goes to the channel instead of nowhere.
+      logger.event('warn', 'alert.thread-gone', { channel, threadTs });
+      return send(undefined);
+    }
+  }
+
+  async function update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    await paced(`update#${channel}`, updateMs, () => deps.slack.chat.update({ channel, ts, ...message }));
   }
 
   async function diagnose(change: EsmStateChange): Promise<SlackReport> {
@@ -186,210 +178,179 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
     }
   }
 
+  async function perform(effect: AlertEffect): Promise<void> {
+    switch (effect.do) {
+      case 'update':
+        return update(effect.channel, effect.ts, effect.message);
+      case 'post':
+        await post(effect.channel, effect.message, effect.threadTs);
+        return;
+      case 'putMessage':
+        return deps.store.putMessage(effect.message);
+      case 'clearAcknowledgement':
+        return deps.store.clearAcknowledgement(effect.uuid);
+      case 'putAlert':
+        if (!(await alerts.putAlert(effect.record, effect.expected))) logger.event('warn', 'alert.record-conflict', { uuid: effect.record.uuid });
+        return;
+      case 'putStormMember':
+        return alerts.putStormMember(effect.stormKey, effect.member);
+      case 'refreshStorm':
+        return refreshStorm(effect.stormKey);
+    }
+  }
+
+  async function execute(plan: EffectPlan): Promise<AlertResult> {
+    let effects = plan.effects;
+    let result = plan.result;
+    while (effects.length) {
+      const [effect, ...rest] = effects;
+      effects = rest;
+      if (effect!.do === 'update' && effect!.alert) {
+        const { channel, ts, message } = effect!;
+        try {
+          await update(channel, ts, message);
+        } catch (err) {
+          if (!messageGone(err)) throw err;
+          // Someone deleted the alert: a message that is gone is posted anew, and the record moves to it.
+          const moved = await post(channel, message);
+          logger.event('warn', 'alert.message-gone', { channel, ts, movedTo: moved });
+          effects = effects.map((e) => followMove(e, ts, moved)).filter((e): e is AlertEffect => e !== undefined);
+          if (result.ts === ts) result = { ...result, ts: moved };
+        }
+        continue;
+      }
+      await perform(effect!);
+    }
+    logger.event('info', plan.log.name, { ...plan.log.fields, ...(result.ts ? { ts: result.ts } : {}) });
+    return result;
+  }
+
   // ------------------------------------------------------------------------------------------
   // Storms
 
-  function stormMembersOf(members: Awaited<ReturnType<AlertStore['stormMembers']>>, openedAt: string) {
-    // This storm's members: those that failed from one window before it was recognised on.
-    const from = Date.parse(openedAt) - windowMs;
-    return members.filter((m) => Date.parse(m.at) >= from);
-  }
-
-  async function waitForParent(stormKey: string): Promise<StormParent | undefined> {
-    for (let i = 0; i < 20; i++) {
-      const p = await alerts.getStormParent(stormKey);
-      if (p?.ts && !p.closedAt) return p;
-      await sleep(500);
-    }
-    return undefined; // post on our own rather than lose the alert
-  }
-
   /** The storm thread this alert goes into, starting the storm if this failure makes it one. */
   async function joinStorm(stormKey: string, channel: string, cluster: string): Promise<StormParent | undefined> {
-    const parent = await alerts.getStormParent(stormKey);
-    // A storm with an ESM that never recovered would otherwise swallow the cluster's failures for ever.
-    if (parent && !parent.closedAt && now().getTime() - Date.parse(parent.openedAt) < STORM_MAX_AGE_MS) {
-      if (parent.ts) return parent;
-      if (now().getTime() - Date.parse(parent.openedAt) < OPENING_TIMEOUT_MS) return waitForParent(stormKey);
+    for (;;) {
+      const parent = await alerts.getStormParent(stormKey);
+      const plan = planStorm(parent, await alerts.stormMembers(stormKey), { channel, cluster, now: now() }, options);
+      if (plan.storm === 'none') return undefined;
+      if (plan.storm === 'join') return plan.parent;
+      if (plan.storm === 'wait') {
+        // Another invocation is posting the parent (perhaps waiting out a 429): keep the group.
+        await sleep(PARENT_POLL_MS);
+        continue;
+      }
+      if (!(await alerts.putStormParent(stormKey, plan.claim, plan.expected))) continue;
+      let ts: string;
+      try {
+        ts = await post(channel, plan.message);
+      } catch (err) {
+        // Give the claim up at once, so that a member takes over without waiting for it to age.
+        await alerts.putStormParent(stormKey, { ...plan.claim, claimedAt: new Date(0).toISOString(), version: plan.claim.version + 1 }, plan.claim.version).catch(() => false);
+        throw err;
+      }
+      const posted: StormParent = { ...plan.claim, ts, version: plan.claim.version + 1 };
+      await alerts.putStormParent(stormKey, posted, plan.claim.version);
+      logger.event('info', 'alert.storm-started', { channel, cluster, members: plan.members.length, ts });
+      return posted;
     }
-    const members = await alerts.stormMembers(stormKey);
-    const from = now().getTime() - windowMs;
-    const recent = members.filter((m) => m.open && Date.parse(m.at) >= from);
-    if (recent.length < threshold) return undefined;
-    const openedAt = recent.map((m) => m.at).sort()[0]!;
-    const claim: StormParent = { channel, cluster, openedAt, version: (parent?.version ?? 0) + 1 };
-    if (!(await alerts.putStormParent(stormKey, claim, parent?.version))) return waitForParent(stormKey);
-    const ts = await post(channel, renderStormParent({ cluster, members: recent, openedAt, windowMinutes: windowMs / 60_000 }));
-    const posted: StormParent = { ...claim, ts, version: claim.version + 1 };
-    await alerts.putStormParent(stormKey, posted, claim.version);
-    logger.event('info', 'alert.storm-started', { channel, cluster, members: recent.length, ts });
-    return posted;
   }
 
-  /** Re-renders the storm parent from its members; closes it when none is failing any more. */
+  /**
+   * Re-renders the parent from its members. Coalesced: while one refresh waits for its update slot,
+   * the others skip (it reads the members after giving its claim back, so it shows theirs too) —
+   * otherwise 100 members would queue 100 edits of one message.
+   */
   async function refreshStorm(stormKey: string): Promise<void> {
+    const first = await alerts.getStormParent(stormKey);
+    if (!first?.ts || first.closedAt) return;
+    const claim = `refresh#${stormKey}`;
+    if (!(await alerts.claim(claim, 60))) return;
+    try {
+      await waitForSlot(`update#${first.channel}`, updateMs);
+    } finally {
+      await alerts.release(claim);
+    }
     const parent = await alerts.getStormParent(stormKey);
     if (!parent?.ts || parent.closedAt) return;
-    const members = stormMembersOf(await alerts.stormMembers(stormKey), parent.openedAt);
-    let shown = parent;
-    if (members.length && members.every((m) => !m.open)) {
-      const closed: StormParent = { ...parent, closedAt: iso(), version: parent.version + 1 };
-      if (!(await alerts.putStormParent(stormKey, closed, parent.version))) return;
-      shown = closed;
+    const plan = planStormRefresh(parent, await alerts.stormMembers(stormKey), { now: now() }, options);
+    if (plan.closed && !(await alerts.putStormParent(stormKey, plan.closed, parent.version))) return;
+    try {
+      await paced(`update#${parent.channel}`, updateMs, () => deps.slack.chat.update({ channel: parent.channel, ts: parent.ts!, ...plan.message }), true);
+    } catch (err) {
+      if (!messageGone(err)) throw err;
+      // The parent was deleted: end this storm, so that new failures do not go into a thread that is gone.
+      logger.event('warn', 'alert.storm-parent-gone', { channel: parent.channel, ts: parent.ts });
+      const latest = await alerts.getStormParent(stormKey);
+      if (latest && !latest.closedAt) await alerts.putStormParent(stormKey, { ...latest, closedAt: now().toISOString(), version: latest.version + 1 }, latest.version);
     }
-    await waitForSlot(`update#${parent.channel}`, updateMs);
-    const message = renderStormParent({
-      cluster: parent.cluster,
-      members,
-      openedAt: parent.openedAt,
-      ...(shown.closedAt ? { closedAt: shown.closedAt } : {}),
-      windowMinutes: windowMs / 60_000,
-    });
-    await deps.slack.chat.update({ channel: parent.channel, ts: parent.ts, ...message });
   }
 
   // ------------------------------------------------------------------------------------------
-  // Transitions
+  // Steps
 
   async function openAlert(previous: AlertRecord | undefined, change: EsmStateChange): Promise<AlertResult> {
     const channel = await route(change);
-    const stormKey = hashKey(`${channel}|${change.eventSource}`);
-    const label = functionLabel(change);
-    await alerts.putStormMember(stormKey, { uuid: change.uuid, at: change.observedAt, open: true, label });
+    const stormKey = stormKeyOf(channel, change);
+    await alerts.putStormMember(stormKey, { uuid: change.uuid, at: change.observedAt, open: true, label: functionLabel(change) });
     const report = await diagnose(change);
-    const cause = causeOf(report);
-    if (await deps.store.isAcknowledged(change.uuid, cause)) {
-      logger.event('info', 'alert.suppressed', { uuid: change.uuid, cause, reason: 'acknowledged' });
-      return { outcome: 'suppressed', reason: `acknowledged for ${cause}` };
+    const plan = planOpen(previous, change, { channel, report, ack: await deps.store.getAcknowledgement(change.uuid), now: now() }, options);
+    if (plan.suppressed) {
+      logger.event('info', 'alert.suppressed', { uuid: change.uuid, cause: plan.cause, reason: 'acknowledged' });
+      return plan.result;
     }
-    const history: HistoryEntry[] = [{ at: change.observedAt, text: `Failing: ${escapeMrkdwn(fitText(report.headline, 300))}` }];
-    const opening: AlertRecord = {
-      uuid: change.uuid,
-      status: 'opening',
-      channel,
-      stormKey,
-      openedAt: change.observedAt,
-      lastObservedAt: change.observedAt,
-      cause,
-      ...(change.current.lastProcessingResult ? { lastProcessingResult: change.current.lastProcessingResult } : {}),
-      history,
-      version: (previous?.version ?? 0) + 1,
-      updatedAt: iso(),
-    };
+    const { opening } = plan;
     if (!(await alerts.putAlert(opening, previous?.version))) throw new AlertBusy(change.uuid);
     try {
       const storm = await joinStorm(stormKey, channel, change.eventSource);
-      const message = renderAlert(report, { buttonValue: buttonValue(change), since: change.observedAt, history, ...(deps.probe ? { probe: true } : {}) });
       let postedIn = channel;
       let thread = storm?.ts;
       let ts: string;
       try {
-        ts = await post(channel, message, thread);
+        ts = await post(channel, plan.message, thread);
       } catch (err) {
-        const code = slackErrorCode(err);
+        const code = cannotPost(err);
         const fallback = deps.fallbackChannel;
-        if (!code || !CANNOT_POST.has(code) || !fallback || fallback === channel) throw err;
+        if (!code || !fallback || fallback === channel) throw err;
         // Routed to a channel the bot cannot post in: the alert still has to reach someone.
         logger.event('warn', 'alert.channel-refused', { uuid: change.uuid, channel, slackError: code, fallback });
-        const note = `:warning: This alert was routed to <#${channel}>, where I cannot post (\`${code}\`): invite @esm-doctor there.`;
-        ts = await post(fallback, withNote(message, note));
+        ts = await post(fallback, fallbackMessage(plan.messageFor(fallback), channel, code));
         postedIn = fallback;
         thread = undefined;
       }
-      const open: AlertRecord = { ...opening, status: 'open', channel: postedIn, ts, ...(thread ? { threadTs: thread } : {}), version: opening.version + 1, updatedAt: iso() };
-      await alerts.putAlert(open, opening.version);
-      await deps.store.putMessage({ channel: postedIn, ts, target: targetOf(change), report, preface: alertPreface(change.observedAt, history) });
+      await alerts.putAlert(openedRecord(opening, { channel: postedIn, ts, ...(thread ? { threadTs: thread } : {}) }, now()), opening.version);
+      await deps.store.putMessage({ channel: postedIn, ts, target: targetOf(change), report, preface: plan.preface });
       if (thread) await refreshStorm(stormKey);
-      logger.event('info', 'alert.posted', { uuid: change.uuid, channel: postedIn, ts, cause, storm: Boolean(thread) });
+      logger.event('info', 'alert.posted', { uuid: change.uuid, channel: postedIn, ts, cause: plan.cause, storm: Boolean(thread) });
       return { outcome: thread ? 'threaded' : 'posted', channel: postedIn, ts };
     } catch (err) {
       // Give the claim back so that the retry can open it.
-      await alerts.putAlert({ ...opening, status: 'closed', version: opening.version + 1, updatedAt: iso() }, opening.version).catch(() => false);
+      await alerts.putAlert(abandonedRecord(opening, now()), opening.version).catch(() => false);
       throw err;
     }
   }
 
-  async function updateAlert(live: AlertRecord, change: EsmStateChange): Promise<AlertResult> {
-    const report = await diagnose(change);
-    const cause = causeOf(report);
-    const ack = await deps.store.getAcknowledgement(change.uuid);
-    const acknowledged = ack && ack.cause === cause ? { by: ack.by, at: ack.at } : undefined;
-    const said = change.current.lastProcessingResult ?? change.current.state;
-    const text =
-      live.cause && cause !== live.cause
-        ? `Cause changed: \`${live.cause}\` → \`${cause}\`. ${escapeMrkdwn(fitText(report.headline, 300))}`
-        : `Still failing; Lambda now says: ${escapeMrkdwn(fitText(said, 300))}`;
-    const history = [...live.history, { at: change.observedAt, text }].slice(-HISTORY_KEEP);
-    const message = renderAlert(report, {
-      buttonValue: buttonValue(change),
-      since: live.openedAt,
-      history,
-      ...(acknowledged ? { acknowledged } : {}),
-      ...(deps.probe ? { probe: true } : {}),
-    });
-    await deps.slack.chat.update({ channel: live.channel, ts: live.ts!, ...message });
-    await deps.store.putMessage({ channel: live.channel, ts: live.ts!, target: targetOf(change), report, preface: alertPreface(live.openedAt, history) });
-    if (!acknowledged) await post(live.channel, renderThreadNote(`:arrows_counterclockwise: ${text}`), live.threadTs ?? live.ts);
-    const next: AlertRecord = {
-      ...live,
-      cause,
-      ...(change.current.lastProcessingResult ? { lastProcessingResult: change.current.lastProcessingResult } : {}),
-      history,
-      lastObservedAt: change.observedAt,
-      version: live.version + 1,
-      updatedAt: iso(),
-    };
-    if (!(await alerts.putAlert(next, live.version))) logger.event('warn', 'alert.record-conflict', { uuid: change.uuid });
-    logger.event('info', acknowledged ? 'alert.updated-silently' : 'alert.updated', { uuid: change.uuid, cause, channel: live.channel, ts: live.ts });
-    return acknowledged
-      ? { outcome: 'suppressed', channel: live.channel, ts: live.ts!, reason: `acknowledged for ${cause}` }
-      : { outcome: 'updated', channel: live.channel, ts: live.ts! };
-  }
-
-  async function closeAlert(live: AlertRecord, change: EsmStateChange, kind: Closure): Promise<AlertResult> {
-    const durationMs = Date.parse(change.observedAt) - Date.parse(live.openedAt);
-    const headline = closedHeadline(kind, change, durationMs);
-    // Who acknowledged it stays in the closed alert's history (the acknowledgement itself is cleared below).
-    const ack = await deps.store.getAcknowledgement(change.uuid);
-    const history = [...live.history, ...(ack ? [ackHistoryEntry(ack)] : []), { at: change.observedAt, text: headline.text }].slice(-HISTORY_KEEP);
-    const stored = live.ts ? await deps.store.getMessage(live.channel, live.ts) : undefined;
-    if (live.ts) {
-      const message = renderClosed(stored?.report, { kind, durationMs, history, change, buttonValue: buttonValue(change) });
-      await deps.slack.chat.update({ channel: live.channel, ts: live.ts, ...message });
-      // A later Re-run on the closed alert shows a fresh report under how the alert ended.
-      if (stored) await deps.store.putMessage({ ...stored, preface: closedPreface(headline, history) });
-      // Storm members are summed up in the parent instead of one reply each.
-      if (!live.threadTs) await post(live.channel, renderThreadNote(`${headline.emoji} ${headline.text}.`), live.ts);
-    }
-    // "Until it recovers": the next failure alerts again, whatever its cause.
-    await deps.store.clearAcknowledgement(change.uuid);
-    const closed: AlertRecord = { ...live, status: 'closed', closedAt: change.observedAt, history, lastObservedAt: change.observedAt, version: live.version + 1, updatedAt: iso() };
-    if (!(await alerts.putAlert(closed, live.version))) logger.event('warn', 'alert.record-conflict', { uuid: change.uuid });
-    if (live.stormKey) {
-      await alerts.putStormMember(live.stormKey, { uuid: change.uuid, at: live.openedAt, open: false, label: functionLabel(change), closedAt: change.observedAt });
-      await refreshStorm(live.stormKey);
-    }
-    logger.event('info', 'alert.closed', { uuid: change.uuid, kind, minutes: Math.round(durationMs / 60_000), channel: live.channel, ts: live.ts });
-    return { outcome: 'closed', channel: live.channel, ...(live.ts ? { ts: live.ts } : {}) };
-  }
-
   async function apply(change: EsmStateChange): Promise<AlertResult> {
-    const record = await alerts.getAlert(change.uuid);
-    if (record && Date.parse(change.observedAt) < Date.parse(record.lastObservedAt)) {
-      return { outcome: 'stale', reason: `older than ${record.lastObservedAt}` };
+    const step = planAlert({ record: await alerts.getAlert(change.uuid) }, change, now());
+    switch (step.step) {
+      case 'stale':
+        return step.result;
+      case 'busy':
+        throw new AlertBusy(change.uuid);
+      case 'open':
+        return openAlert(step.previous, change);
+      case 'update': {
+        const report = await diagnose(change);
+        return execute(planUpdate(step.live, change, { report, ack: await deps.store.getAcknowledgement(change.uuid), now: now() }, options));
+      }
+      case 'close': {
+        const stored = step.live.ts ? await deps.store.getMessage(step.live.channel, step.live.ts) : undefined;
+        return execute(planClose(step.live, change, { kind: step.closure, stored, ack: await deps.store.getAcknowledgement(change.uuid), now: now() }, options));
+      }
+      case 'ignore':
+        if (step.clearAcknowledgement) await deps.store.clearAcknowledgement(change.uuid);
+        return step.result;
     }
-    if (record?.status === 'opening' && now().getTime() - Date.parse(record.updatedAt) < OPENING_TIMEOUT_MS) throw new AlertBusy(change.uuid);
-    const live = record?.status === 'open' && record.ts ? record : undefined;
-    const deleted = change.current.state === 'Deleted';
-    if (change.health === 'failing' || change.health === 'stalled' || (change.health === 'changed' && live && !deleted && isFailing(change.current))) {
-      return live ? updateAlert(live, change) : openAlert(record, change);
-    }
-    if (change.health === 'recovered' || deleted) {
-      if (live) return closeAlert(live, change, deleted ? 'deleted' : 'recovered');
-      await deps.store.clearAcknowledgement(change.uuid);
-      return { outcome: 'ignored', reason: 'no live alert' };
-    }
-    return { outcome: 'ignored', reason: `a ${change.health} change of a healthy ESM` };
   }
 
   return {

@@ -9,11 +9,17 @@ import { diagnose } from '../diagnose';
 import { EsmStateChangeEvent } from '../model/events';
 import { issuesText } from '../model/parse-issues';
 
-// Built on the first event (the Slack tokens may come from Secrets Manager), then reused.
-const notifier = alertNotifierFromEnv(process.env, diagnose);
+type AlertHandler = (event: unknown) => Promise<AlertResult | { outcome: 'rejected'; reason: string }>;
 
-export async function handler(event: unknown): Promise<AlertResult | { outcome: 'rejected'; reason: string }> {
-  const parsed = EsmStateChangeEvent.safeParse(event);
-  if (!parsed.success) return { outcome: 'rejected', reason: issuesText(parsed.error) };
-  return (await notifier()).handle(parsed.data.detail, { eventId: parsed.data.id });
+/** The handler for one environment (tests build several, as several containers would be). */
+export function alertHandler(env: Record<string, string | undefined>, options: Parameters<typeof alertNotifierFromEnv>[2] = {}, engine = diagnose): AlertHandler {
+  // Built on the first event (the Slack tokens may come from Secrets Manager), then reused.
+  const notifier = alertNotifierFromEnv(env, engine, options);
+  return async (event) => {
+    const parsed = EsmStateChangeEvent.safeParse(event);
+    if (!parsed.success) return { outcome: 'rejected', reason: issuesText(parsed.error) };
+    return (await notifier()).handle(parsed.data.detail, { eventId: parsed.data.id });
+  };
 }
+
+export const handler = alertHandler(process.env);

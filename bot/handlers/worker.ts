@@ -2,7 +2,9 @@
  * Async invoke from handlers/slack: one job (diagnose or re-run), validated with zod; diagnoses and
  * posts or edits the Slack message. Configuration: docs/slack.md.
  */
+import { workerEngine } from '../alerts/aws';
 import { diagnose } from '../diagnose';
 import { workerHandler } from '../slack/aws';
 
-export const handler = workerHandler(process.env, diagnose);
+// Watched accounts (ESM_DOCTOR_ACCOUNTS) are diagnosed through their roles, as the alerts are.
+export const handler = workerHandler(process.env, workerEngine(process.env, diagnose));

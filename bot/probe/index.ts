@@ -5,6 +5,7 @@
  * fact, like any other fact that could not be read.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { PROBE_FUNCTIONS_ENV, probeFunctionFor } from './position';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Fact, Snapshot } from '../model/snapshot';
 import { secretsManagerReader } from './credentials';
@@ -66,14 +67,19 @@ export async function probeSnapshot(snapshot: Snapshot, options: ProbeSnapshotOp
 export async function invokeRemoteProbe(request: ProbeRequest, options: ProbeSnapshotOptions): Promise<Fact<ProbeResult>> {
   const source = 'lambda:InvokeFunction';
   const env = options.env ?? process.env;
-  const functionName = env[PROBE_FUNCTION_ENV];
-  if (!functionName) {
+  const choice = probeFunctionFor(request, env, PROBE_FUNCTION_ENV);
+  if (!choice || 'problem' in choice) {
     return {
       ok: false,
       source,
-      error: { code: 'ProbeFunctionNotConfigured', message: `--probe=remote needs the probe function's name or ARN in ${PROBE_FUNCTION_ENV} (deploy infra/constructs/probe-function.ts)`, action: source },
+      error: {
+        code: 'ProbeFunctionNotConfigured',
+        message: choice?.problem ?? `--probe=remote needs the probe function's name or ARN in ${PROBE_FUNCTION_ENV} or ${PROBE_FUNCTIONS_ENV} (deploy infra/constructs/probe-function.ts)`,
+        action: source,
+      },
     };
   }
+  const { functionName } = choice;
   try {
     const lambda = options.lambda ?? (await defaultClients(request.target.region, env)).lambda;
     const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(request)) }));

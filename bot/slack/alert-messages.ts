@@ -10,7 +10,7 @@
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { EsmStateChange } from '../model/events';
 import { functionNameFromArn } from '../model/esm';
-import type { HistoryEntry, StormMember } from '../alerts/alert-store';
+import type { HistoryEntry, StormMember } from '../model/alert';
 import { ACTION_IDS, renderReport, slackDate, userMention, type SlackReport, type Stamp } from './blocks';
 import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, unescapeMrkdwn, type SlackMessage } from './limits';
 

@@ -28,8 +28,14 @@ export interface AppDeps {
   now?: () => Date;
 }
 
-export function slackClient(config: SlackConfig, logger?: SlackLogger): WebClient {
+/**
+ * `rejectRateLimitedCalls`: a 429 throws (with its Retry-After) instead of sleeping inside this
+ * client — for the alert path, which pauses its shared per-channel lane so that every invocation
+ * waits, not only the one that was told.
+ */
+export function slackClient(config: SlackConfig, logger?: SlackLogger, options: { rejectRateLimitedCalls?: boolean } = {}): WebClient {
   return new WebClient(config.botToken, {
+    ...(options.rejectRateLimitedCalls ? { rejectRateLimitedCalls: true } : {}),
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
     ...(logger ? { logger } : {}),
     // The default policy retries for about half an hour: longer than any Lambda here may run, and

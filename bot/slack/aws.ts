@@ -31,6 +31,34 @@ export function invokeWorker(lambda: LambdaClient, functionName: string): (job: 
   };
 }
 
+/** Slack's own rule: a request more than five minutes from now, either way, is not answered. */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === name && typeof v === 'string') return v;
+  return undefined;
+}
+
+/**
+ * Bolt's AwsLambdaReceiver refuses only timestamps more than five minutes in the past; a signed
+ * request dated in the future would be replayable until then. Both directions are refused here,
+ * before the receiver (and its signature check) sees the request.
+ * https://api.slack.com/authentication/verifying-requests-from-slack
+ */
+export function freshTimestampsOnly(handler: AwsHandler, logger: SlackLogger, now: () => number = Date.now): AwsHandler {
+  return (async (event: Parameters<AwsHandler>[0], ...rest: unknown[]) => {
+    const raw = headerValue((event as { headers?: unknown } | undefined)?.headers, 'x-slack-request-timestamp');
+    const ts = raw && /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
+    const skew = ts === undefined ? undefined : ts - Math.floor(now() / 1000);
+    if (skew === undefined || Math.abs(skew) > MAX_CLOCK_SKEW_SECONDS) {
+      logger.event('warn', 'slack.stale-timestamp', { skewSeconds: skew ?? 'missing' });
+      return { statusCode: 401, body: '' };
+    }
+    return (handler as (...args: unknown[]) => ReturnType<AwsHandler>)(event, ...rest);
+  }) as AwsHandler;
+}
+
 export function slackLambdaHandler(
   env: Record<string, string | undefined>,
   overrides: { lambda?: LambdaClient; logger?: SlackLogger } = {},
@@ -51,7 +79,7 @@ export function slackLambdaHandler(
     logger,
   });
   logger.event('info', 'slack.handler-ready', describeConfig(config));
-  return receiver.toHandler();
+  return freshTimestampsOnly(receiver.toHandler(), logger);
 }
 
 export function workerHandler(

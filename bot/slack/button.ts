@@ -2,7 +2,9 @@
  * Button values. Slack signs the request, but the `value` of a button is whatever the message that
  * carried it said — a message anyone in the workspace can copy into their own app or a crafted
  * `block_actions` payload. So a value carries only which ESM it is about, plus an HMAC of that
- * made with a key only esm-doctor has; anything else, or anything edited, is refused.
+ * made with a key only esm-doctor has; anything else, or anything edited, is refused. A value also
+ * names the channel of the message it was rendered for (`ch`, inside the HMAC): copied into a
+ * request from another channel, it is refused as such instead of acting on a message it never was on.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -14,6 +16,7 @@ const ButtonValue = z.strictObject({
   uuid: Target.shape.uuid,
   region: Target.shape.region,
   account: Target.shape.account,
+  ch: z.string().regex(/^[CGD][A-Z0-9]{2,}$/).optional(),
   sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 
@@ -27,20 +30,32 @@ export function buttonKey(options: { buttonKey?: string; signingSecret?: string 
   return Buffer.from(hkdfSync('sha256', options.signingSecret, 'esm-doctor', 'slack-button-hmac-v1', 32));
 }
 
-function mac(key: Buffer, target: ButtonTarget): Buffer {
-  return createHmac('sha256', key)
-    .update(['esm-doctor/button/v1', target.uuid, target.region, target.account ?? ''].join('\n'))
-    .digest();
+function mac(key: Buffer, target: ButtonTarget, channel?: string): Buffer {
+  // v1 (no channel) stays verifiable, so that buttons on messages posted before v2 keep working.
+  const fields = channel ? ['esm-doctor/button/v2', target.uuid, target.region, target.account ?? '', channel] : ['esm-doctor/button/v1', target.uuid, target.region, target.account ?? ''];
+  return createHmac('sha256', key).update(fields.join('\n')).digest();
 }
 
-export function signButtonValue(key: Buffer, target: ButtonTarget): string {
+/** `channel`: the channel the message carrying the button goes to. */
+export function signButtonValue(key: Buffer, target: ButtonTarget, channel?: string): string {
   const value: z.input<typeof ButtonValue> = {
     uuid: target.uuid,
     region: target.region,
     ...(target.account ? { account: target.account } : {}),
-    sig: mac(key, target).toString('base64url'),
+    ...(channel ? { ch: channel } : {}),
+    sig: mac(key, target, channel).toString('base64url'),
   };
   return JSON.stringify(value);
+}
+
+/** The channel a verified value was rendered for (undefined for values from before it was bound). */
+export function boundChannel(value: string | undefined): string | undefined {
+  try {
+    const ch = (JSON.parse(value ?? '') as { ch?: unknown }).ch;
+    return typeof ch === 'string' ? ch : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The target a button value names, or undefined when it is malformed, edited or signed with another key. */
@@ -54,8 +69,8 @@ export function verifyButtonValue(key: Buffer, value: string | undefined): Butto
   }
   const parsed = ButtonValue.safeParse(json);
   if (!parsed.success) return undefined;
-  const { sig, ...target } = parsed.data;
-  const expected = mac(key, target);
+  const { sig, ch, ...target } = parsed.data;
+  const expected = mac(key, target, ch);
   const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   return { uuid: target.uuid, region: target.region, ...(target.account ? { account: target.account } : {}) };

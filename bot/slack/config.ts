@@ -40,6 +40,8 @@ const Env = z.object({
   /** The Run live probe button: off, from where the bot runs (local), or through the probe function (remote). */
   ESM_DOCTOR_PROBE: z.enum(['off', 'local', 'remote'], { error: 'must be off, local or remote' }).optional(),
   ESM_DOCTOR_PROBE_FUNCTION: z.string().min(1).optional(),
+  /** Two or more probe positions: a JSON object from network position to function (bot/probe/position.ts). */
+  ESM_DOCTOR_PROBE_FUNCTIONS: z.string().min(2).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).optional(),
 });
 
@@ -116,7 +118,7 @@ export function loadSlackConfig(env: Record<string, string | undefined>, mode: R
     ...(e.ESM_DOCTOR_WORKER_FUNCTION ? { workerFunction: e.ESM_DOCTOR_WORKER_FUNCTION } : {}),
     ...(e.SLACK_API_URL ? { slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` } : {}),
     inspectSecrets: e.ESM_DOCTOR_INSPECT_SECRETS === 'true',
-    probe: e.ESM_DOCTOR_PROBE ?? (e.ESM_DOCTOR_PROBE_FUNCTION ? 'remote' : 'off'),
+    probe: e.ESM_DOCTOR_PROBE ?? (e.ESM_DOCTOR_PROBE_FUNCTION || e.ESM_DOCTOR_PROBE_FUNCTIONS ? 'remote' : 'off'),
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -24,3 +24,30 @@ export function slackErrorCode(err: unknown): string | undefined {
   const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
   return typeof code === 'string' ? code : undefined;
 }
+
+/**
+ * Slack's answers for a channel the bot cannot post in: retrying will not help; inviting the bot
+ * (or another channel) will. Shared by the worker's posts and the alert path's fallback channel.
+ */
+export const CANNOT_POST: ReadonlySet<string> = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
+
+export function cannotPost(err: unknown): string | undefined {
+  const code = slackErrorCode(err);
+  return code && CANNOT_POST.has(code) ? code : undefined;
+}
+
+/**
+ * Slack answered 429: the seconds its Retry-After header asks for. A WebClient made with
+ * `rejectRateLimitedCalls` throws WebAPIRateLimitedError (`code` slack_webapi_rate_limited_error,
+ * `retryAfter` in seconds) instead of sleeping in-process, so the caller can pause the shared lane.
+ */
+export function slackRetryAfter(err: unknown): number | undefined {
+  const e = err as { code?: unknown; retryAfter?: unknown } | undefined;
+  return e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number' ? e.retryAfter : undefined;
+}
+
+/** The message (or the thread it was to go into) no longer exists: someone deleted it. */
+export function messageGone(err: unknown): boolean {
+  const code = slackErrorCode(err);
+  return code === 'message_not_found' || code === 'thread_not_found';
+}

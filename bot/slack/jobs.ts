@@ -13,14 +13,15 @@ import { renderNotice, renderReport, type RerunNote, type SlackReport, type Stam
 import { signButtonValue } from './button';
 import { causeOf, diffReports } from './diff';
 import type { Diagnose } from './engine';
-import { explainFailure, slackErrorCode } from './failure';
+import { cannotPost, explainFailure, slackErrorCode } from './failure';
 import { escapeMrkdwn, type SlackMessage } from './limits';
 import { errorFields, type SlackLogger } from './log';
-import type { SlackStore } from './store';
+import { acknowledgedFor, type SlackStore } from './store';
 
 export const Job = z
   .object({
-    kind: z.enum(['diagnose', 'recheck']),
+    /** `stamp`: re-render a message with its acknowledgement (recorded already by the Slack handler). */
+    kind: z.enum(['diagnose', 'recheck', 'stamp']),
     target: Target,
     channel: z.string().regex(/^[CGD][A-Z0-9]+$/),
     /** The message to edit (recheck). */
@@ -33,8 +34,8 @@ export const Job = z
     /** Run the live probe too (the Run live probe button). */
     probe: z.boolean().optional(),
   })
-  .refine((job) => job.kind !== 'recheck' || job.messageTs !== undefined, {
-    message: 'a recheck needs the message ts',
+  .refine((job) => job.kind === 'diagnose' || job.messageTs !== undefined, {
+    message: 'a recheck or a stamp needs the message ts',
     path: ['messageTs'],
   });
 export type Job = z.infer<typeof Job>;
@@ -74,8 +75,7 @@ async function tell(job: Job, deps: JobDeps, text: string): Promise<void> {
 
 /** The acknowledgement to stamp on a report: only one for this ESM's current cause counts. */
 async function currentAck(store: SlackStore, report: SlackReport): Promise<Stamp | undefined> {
-  const ack = await store.getAcknowledgement(report.target.uuid);
-  return ack && ack.cause === causeOf(report) ? { by: ack.by, at: ack.at } : undefined;
+  return acknowledgedFor(await store.getAcknowledgement(report.target.uuid), causeOf(report));
 }
 
 /** The target as the button and the store keep it: with the account, once the report knows it. */
@@ -84,27 +84,25 @@ function withAccount(target: Target, report: SlackReport): Target {
   return account ? { ...target, account } : target;
 }
 
-function buttonValue(deps: JobDeps, target: Target, report: SlackReport): string {
-  return signButtonValue(deps.buttonKey, withAccount(target, report));
+function buttonValue(deps: JobDeps, target: Target, report: SlackReport, channel: string): string {
+  return signButtonValue(deps.buttonKey, withAccount(target, report), channel);
 }
 
-/** What every rendering of a message carries besides the report: the buttons and the kept preface. */
-function common(deps: JobDeps, target: Target, report: SlackReport, preface?: string[]) {
-  return { buttonValue: buttonValue(deps, target, report), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
+/** What every rendering of a message carries besides the report: the buttons (bound to the channel) and the kept preface. */
+function common(deps: JobDeps, channel: string, target: Target, report: SlackReport, preface?: string[]) {
+  return { buttonValue: buttonValue(deps, target, report, channel), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
 }
-
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
 
 async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Promise<JobOutcome> {
   const acknowledged = await currentAck(deps.store, report);
-  const message = renderReport(report, { ...common(deps, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
+  const message = renderReport(report, { ...common(deps, job.channel, job.target, report), ...(acknowledged ? { acknowledged } : {}) });
   let ts: string | undefined;
   try {
     const res = await deps.slack.chat.postMessage({ channel: job.channel, ...message, unfurl_links: false, unfurl_media: false });
     ts = res.ts;
   } catch (err) {
-    const code = slackErrorCode(err);
-    if (code && CANNOT_POST.has(code)) {
+    const code = cannotPost(err);
+    if (code) {
       deps.logger.event('info', 'slack.cannot-post', { channel: job.channel, slackError: code });
       await tell(job, deps, `:warning: I can't post in this channel (\`${code}\`). Invite me with \`/invite @esm-doctor\` and run the command again. Meanwhile: ${escapeMrkdwn(report.headline)}`);
       return 'failed';
@@ -131,7 +129,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     // Show at once that something is happening; a diagnosis takes seconds.
     const acknowledged = await currentAck(deps.store, previous.report);
     const pending = renderReport(previous.report, {
-      ...common(deps, job.target, previous.report, previous.preface),
+      ...common(deps, job.channel, job.target, previous.report, previous.preface),
       pending: { by: job.user, ...(job.probe ? { probe: true } : {}) },
       ...(previous.rerun ? { rerun: previous.rerun } : {}),
       ...(acknowledged ? { acknowledged } : {}),
@@ -147,7 +145,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     if (previous) {
       const acknowledged = await currentAck(deps.store, previous.report);
       const restored = renderReport(previous.report, {
-        ...common(deps, job.target, previous.report, previous.preface),
+        ...common(deps, job.channel, job.target, previous.report, previous.preface),
         ...(previous.rerun ? { rerun: previous.rerun } : {}),
         ...(acknowledged ? { acknowledged } : {}),
       });
@@ -166,7 +164,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   };
   const acknowledged = await currentAck(deps.store, report);
   const message = renderReport(report, {
-    ...common(deps, job.target, report, previous?.preface),
+    ...common(deps, job.channel, job.target, report, previous?.preface),
     rerun,
     ...(acknowledged ? { acknowledged } : {}),
   });
@@ -188,6 +186,32 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
   return 'updated';
 }
 
+/**
+ * The Acknowledge stamp: the Slack handler acked the click and recorded the acknowledgement within
+ * Slack's 3 seconds; the edit happens here, where waiting out a 429 (the WebClient honours
+ * Retry-After) keeps nobody waiting. The stamp shown is whatever the store holds for the message's
+ * cause now, so a late or repeated job never shows a stale one.
+ */
+async function stampInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
+  const ts = job.messageTs!;
+  const stored = await deps.store.getMessage(job.channel, ts);
+  if (!stored || stored.target.uuid !== job.target.uuid) return 'failed';
+  const acknowledged = await currentAck(deps.store, stored.report);
+  const message = renderReport(stored.report, {
+    ...common(deps, job.channel, stored.target, stored.report, stored.preface),
+    ...(stored.rerun ? { rerun: stored.rerun } : {}),
+    ...(acknowledged ? { acknowledged } : {}),
+  });
+  try {
+    await deps.slack.chat.update({ channel: job.channel, ts, ...message });
+  } catch (err) {
+    await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));
+    return 'failed';
+  }
+  deps.logger.event('info', 'acknowledgement.stamped', { uuid: stored.target.uuid, channel: job.channel, ts });
+  return 'updated';
+}
+
 export async function runJob(job: Job, deps: JobDeps): Promise<JobOutcome> {
   if (!(await deps.store.claim(`job#${job.idempotencyKey}`))) {
     deps.logger.event('info', 'job.duplicate', { kind: job.kind, key: job.idempotencyKey });
@@ -195,6 +219,7 @@ export async function runJob(job: Job, deps: JobDeps): Promise<JobOutcome> {
   }
   try {
     if (job.kind === 'recheck') return await editInPlace(job, deps);
+    if (job.kind === 'stamp') return await stampInPlace(job, deps);
     let report: SlackReport;
     try {
       report = await deps.diagnose(job.target);

@@ -14,17 +14,20 @@ export interface SlackLogger extends Logger {
   event(level: Level, name: string, fields?: Record<string, unknown>): void;
 }
 
-const SECRET_PATTERNS: [RegExp, string][] = [
+const SECRET_PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
   [/xox[abeoprs]-[\w-]+/g, 'xox?-[redacted]'],
   [/xapp-[\w-]+/g, 'xapp-[redacted]'],
   [/https:\/\/hooks\.slack\.com\/[^\s"'&]+/g, 'https://hooks.slack.com/[redacted]'],
   // The same inside a form-encoded body (Bolt logs the raw Lambda event at debug level).
   [/\b(response_url|token)=[^&\s"]*/g, '$1=[redacted]'],
   [/("?(?:token|secret|signature|password|response_url|sig)"?\s*[:=]\s*)"[^"]*"/gi, '$1"[redacted]"'],
+  // A whole request body (Bolt logs each Lambda event at debug level): base64 on Function URLs, so
+  // no pattern above could see the tokens and response URLs inside. Its length is kept.
+  [/("(?:body|rawBody)"\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (_m: string, key: string, body: string) => `${key}"[redacted request body, ${body.length} chars]"`],
 ];
 
 export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
+  return SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by as (substring: string, ...args: string[]) => string), text);
 }
 
 /** An error as a log field: its name, message and AWS / Slack code — never its stack. */

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { Report } from '../model/report';
 import { Target } from '../model/target';
 import type { AcknowledgeResult, Acknowledgement, SlackStore, StoredMessage } from './store';
-import { TTL } from './store';
+import { acknowledgedFor, TTL } from './store';
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -155,7 +155,7 @@ export class DynamoStore implements SlackStore {
   }
 
   async isAcknowledged(uuid: string, cause: string): Promise<boolean> {
-    return (await this.getAcknowledgement(uuid))?.cause === cause;
+    return acknowledgedFor(await this.getAcknowledgement(uuid), cause) !== undefined;
   }
 
   async claim(key: string, ttlSeconds: number = TTL.claimSeconds): Promise<boolean> {

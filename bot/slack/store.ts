@@ -29,6 +29,14 @@ export interface Acknowledgement extends Stamp {
   ts?: string;
 }
 
+/**
+ * The stamp an acknowledgement puts on a report whose cause is `cause`: only an acknowledgement of
+ * that very cause counts (a new cause alerts again). The one place that rule lives.
+ */
+export function acknowledgedFor(ack: Acknowledgement | undefined, cause: string): Stamp | undefined {
+  return ack && ack.cause === cause ? { by: ack.by, at: ack.at } : undefined;
+}
+
 export type AcknowledgeResult = { recorded: true; ack: Acknowledgement } | { recorded: false; existing: Acknowledgement };
 
 export interface SlackStore {
@@ -101,7 +109,7 @@ export class MemoryStore implements SlackStore {
   }
 
   async isAcknowledged(uuid: string, cause: string) {
-    return (await this.getAcknowledgement(uuid))?.cause === cause;
+    return acknowledgedFor(await this.getAcknowledgement(uuid), cause) !== undefined;
   }
 
   async claim(key: string, ttlSeconds: number = TTL.claimSeconds) {

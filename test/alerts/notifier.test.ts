@@ -207,6 +207,39 @@ describe('alerts', () => {
   });
 });
 
+describe('a deleted alert message', () => {
+  it('is posted anew when the next failure finds it gone (message_not_found), and the record moves to it: the recovery edits the new one', async () => {
+    const { chat, alerts, notifier } = setup();
+    const first = await notifier.handle(stateChange(A, 'failing', { at: at(0) }));
+    chat.failNext('update', 'message_not_found');
+    const again = await notifier.handle(stateChange(A, 'failing', { at: at(5), lastProcessingResult: PROBLEM_SASL }));
+    expect(again.outcome).toBe('updated');
+    expect(again.ts).toBeDefined();
+    expect(again.ts).not.toBe(first.ts);
+    const reposted = chat.posts().find((p) => p.ts === again.ts)!;
+    expect(reposted.args.thread_ts).toBeUndefined();
+    expect(header(reposted.args.blocks)).toBe(header(chat.posts()[0]!.args.blocks));
+    // No note into the thread of the message that is gone.
+    expect(chat.posts().filter((p) => p.args.thread_ts === first.ts)).toHaveLength(0);
+    expect((await alerts.getAlert(A))?.ts).toBe(again.ts);
+    const closed = await notifier.handle(stateChange(A, 'recovered', { at: at(20) }));
+    expect(closed).toMatchObject({ outcome: 'closed', ts: again.ts });
+    expect(chat.updates().at(-1)!.args.ts).toBe(again.ts);
+  });
+
+  it('does not block the recovery: a recovery of a deleted alert posts the closed message anew, and the next failure alerts', async () => {
+    const { chat, notifier } = setup();
+    const first = await notifier.handle(stateChange(A, 'failing', { at: at(0) }));
+    chat.failNext('update', 'message_not_found');
+    const closed = await notifier.handle(stateChange(A, 'recovered', { at: at(10) }));
+    expect(closed.outcome).toBe('closed');
+    expect(closed.ts).not.toBe(first.ts);
+    expect(header(chat.posts().find((p) => p.ts === closed.ts)!.args.blocks)).toMatch(/Recovered after 10 min/);
+    const next = await notifier.handle(stateChange(A, 'failing', { at: at(30) }));
+    expect(next.outcome).toBe('posted');
+  });
+});
+
 describe('routing', () => {
   it('posts to the default channel, with a note, when the routed channel refuses (the bot is not in it)', async () => {
     const { chat, notifier } = setup({ router: () => 'C0ORDERS', fallbackChannel: 'C0ALERTS' });

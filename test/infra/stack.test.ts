@@ -251,7 +251,7 @@ describe('least-privilege IAM', () => {
     expect(withAction(statementsOf(t, full, 'alert'), 'lambda:ListTags')).toHaveLength(1);
   });
 
-  it('reads ESM secrets (GetSecretValue on secret:*) only when inspectSecrets is on; otherwise GetSecretValue only on the Slack secret', () => {
+  it('reads ESM secrets (GetSecretValue on the configured name prefixes, AmazonMSK_ by default — never secret:*) only when inspectSecrets is on; otherwise GetSecretValue only on the Slack secret', () => {
     const slackSecret = (stack: EsmDoctorStack) => ({ Ref: ref(stack, stack.slackSecret) });
     for (const fn of ['slack', 'worker', 'alert'] as const) {
       expect(withAction(statementsOf(b, bare, fn), 'secretsmanager:GetSecretValue').flatMap(resources)).toEqual([slackSecret(bare)]);
@@ -259,7 +259,8 @@ describe('least-privilege IAM', () => {
     expect(withAction(statementsOf(b, bare, 'watcher'), 'secretsmanager:GetSecretValue')).toEqual([]);
     const inspecting = withAction(statementsOf(t, full, 'alert'), 'secretsmanager:GetSecretValue').flatMap(resources);
     expect(inspecting).toContainEqual(slackSecret(full));
-    expect(JSON.stringify(inspecting)).toContain(':secret:*');
+    expect(JSON.stringify(inspecting)).toContain(':secret:AmazonMSK_*');
+    expect(JSON.stringify(inspecting)).not.toMatch(/:secret:\*/);
     expect(JSON.stringify(withAction(statementsOf(t, full, 'alert'), 'kms:Decrypt'))).toContain('kms:ViaService');
   });
 });
@@ -283,5 +284,20 @@ describe('cdk-nag', () => {
       expect(id).toMatch(/AwsSolutions-(L1|SMG4|IAM4|IAM5)/);
       expect(reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+describe('other accounts from Slack, and probe positions', () => {
+  it('lets the worker assume the watched accounts\' roles (as the watcher and the alert do) and tells it which', () => {
+    expect(withAction(statementsOf(t, full, 'worker'), 'sts:AssumeRole').flatMap(resources)).toEqual([ROLE]);
+    expect(withAction(statementsOf(t, full, 'alert'), 'sts:AssumeRole').flatMap(resources)).toEqual([ROLE]);
+    const workerId = full.getLogicalId(full.functions.worker.node.defaultChild as never);
+    const vars = t.toJSON().Resources[workerId].Properties.Environment.Variables;
+    expect(JSON.parse(vars.ESM_DOCTOR_ACCOUNTS)).toEqual([{ roleArn: ROLE, externalId: 'esm-doctor-7f3a' }]);
+    expect(withAction(statementsOf(b, bare, 'worker'), 'sts:AssumeRole')).toHaveLength(0);
+  });
+
+  it('lets the alert function take send slots (UpdateItem on the table)', () => {
+    expect(withAction(statementsOf(t, full, 'alert'), 'dynamodb:UpdateItem')).toHaveLength(1);
   });
 });

@@ -39,7 +39,7 @@ beforeAll(async () => {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
-      ESM_DOCTOR_ALLOWED_CHANNELS: 'C0INCIDENT',
+      ESM_DOCTOR_ALLOWED_CHANNELS: 'C0INCIDENT,C0OTHERCHAN',
       ESM_DOCTOR_ALLOWED_USERGROUPS: 'S0ONCALL',
       ESM_DOCTOR_DEFAULT_REGION: 'eu-west-1',
       ESM_DOCTOR_PROBE: 'remote',
@@ -115,8 +115,8 @@ async function lastTs(): Promise<string> {
 }
 
 let actionTs = 0;
-async function click(actionId: string, value: string, ts: string, user = 'U0ALICE', options: Parameters<typeof signedHeaders>[2] = {}) {
-  const body = blockActionBody({ actionId, value, messageTs: ts, user, responseUrl: slack.responseUrl(`act-${actionTs}`), actionTs: `1763630100.${++actionTs}` });
+async function click(actionId: string, value: string, ts: string, user = 'U0ALICE', options: Parameters<typeof signedHeaders>[2] = {}, channel?: string) {
+  const body = blockActionBody({ actionId, value, messageTs: ts, user, responseUrl: slack.responseUrl(`act-${actionTs}`), actionTs: `1763630100.${++actionTs}`, ...(channel ? { channel } : {}) });
   const res = await post(body, options);
   await idle();
   return res;
@@ -287,6 +287,18 @@ describe('Re-run checks with a genuine button from another report', () => {
     expect(diagnose).not.toHaveBeenCalled();
     expect(slack.callsOf('chat.update')).toHaveLength(0);
     expect(slack.responses[0]!.body.text).toMatch(/belongs to another report/);
+  });
+});
+
+describe('a genuine button value from another channel', () => {
+  it.each(['esm_recheck', 'esm_probe', 'esm_ack'])('%s: refused clearly, nothing diagnosed, recorded or edited', async (actionId) => {
+    const { ts, value } = await postReport();
+    expect(JSON.parse(value).ch).toBe('C0INCIDENT');
+    await click(actionId, value, ts, 'U0ALICE', {}, 'C0OTHERCHAN');
+    expect(diagnose).not.toHaveBeenCalled();
+    expect(slack.callsOf('chat.update')).toHaveLength(0);
+    expect(await store.getAcknowledgement(ESM_UUID)).toBeUndefined();
+    expect(slack.responses[0]!.body.text).toMatch(/belongs to a message in another channel/);
   });
 });
 

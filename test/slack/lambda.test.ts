@@ -131,6 +131,51 @@ describe('handlers/slack', () => {
   });
 });
 
+describe('handlers/slack: replay and logs', () => {
+  let handler: Handler;
+  beforeAll(() => {
+    handler = load<{ handler: Handler }>('../../bot/handlers/slack').handler;
+  });
+  const now = () => Math.floor(Date.now() / 1000);
+  const signedAt = (timestamp: number, triggerId = 'trig-skew') =>
+    functionUrlEvent(slashCommandBody({ text: `diagnose ${ESM_UUID}`, responseUrl: slack.responseUrl('skew'), triggerId }), { timestamp, base64: true });
+
+  it.each([
+    ['6 minutes in the future', 6 * 60],
+    ['a day in the future', 24 * 3600],
+    ['6 minutes in the past', -6 * 60],
+  ])('refuses a correctly signed request dated %s, without a job', async (_what, offset) => {
+    const res = await handler(signedAt(now() + offset), {});
+    expect(res.statusCode).toBe(401);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it('accepts one 4 minutes ahead (clock skew), keyed by its trigger_id so that the worker runs a replay once', async () => {
+    const event = signedAt(now() + 4 * 60, 'trig-replay');
+    expect((await handler(event, {})).statusCode).toBe(200);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+    const job = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString('utf8'));
+    expect(job.idempotencyKey).toBe('cmd#trig-replay');
+  });
+
+  it('logs no request body, token or response URL at LOG_LEVEL=debug (Function URL bodies are base64)', async () => {
+    const lines: string[] = [];
+    const { slackLambdaHandler } = load<typeof import('../../bot/slack/aws')>('../../bot/slack/aws');
+    const { createLogger } = load<typeof import('../../bot/slack/log')>('../../bot/slack/log');
+    const debug = slackLambdaHandler({ ...process.env, LOG_LEVEL: 'debug' }, { logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }) }) as unknown as Handler;
+    const body = slashCommandBody({ text: `diagnose ${ESM_UUID}`, responseUrl: 'https://hooks.slack.com/commands/T0ACME/123/secretpath', triggerId: 'trig-debug' });
+    const res = await debug(functionUrlEvent(body, { base64: true }), {});
+    expect(res.statusCode).toBe(200);
+    const all = lines.join('\n');
+    expect(lines.some((l) => l.includes('redacted request body'))).toBe(true);
+    expect(all).not.toContain(Buffer.from(body).toString('base64').slice(0, 40));
+    expect(all).not.toContain('secretpath');
+    expect(all).not.toContain('hooks.slack.com%2Fcommands');
+    expect(all).not.toMatch(/xoxb-1111-2222-lambdatoken/);
+  });
+});
+
 describe('handlers/worker', () => {
   let handler: (event: unknown) => Promise<{ outcome: string }>;
   let diagnose: jest.Mock;
@@ -179,4 +224,39 @@ describe('handlers/worker', () => {
     expect(dynamo.calls()).toHaveLength(0);
     expect(slack.calls).toHaveLength(0);
   });
+});
+
+describe('Acknowledge while Slack answers 429', () => {
+  it('answers the click within 3 s (ack, record, hand the stamp to the worker); the worker stamps the message once Retry-After has passed', async () => {
+    const slackHandler = load<{ handler: Handler }>('../../bot/handlers/slack').handler;
+    const worker = load<{ handler: (e: unknown) => Promise<unknown> }>('../../bot/handlers/worker').handler;
+    const ts = '1763630000.000222';
+    const stored = { pk: `msg#C0INCIDENT#${ts}`, sk: 'report', channel: 'C0INCIDENT', ts, target: { uuid: ESM_UUID, region: 'eu-west-1' }, report: JSON.stringify(failingReport()) };
+    const acks: Record<string, unknown>[] = [];
+    dynamo.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+      if (input.Key.pk === stored.pk) return { Item: stored };
+      if (input.Key.pk === `ack#${ESM_UUID}`) return acks.length ? { Item: acks[0] } : {};
+      return {};
+    });
+    dynamo.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      if (String(input.Item.pk).startsWith('ack#')) acks.push(input.Item);
+      return {};
+    });
+    slack.rateLimit('chat.update', { forMs: 2000, retryAfterSeconds: 1 });
+    const value = signButtonValue(buttonKey({ signingSecret: SIGNING_SECRET }), { uuid: ESM_UUID, region: 'eu-west-1' });
+    const started = Date.now();
+    const res = await slackHandler(functionUrlEvent(blockActionBody({ actionId: 'esm_ack', value, messageTs: ts, responseUrl: slack.responseUrl('ack') })), {});
+    expect(res.statusCode).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(slack.callsOf('chat.update')).toHaveLength(0);
+    expect(acks).toHaveLength(1);
+    const job = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString('utf8'));
+    expect(job).toMatchObject({ kind: 'stamp', channel: 'C0INCIDENT', messageTs: ts, user: 'U0ALICE' });
+    expect(await worker(job)).toEqual({ outcome: 'updated' });
+    const updates = slack.callsOf('chat.update');
+    expect(updates.filter((u) => u.status === 429).length).toBeGreaterThan(0);
+    const stamped = updates.filter((u) => u.status === 200);
+    expect(stamped).toHaveLength(1);
+    expect(JSON.stringify(stamped[0]!.args.blocks)).toContain('Acknowledged by <@U0ALICE>');
+  }, 20_000);
 });

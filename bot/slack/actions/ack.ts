@@ -1,12 +1,12 @@
 /**
  * Acknowledge: stamps the message with who and when, and records it per ESM and cause, so the
  * alerting code stays quiet about this cause until the ESM recovers or fails for another reason.
- * A second click answers, privately, who acknowledged it already. Quick enough (one conditional
- * write, one chat.update) to do within Slack's 3 seconds, so it needs no worker.
+ * A second click answers, privately, who acknowledged it already. Acked first; the record (one
+ * conditional write) is made here; the stamp on the message is a job for the worker, because a
+ * chat.update may have to wait out a 429 far past Slack's 3 seconds.
  */
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderNotice, renderReport, slackDate } from '../blocks';
-import { signButtonValue } from '../button';
+import { renderNotice, slackDate } from '../blocks';
 import type { ListenerDeps } from '../deps';
 import { causeOf } from '../diff';
 import { explainFailure } from '../failure';
@@ -39,14 +39,15 @@ export function ackAction(deps: ListenerDeps) {
         await say(`Already acknowledged by ${who} ${slackDate(result.existing.at)}.`);
         return;
       }
-      const message = renderReport(stored.report, {
-        buttonValue: signButtonValue(deps.config.buttonKey, stored.target),
-        acknowledged: { by: clicked.user, at },
-        ...(stored.rerun ? { rerun: stored.rerun } : {}),
-        ...(stored.preface?.length ? { preface: stored.preface } : {}),
-        ...(deps.config.probe !== 'off' ? { probe: true } : {}),
+      await deps.dispatch({
+        kind: 'stamp',
+        target: stored.target,
+        channel: clicked.channel,
+        messageTs: clicked.ts,
+        responseUrl: body.response_url,
+        user: clicked.user,
+        idempotencyKey: `ack#${clicked.channel}#${clicked.ts}#${action.action_ts}`,
       });
-      await deps.slack.chat.update({ channel: clicked.channel, ts: clicked.ts, ...message });
       deps.logger.event('info', 'esm.acknowledged', { uuid: stored.target.uuid, cause, user: clicked.user, channel: clicked.channel });
     } catch (err) {
       await say(explainFailure(err, deps.logger, { action: 'ack' }));

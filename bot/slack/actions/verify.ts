@@ -3,7 +3,7 @@
  * click came from a channel message (an ephemeral one cannot be edited in place).
  */
 import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { verifyButtonValue, type ButtonTarget } from '../button';
+import { boundChannel, verifyButtonValue, type ButtonTarget } from '../button';
 import { renderNotice } from '../blocks';
 import type { ListenerDeps } from '../deps';
 
@@ -30,6 +30,17 @@ export async function clickedTarget(
       response_type: 'ephemeral',
       replace_original: false,
       ...renderNotice(':no_entry: That button did not check out, so I ignored it. Run `/esm diagnose &lt;uuid&gt;` for a fresh report.'),
+    });
+    return undefined;
+  }
+  const bound = boundChannel(action.value);
+  if (bound && channel && bound !== channel) {
+    // A genuine value, copied into a request from another channel: the button belongs to its message.
+    deps.logger.event('warn', 'button.refused', { reason: 'value bound to another channel', action: action.action_id, user, channel, bound });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...renderNotice(':no_entry: That button belongs to a message in another channel, so I ignored it. Use the buttons on the report itself, or run `/esm diagnose <uuid>` here.'),
     });
     return undefined;
   }

@@ -196,19 +196,35 @@ export interface ChatCall {
 }
 
 /** chat.postMessage / chat.update as Slack answers them, recorded with the (fake) time they were made. */
-export function fakeChat(clock?: FakeClock): { client: Pick<WebClient, 'chat'>; calls: ChatCall[]; posts: () => ChatCall[]; updates: () => ChatCall[] } {
+export function fakeChat(clock?: FakeClock): {
+  client: Pick<WebClient, 'chat'>;
+  calls: ChatCall[];
+  posts: () => ChatCall[];
+  updates: () => ChatCall[];
+  /** The next call of `method` fails as the WebClient reports Slack's `{ ok: false, error }`. */
+  failNext: (method: 'postMessage' | 'update', error: string) => void;
+} {
   const calls: ChatCall[] = [];
+  const failures: { method: string; error: string }[] = [];
   let seq = 100;
   const at = () => clock?.ms ?? Date.now();
+  const fail = (method: string) => {
+    const i = failures.findIndex((f) => f.method === method);
+    if (i < 0) return;
+    const [f] = failures.splice(i, 1);
+    throw Object.assign(new Error(`An API error occurred: ${f!.error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error: f!.error } });
+  };
   const client = {
     chat: {
       postMessage: async (args: Record<string, unknown>) => {
+        fail('postMessage');
         seq += 1;
         const ts = `1763630000.${String(seq).padStart(6, '0')}`;
         calls.push({ method: 'postMessage', args, at: at(), ts });
         return { ok: true, channel: args.channel, ts };
       },
       update: async (args: Record<string, unknown>) => {
+        fail('update');
         calls.push({ method: 'update', args, at: at() });
         return { ok: true, channel: args.channel, ts: args.ts };
       },
@@ -219,6 +235,7 @@ export function fakeChat(clock?: FakeClock): { client: Pick<WebClient, 'chat'>; 
     calls,
     posts: () => calls.filter((c) => c.method === 'postMessage'),
     updates: () => calls.filter((c) => c.method === 'update'),
+    failNext: (method, error) => void failures.push({ method, error }),
   };
 }
 

@@ -10,6 +10,12 @@ export interface ApiCall {
   method: string;
   args: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   token?: string;
+  /** Date.now() when the call arrived. */
+  at: number;
+  /** The HTTP status it was answered with (429 while rate-limited). */
+  status: number;
+  /** Slack's `error`, when the answer was not ok. */
+  error?: string;
 }
 
 export interface ResponseUrlPost {
@@ -26,6 +32,15 @@ export interface FakeSlack {
   usergroups: Record<string, string[]>;
   /** The next call of `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void;
+  /**
+   * Every call of `method` answers HTTP 429 with Retry-After: `retryAfterSeconds` for `forMs`,
+   * starting once `afterOk` calls of it were answered ok (0: now).
+   */
+  rateLimit(method: string, o: { afterOk?: number; forMs: number; retryAfterSeconds: number }): void;
+  /** The next call of `method` answers HTTP 500. */
+  serverErrorNext(method: string): void;
+  /** Accepted chat.postMessage calls (ok answers), in arrival order. */
+  posts(): ApiCall[];
   callsOf(method: string): ApiCall[];
   waitFor<T>(find: () => T | undefined, timeoutMs?: number): Promise<T>;
   reset(): void;
@@ -44,6 +59,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: ResponseUrlPost[] = [];
   const failures = new Map<string, string[]>();
   const usergroups: Record<string, string[]> = {};
+  const limits = new Map<string, { afterOk: number; forMs: number; retryAfter: number; from?: number }>();
+  const serverErrors = new Map<string, number>();
   let seq = 100;
 
   const server: Server = createServer(async (req, res) => {
@@ -61,9 +78,27 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const method = path.slice('/api/'.length);
     const args = parseApiArgs(raw, req.headers['content-type']);
     const auth = req.headers.authorization;
-    calls.push({ method, args, ...(auth ? { token: auth.replace(/^Bearer /, '') } : {}) });
+    const call: ApiCall = { method, args, ...(auth ? { token: auth.replace(/^Bearer /, '') } : {}), at: Date.now(), status: 200 };
+    calls.push(call);
+    const limit = limits.get(method);
+    if (limit && limit.from === undefined && calls.filter((c) => c.method === method && c.status === 200 && !c.error).length >= limit.afterOk) limit.from = Date.now();
+    if (limit?.from !== undefined && Date.now() < limit.from + limit.forMs) {
+      call.status = 429;
+      call.error = 'ratelimited';
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limit.retryAfter) });
+      return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+    }
+    if (serverErrors.get(method)) {
+      serverErrors.set(method, serverErrors.get(method)! - 1);
+      call.status = 500;
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      return res.end('internal error');
+    }
     const failure = failures.get(method)?.shift();
-    if (failure) return send(200, { ok: false, error: failure });
+    if (failure) {
+      call.error = failure;
+      return send(200, { ok: false, error: failure });
+    }
     switch (method) {
       case 'chat.postMessage': {
         seq += 1;
@@ -95,6 +130,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     failNext(method, error) {
       failures.set(method, [...(failures.get(method) ?? []), error]);
     },
+    rateLimit(method, o) {
+      limits.set(method, { afterOk: o.afterOk ?? 0, forMs: o.forMs, retryAfter: o.retryAfterSeconds });
+    },
+    serverErrorNext(method) {
+      serverErrors.set(method, (serverErrors.get(method) ?? 0) + 1);
+    },
+    posts: () => calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && !c.error),
     callsOf: (method) => calls.filter((c) => c.method === method),
     async waitFor(find, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
@@ -109,6 +151,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       calls.length = 0;
       responses.length = 0;
       failures.clear();
+      limits.clear();
+      serverErrors.clear();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
