@@ -213,6 +213,9 @@ export const authMode: Check = {
   step: 5,
   title: 'Lambda\'s auth mode is one the brokers accept',
   docs: AWS_DOCS.mskAuth,
+  probe: [
+    { probe: 'probe.sasl', probeCanClear: true, networkPosition: false },
+  ],
   run(snapshot: Snapshot): Outcome {
     return esmSource(snapshot.esm) === 'msk' ? mskAuthMode(snapshot) : selfManagedAuthMode(snapshot);
   },
@@ -341,6 +344,9 @@ export const authPort: Check = {
   step: 5,
   title: 'The broker port matches the auth mode',
   docs: AWS_DOCS.mskNetwork,
+  probe: [
+    { probe: 'probe.tls', probeCanClear: false, networkPosition: false },
+  ],
   run(snapshot: Snapshot): Outcome {
     return esmSource(snapshot.esm) === 'msk' ? mskAuthPort(snapshot) : selfManagedAuthPort(snapshot);
   },

@@ -50,6 +50,9 @@ export const bootstrapDns: Check = {
   step: 3,
   title: 'The bootstrap servers are well-formed and resolve',
   docs: AWS_DOCS.selfManagedNetwork,
+  probe: [
+    { probe: 'probe.dns', probeCanClear: true, networkPosition: true },
+  ],
   run(snapshot) {
     const source = esmSource(snapshot.esm);
     if (source === 'msk') return skip('MSK ESMs take the broker names from GetBootstrapBrokers (msk.bootstrap checks them), not from a list you maintain.');

@@ -4,8 +4,8 @@
  * a finding with the evidence, where the probe ran from, the time it took, and the fix for what
  * broke. Without a probe they `skip` ("run with --probe").
  *
- * PROBE_RECONCILIATION names the static checks each probe step can confirm or contradict; the
- * engine's reconciliation pass uses it, and trusts the probe when they disagree.
+ * Each static check names the probe steps that can confirm or contradict it (its `probe` rules);
+ * the engine's reconciliation pass reads them, and trusts the probe when they disagree.
  */
 import { MSK_LISTENERS, esmSource } from '../model/esm';
 import type { Snapshot } from '../model/snapshot';
@@ -251,33 +251,3 @@ export const probeGroup = probeCheck({
 });
 
 export const checks: Check[] = [probeDns, probeTcp, probeTls, probeSasl, probeMetadata, probeGroup];
-
-// ---------------------------------------------------------------------------------------------
-// Reconciliation: which static verdicts each probe step speaks to
-
-export interface ProbeReconciliation {
-  /** The static check. */
-  check: string;
-  /** The probe check that confirms or contradicts it. */
-  probe: string;
-  /**
-   * A passing probe step proves the static failure wrong (the probe connected where the static
-   * check said it could not). False where the static check covers more than the probe sees
-   * (egress on 443, a secret's PBES2 key that Node accepts and Lambda's Java does not).
-   */
-  probeCanClear: boolean;
-  /** Only a probe from the ESM's own network position (remote) can speak to it. */
-  networkPosition: boolean;
-}
-
-export const PROBE_RECONCILIATION: readonly ProbeReconciliation[] = [
-  { check: 'kafka.bootstrap-dns', probe: 'probe.dns', probeCanClear: true, networkPosition: true },
-  { check: 'network.sg-broker-ingress', probe: 'probe.tcp', probeCanClear: true, networkPosition: true },
-  { check: 'network.sg-egress', probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
-  { check: 'network.nacl', probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
-  { check: 'auth.port', probe: 'probe.tls', probeCanClear: false, networkPosition: false },
-  { check: 'auth.mode', probe: 'probe.sasl', probeCanClear: true, networkPosition: false },
-  { check: 'secret.format', probe: 'probe.tls', probeCanClear: false, networkPosition: false },
-  { check: 'secret.format', probe: 'probe.sasl', probeCanClear: false, networkPosition: false },
-  { check: 'topic.exists', probe: 'probe.metadata', probeCanClear: true, networkPosition: false },
-];

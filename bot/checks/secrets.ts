@@ -387,6 +387,10 @@ export const secretFormat: Check = {
   step: 2,
   title: 'The secrets have the format Lambda expects',
   docs: AWS_DOCS.selfManagedAuth,
+  probe: [
+    { probe: 'probe.tls', probeCanClear: false, networkPosition: false },
+    { probe: 'probe.sasl', probeCanClear: false, networkPosition: false },
+  ],
   run(snapshot: Snapshot): Outcome {
     const configs = secretConfigs(snapshot.esm);
     if (!configs.length) return skip(`The ESM uses no Secrets Manager secret (auth: ${authLabel(snapshot)}).`);

@@ -40,6 +40,9 @@ export const topicExists: Check = {
   step: 6,
   title: 'The topic exists',
   docs: AWS_DOCS.troubleshoot,
+  probe: [
+    { probe: 'probe.metadata', probeCanClear: true, networkPosition: false },
+  ],
   run(snapshot: Snapshot): Outcome {
     const esm = snapshot.esm;
     const topic = esm.Topics?.[0];

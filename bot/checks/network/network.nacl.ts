@@ -113,6 +113,9 @@ export const nacl = defineCheck({
   step: 4,
   title: 'The subnets\' network ACLs let the broker traffic and its replies through',
   docs: AWS_DOCS.mskNetwork,
+  probe: [
+    { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
+  ],
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;

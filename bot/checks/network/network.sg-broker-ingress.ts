@@ -19,6 +19,9 @@ export const sgBrokerIngress = defineCheck({
   step: 4,
   title: 'The brokers\' security groups admit the ESM on the broker port',
   docs: AWS_DOCS.mskNetwork,
+  probe: [
+    { probe: 'probe.tcp', probeCanClear: true, networkPosition: true },
+  ],
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;

@@ -11,6 +11,9 @@ export const sgEgress = defineCheck({
   step: 4,
   title: 'The ESM\'s security groups let it out to the brokers (and to AWS on 443)',
   docs: AWS_DOCS.mskNetwork,
+  probe: [
+    { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
+  ],
   run(snapshot) {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
