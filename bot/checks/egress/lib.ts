@@ -6,17 +6,16 @@
  * internet-gateway route does not help: the ENIs have no public IP. Provisioned mode needs neither
  * (docs: with-msk-cluster-network, with-kafka-cluster-network).
  */
-import { isProvisionedMode, secretConfigs } from '../model/esm';
-import type { Snapshot } from '../model/snapshot';
-import type { Step } from '../model/report';
-import { fail, pass, skip, warn, type Check, type Outcome } from './check';
-import type { PolicyRequest } from './lib/network';
-import { esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from './lib/esm-network';
-import { AWS_DOCS } from './lib/aws-docs';
-import { roleArnOf } from '../model/role';
+import { isProvisionedMode, secretConfigs } from '../../model/esm';
+import type { Snapshot } from '../../model/snapshot';
+import type { Step } from '../../model/report';
+import { fail, pass, skip, warn, type Check, type Outcome } from '../check';
+import type { PolicyRequest } from '../lib/network';
+import { esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from '../lib/esm-network';
+import { AWS_DOCS } from '../lib/aws-docs';
 
-interface EgressSpec {
-  id: string;
+export interface EgressSpec<Id extends string = string> {
+  id: Id;
   step: Step;
   service: 'sts' | 'secretsmanager' | 'lambda';
   label: string;
@@ -25,9 +24,9 @@ interface EgressSpec {
   request(snapshot: Snapshot): PolicyRequest;
 }
 
-const LAMBDA_SERVICE = { service: 'lambda.amazonaws.com' };
+export const LAMBDA_SERVICE = { service: 'lambda.amazonaws.com' };
 
-function account(snapshot: Snapshot): string | undefined {
+export function account(snapshot: Snapshot): string | undefined {
   return snapshot.target.account ?? (snapshot.caller?.ok ? snapshot.caller.value.Account : undefined);
 }
 
@@ -59,7 +58,7 @@ export function subnetCount(n: number, total: number): string {
   return n === total ? (total === 1 ? 'The ESM subnet' : `None of the ${total} ESM subnets`) : `${n} of ${total} ESM subnets`;
 }
 
-function egressCheck(spec: EgressSpec): Check {
+export function egressCheck<const Id extends string>(spec: EgressSpec<Id>): Check<Id> {
   return {
     id: spec.id,
     step: spec.step,
@@ -109,38 +108,3 @@ function egressCheck(spec: EgressSpec): Check {
     },
   };
 }
-
-export const egressSts = egressCheck({
-  id: 'egress.sts',
-  step: 1,
-  service: 'sts',
-  label: 'STS',
-  purpose: 'assumes the execution role through STS',
-  request: (s) => ({ action: 'sts:AssumeRole', principal: LAMBDA_SERVICE, ...(roleArnOf(s) ? { resource: roleArnOf(s)! } : {}) }),
-});
-
-export const egressSecretsManager = egressCheck({
-  id: 'egress.secretsmanager',
-  step: 2,
-  service: 'secretsmanager',
-  label: 'Secrets Manager',
-  purpose: 'reads the authentication secret from Secrets Manager',
-  request: (s) => {
-    const arn = roleArnOf(s);
-    const acct = account(s);
-    const secret = secretConfigs(s.esm)[0]?.URI;
-    // Lambda reads the secret as the execution role, so an endpoint policy may name the role.
-    return { action: 'secretsmanager:GetSecretValue', principal: { ...(arn ? { arn } : {}), ...(acct ? { account: acct } : {}) }, ...(secret ? { resource: secret } : {}) };
-  },
-});
-
-export const egressLambda = egressCheck({
-  id: 'egress.lambda',
-  step: 9,
-  service: 'lambda',
-  label: 'the Lambda API',
-  purpose: 'invokes the function through the Lambda API',
-  request: (s) => ({ action: 'lambda:InvokeFunction', principal: LAMBDA_SERVICE, resource: s.esm.FunctionArn }),
-});
-
-export const checks: Check[] = [egressSts, egressSecretsManager, egressLambda];
