@@ -1,18 +1,13 @@
-/**
- * Step 3 for self-managed Kafka: Lambda finds the brokers by resolving KAFKA_BOOTSTRAP_SERVERS. The
- * snapshot holds what DNS answered where esm-doctor ran, which is not necessarily what the ESM's
- * VPC resolver answers (a Route 53 private hosted zone, split-horizon DNS): the evidence says so.
- */
-import { bootstrapServers, esmSource, splitHostPort } from '../model/esm';
-import type { ResolvedEndpoint, Snapshot } from '../model/snapshot';
-import { fail, pass, skip, warn, type Check } from './check';
-import { isPrivateAddress } from './lib/network';
-import { esmPosition, needFact } from './lib/esm-network';
-import { AWS_DOCS } from './lib/aws-docs';
-import type { Remedy } from '../model/report';
-import { createKafkaEsm, deleteEsm, enableVpcDns } from './lib/commands';
-import { remedy } from './lib/remedy';
-import { regionOf } from './lib/resources';
+import { bootstrapServers, esmSource, splitHostPort } from '../../model/esm';
+import type { ResolvedEndpoint, Snapshot } from '../../model/snapshot';
+import { fail, pass, skip, warn, defineCheck } from '../check';
+import { isPrivateAddress } from '../lib/network';
+import { esmPosition, needFact } from '../lib/esm-network';
+import { AWS_DOCS } from '../lib/aws-docs';
+import type { Remedy } from '../../model/report';
+import { createKafkaEsm, deleteEsm, enableVpcDns } from '../lib/commands';
+import { remedy } from '../lib/remedy';
+import { regionOf } from '../lib/resources';
 
 /** Resolver errors that say "try again later", not "no such name". */
 const TRANSIENT_DNS_ERRORS = ['EAI_AGAIN', 'ETIMEOUT', 'ETIMEDOUT', 'ESERVFAIL', 'ECONNREFUSED', 'ECANCELLED'];
@@ -45,7 +40,7 @@ function recreateFix(snapshot: Snapshot, lead: string, resolving: string[]): Rem
   ]);
 }
 
-export const bootstrapDns: Check = {
+export const bootstrapDns = defineCheck({
   id: 'kafka.bootstrap-dns',
   step: 3,
   title: 'The bootstrap servers are well-formed and resolve',
@@ -134,6 +129,4 @@ export const bootstrapDns: Check = {
     }
     return pass(`Every bootstrap server resolves (${WHERE}): ${addresses}.`);
   },
-};
-
-export const checks: Check[] = [bootstrapDns];
+});
