@@ -1,24 +1,18 @@
-/**
- * Step 9, the failure path: a Kafka ESM can send batches that keep failing to an SQS queue, an SNS
- * topic, an S3 bucket, or a Kafka topic on the same cluster. For SQS, SNS and S3 the docs ask for a
- * VPC endpoint of that service in the cluster's VPC, with no word on the scaling mode (docs:
- * kafka-on-failure); the execution role must also be allowed to write there.
- */
-import { esmSource, isProvisionedMode } from '../model/esm';
-import { requiredPermissions, type Requirement } from '../model/permissions';
-import type { EvaluationResult, Snapshot } from '../model/snapshot';
-import { couldNotRead, fail, pass, skip, warn, type Check, type Outcome } from './check';
-import { endpointServiceName, type PolicyRequest } from './lib/network';
-import { esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, type SubnetServicePath } from './lib/esm-network';
-import { AWS_DOCS } from './lib/aws-docs';
-import { pathLines, pathResources, subnetCount } from './egress';
-import { roleArnOf, roleNameOf } from '../model/role';
-import type { Remedy } from '../model/report';
-import { remedyText } from '../model/remedy';
-import type { PolicyDocument } from './lib/policy';
-import { createGatewayEndpoint, putRolePolicy, updateEsm } from './lib/commands';
-import { mergeRemedies, remedy } from './lib/remedy';
-import { regionOf } from './lib/resources';
+import { esmSource, isProvisionedMode } from '../../model/esm';
+import { requiredPermissions, type Requirement } from '../../model/permissions';
+import type { EvaluationResult, Snapshot } from '../../model/snapshot';
+import { couldNotRead, fail, pass, skip, warn, type Outcome, defineCheck } from '../check';
+import { endpointServiceName, type PolicyRequest } from '../lib/network';
+import { esmPosition, pathFacts, servicePathFix, servicePaths, type PathFacts, type SubnetServicePath } from '../lib/esm-network';
+import { AWS_DOCS } from '../lib/aws-docs';
+import { pathLines, pathResources, subnetCount } from '../egress';
+import { roleArnOf, roleNameOf } from '../../model/role';
+import type { Remedy } from '../../model/report';
+import { remedyText } from '../../model/remedy';
+import type { PolicyDocument } from '../lib/policy';
+import { createGatewayEndpoint, putRolePolicy, updateEsm } from '../lib/commands';
+import { mergeRemedies, remedy } from '../lib/remedy';
+import { regionOf } from '../lib/resources';
 
 const SERVICES: Record<string, { label: string; action: string; resource: (arn: string) => string }> = {
   sqs: { label: 'SQS queue', action: 'sqs:SendMessage', resource: (arn) => arn },
@@ -157,7 +151,7 @@ function networkPart(snapshot: Snapshot, service: string, destination: string): 
 
 const ORDER: Record<Part['status'], number> = { fail: 0, error: 1, warn: 2, pass: 3 };
 
-export const destinationReachable: Check = {
+export const destinationReachable = defineCheck({
   id: 'destination.reachable',
   step: 9,
   title: 'The on-failure destination is reachable and writable',
@@ -191,6 +185,4 @@ export const destinationReachable: Check = {
     if (worst.status === 'warn') return warn(worst.title!, detail, fix, { resources });
     return pass(`On-failure destination ${destination}: ${detail}`, { resources });
   },
-};
-
-export const checks: Check[] = [destinationReachable];
+});
