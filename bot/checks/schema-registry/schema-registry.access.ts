@@ -1,20 +1,12 @@
-/**
- * Step 8: the schema registry a provisioned-mode ESM validates and decodes records with
- * (KafkaSchemaRegistryConfig). Sources: with-msk-permissions ("optional permissions": a Glue
- * registry needs glue:GetRegistry and glue:GetSchemaVersion; a Confluent registry with BASIC_AUTH or
- * CLIENT_CERTIFICATE_TLS_AUTH needs secretsmanager:GetSecretValue on its secret), and the schema
- * registry pages: the feature requires provisioned mode.
- */
-import { esmPlacement, isProvisionedMode, parseGlueRegistryArn, schemaRegistryConfig } from '../model/esm';
-import { couldNotRead, pass, skip, valueOf, warn, type Check, type Outcome } from './check';
-import { deniedLines, grantRemedy, judgeGroup } from './lib/grants';
-import { isPrivateAddress } from './lib/network';
-import { esmArnOf, regionOf } from './lib/resources';
-import { createGlueRegistry, getGlueRegistry, updateEsm } from './lib/commands';
-import { AWS_DOCS } from './lib/aws-docs';
+import { esmPlacement, isProvisionedMode, parseGlueRegistryArn, schemaRegistryConfig } from '../../model/esm';
+import { couldNotRead, pass, skip, valueOf, warn, type Outcome, defineCheck } from '../check';
+import { deniedLines, grantRemedy, judgeGroup } from '../lib/grants';
+import { isPrivateAddress } from '../lib/network';
+import { esmArnOf, regionOf } from '../lib/resources';
+import { createGlueRegistry, getGlueRegistry, updateEsm } from '../lib/commands';
+import { AWS_DOCS } from '../lib/aws-docs';
 
-
-export const schemaRegistryAccess: Check = {
+export const schemaRegistryAccess = defineCheck({
   id: 'schema-registry.access',
   step: 8,
   title: 'The schema registry is usable by the ESM (provisioned mode, permissions, reachable)',
@@ -121,6 +113,4 @@ export const schemaRegistryAccess: Check = {
     }
     return pass(`Schema registry ${uri} (provisioned mode): ${notes.filter(Boolean).join(' ')}`, { resources });
   },
-};
-
-export const checks: Check[] = [schemaRegistryAccess];
+});
