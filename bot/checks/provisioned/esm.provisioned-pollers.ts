@@ -1,16 +1,9 @@
-/**
- * Step 7: provisioned mode's pollers (ProvisionedPollerConfig). Limits from the Lambda API reference
- * and kafka-scaling-modes: for Kafka, MinimumPollers 1–200 (default 1) and MaximumPollers 1–2,000
- * (default 200); a partition is read by one poller at most, so pollers beyond the topic's partition
- * count stay idle; PollerGroupName is 0–128 characters of [a-zA-Z0-9-_], and a group holds at most
- * 100 ESMs of one VPC whose MaximumPollers add up to at most 2,000.
- */
-import { esmSource, isProvisionedMode } from '../model/esm';
-import type { Snapshot } from '../model/snapshot';
-import { pass, skip, valueOf, type Check, type Outcome } from './check';
-import { AWS_DOCS } from './lib/aws-docs';
-import { esmArnOf, regionOf } from './lib/resources';
-import { updateEsm } from './lib/commands';
+import { esmSource, isProvisionedMode } from '../../model/esm';
+import type { Snapshot } from '../../model/snapshot';
+import { pass, skip, valueOf, type Outcome, defineCheck } from '../check';
+import { AWS_DOCS } from '../lib/aws-docs';
+import { esmArnOf, regionOf } from '../lib/resources';
+import { updateEsm } from '../lib/commands';
 
 export const POLLER_LIMITS = { minimum: { from: 1, to: 200 }, maximum: { from: 1, to: 2000 }, groupEsms: 100, groupMaxPollers: 2000, groupName: /^[a-zA-Z0-9_-]{0,128}$/ } as const;
 
@@ -19,7 +12,7 @@ function partitionsOf(snapshot: Snapshot): number | undefined {
   return t && t.Found ? t.PartitionCount : undefined;
 }
 
-export const provisionedPollers: Check = {
+export const provisionedPollers = defineCheck({
   id: 'esm.provisioned-pollers',
   step: 7,
   title: 'Provisioned mode\'s poller settings are within Lambda\'s limits and the topic\'s partitions',
@@ -81,6 +74,4 @@ export const provisionedPollers: Check = {
     const note = partitions !== undefined && max > partitions ? ` Lambda never scales past the ${partitions} partitions, so MaximumPollers ${max} acts as ${partitions}.` : partitions === undefined ? ' The partition count is unknown here.' : '';
     return pass(`Provisioned mode: MinimumPollers ${min}, MaximumPollers ${max}${group ? `, poller group ${group}` : ''}.${note}`, { resources });
   },
-};
-
-export const checks: Check[] = [provisionedPollers];
+});
