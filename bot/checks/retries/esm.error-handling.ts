@@ -1,24 +1,14 @@
-/**
- * Step 9, the failure path: what happens to a record the function keeps failing on. With the
- * defaults — MaximumRetryAttempts -1, MaximumRecordAgeInSeconds -1 — Lambda retries the batch until
- * it succeeds or the record expires from the topic, and the partition's later records wait behind it
- * (kafka-retry-configurations: "The default is -1 (infinite)"). An on-failure destination (retries
- * then stop at 10), BisectBatchOnFunctionError, ReportBatchItemFailures or a bounded retry count or
- * age is what lets a partition move past one poison record. The error handling controls are
- * configured in provisioned mode (kafka-retry-configurations, console steps).
- */
-import { esmSource, isProvisionedMode } from '../model/esm';
-import { pass, skip, valueOf, type Check, type Outcome } from './check';
-import { esmArnOf, regionOf } from './lib/resources';
-import { updateEsm } from './lib/commands';
-import { AWS_DOCS } from './lib/aws-docs';
-
+import { esmSource, isProvisionedMode } from '../../model/esm';
+import { pass, skip, valueOf, type Outcome, defineCheck } from '../check';
+import { esmArnOf, regionOf } from '../lib/resources';
+import { updateEsm } from '../lib/commands';
+import { AWS_DOCS } from '../lib/aws-docs';
 
 function unlimited(v: number | undefined): boolean {
   return v === undefined || v === -1;
 }
 
-export const errorHandling: Check = {
+export const errorHandling = defineCheck({
   id: 'esm.error-handling',
   step: 9,
   title: 'One failing record cannot block its partition for ever',
@@ -58,6 +48,4 @@ export const errorHandling: Check = {
       resources: [esmArnOf(snapshot)],
     };
   },
-};
-
-export const checks: Check[] = [errorHandling];
+});
