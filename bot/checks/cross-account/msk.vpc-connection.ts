@@ -1,17 +1,8 @@
-/**
- * Step 3 for a cross-account ESM: its EventSourceArn is a managed VPC connection
- * (arn:aws:kafka:<region>:<account>:vpc-connection/<cluster account>/<cluster>/<uuid>) to a cluster
- * in another account (msk-cross-account; MSK multi-VPC private connectivity). This account cannot
- * describe that cluster, but it can read the connection (kafka:DescribeVpcConnection, which the
- * execution role needs too): its State must be AVAILABLE, and its Authentication must be the one the
- * ESM uses (multi-VPC connectivity supports IAM, TLS and SASL/SCRAM only).
- */
-import { accessConfigs, isVpcConnectionArn } from '../model/esm';
-import { couldNotRead, pass, skip, type Check, type Outcome } from './check';
-import { esmArnOf, regionOf } from './lib/resources';
-import { AWS_DOCS } from './lib/aws-docs';
-import { describeVpcConnection } from './lib/commands';
-
+import { accessConfigs, isVpcConnectionArn } from '../../model/esm';
+import { couldNotRead, pass, skip, type Outcome, defineCheck } from '../check';
+import { esmArnOf, regionOf } from '../lib/resources';
+import { AWS_DOCS } from '../lib/aws-docs';
+import { describeVpcConnection } from '../lib/commands';
 
 /** VpcConnectionState values (MSK API) and what each means for the ESM. */
 const STATES: Record<string, { status: 'fail' | 'warn'; meaning: string }> = {
@@ -31,7 +22,7 @@ function esmConnectionAuth(esm: Parameters<typeof accessConfigs>[0]): string {
   return 'SASL_IAM';
 }
 
-export const vpcConnection: Check = {
+export const vpcConnection = defineCheck({
   id: 'msk.vpc-connection',
   step: 3,
   title: 'The cross-account VPC connection to the cluster is AVAILABLE',
@@ -84,6 +75,4 @@ export const vpcConnection: Check = {
     }
     return pass(`The ESM reads the other account's cluster through ${arn}${target}: AVAILABLE, ${c.Authentication ?? 'authentication unknown'}, in ${where}. The cluster itself is not readable from this account.`, { resources });
   },
-};
-
-export const checks: Check[] = [vpcConnection];
+});
