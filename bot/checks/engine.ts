@@ -58,7 +58,7 @@ export function orderFindings(findings: Finding[]): Finding[] {
  * Lambda's own message is a symptom; say which static checks back it up, or that none does (then
  * the cause is outside what configuration shows: a broker down, a wrong password, an ACL).
  */
-function withConfirmation(finding: Finding, related: string[] | undefined, all: Finding[]): Finding {
+function withConfirmation(finding: Finding, related: readonly string[] | undefined, all: Finding[]): Finding {
   if (!related?.length) return finding;
   const hits = all.filter((f) => related.includes(f.check) && (f.status === 'fail' || f.status === 'warn'));
   const sentence = hits.length

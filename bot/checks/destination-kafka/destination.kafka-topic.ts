@@ -1,5 +1,5 @@
 import { esmSource, isVpcConnectionArn, kafkaDestinationTopic, parseClusterArn } from '../../model/esm';
-import { pass, skip, valueOf, warn, defineCheck } from '../check';
+import { pass, skip, valueOf, warn, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { deniedLines, grantRemedy, judgeGroup } from '../lib/grants';
 import { esmArnOf, regionOf } from '../lib/resources';
@@ -11,7 +11,7 @@ export const destinationKafkaTopic = defineCheck({
   step: 9,
   title: 'The kafka:// on-failure topic exists and the role may write to it',
   docs: AWS_DOCS.onFailureKafka,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const topic = kafkaDestinationTopic(snapshot.esm);
     if (!topic) return skip('The ESM has no kafka:// on-failure destination.');
     const source = esmSource(snapshot.esm);

@@ -1,4 +1,4 @@
-import { couldNotRead, pass, skip, warn, defineCheck } from '../check';
+import { couldNotRead, pass, skip, warn, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { deniedLines, grantRemedy, judgeGroup } from '../lib/grants';
 import { arnAccount, regionOf } from '../lib/resources';
@@ -10,7 +10,7 @@ export const destinationKms = defineCheck({
   step: 9,
   title: 'The execution role may use the on-failure destination\'s KMS key',
   docs: AWS_DOCS.onFailure,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const destination = snapshot.esm.DestinationConfig?.OnFailure?.Destination;
     const service = destination?.split(':')[2];
     if (!destination || (service !== 'sqs' && service !== 'sns')) {

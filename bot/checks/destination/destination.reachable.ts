@@ -156,7 +156,7 @@ export const destinationReachable = defineCheck({
   step: 9,
   title: 'The on-failure destination is reachable and writable',
   docs: AWS_DOCS.onFailure,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const destination = snapshot.esm.DestinationConfig?.OnFailure?.Destination;
     if (!destination) return skip('The ESM has no on-failure destination: batches that keep failing are retried until they expire, then dropped.');
     if (!esmSource(snapshot.esm)) return skip('This is not a Kafka event source mapping.');

@@ -1,6 +1,6 @@
 import { bootstrapServers, esmSource, splitHostPort } from '../../model/esm';
 import type { ResolvedEndpoint, Snapshot } from '../../model/snapshot';
-import { fail, pass, skip, warn, defineCheck } from '../check';
+import { fail, pass, skip, warn, defineCheck, type Outcome } from '../check';
 import { isPrivateAddress } from '../lib/network';
 import { esmPosition, needFact } from '../lib/esm-network';
 import { AWS_DOCS } from '../lib/aws-docs';
@@ -48,7 +48,7 @@ export const bootstrapDns = defineCheck({
   probe: [
     { probe: 'probe.dns', probeCanClear: true, networkPosition: true },
   ],
-  run(snapshot) {
+  run(snapshot): Outcome {
     const source = esmSource(snapshot.esm);
     if (source === 'msk') return skip('MSK ESMs take the broker names from GetBootstrapBrokers (msk.bootstrap checks them), not from a list you maintain.');
     if (!source) return skip('This is not a Kafka event source mapping.');

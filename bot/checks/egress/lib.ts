@@ -58,7 +58,7 @@ export function subnetCount(n: number, total: number): string {
   return n === total ? (total === 1 ? 'The ESM subnet' : `None of the ${total} ESM subnets`) : `${n} of ${total} ESM subnets`;
 }
 
-export function egressCheck<const Id extends string>(spec: EgressSpec<Id>): Check<Id> {
+export function egressCheck<const Id extends string>(spec: EgressSpec<Id>): Check<Id, never> {
   return {
     id: spec.id,
     step: spec.step,

@@ -1,5 +1,5 @@
 import type { NetworkAcl, NetworkAclEntry, Subnet } from '../../model/snapshot';
-import { fail, pass, warn, valueOf, defineCheck } from '../check';
+import { fail, pass, warn, valueOf, defineCheck, type Outcome } from '../check';
 import { ANYWHERE, EPHEMERAL_PORTS, cidrCovers, collapseCidrs, createNaclEntryCommand, describeNaclEntry, interfaceEndpointsFor, internetPathOf, naclAllows, naclPortSegments, networkAclOf, portText, vpcCidrsFromRoutes, type NaclQuery, type PortRange } from '../lib/network';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { brokerPorts, callsAwsThroughVpc, esmSubnets, needFact } from '../lib/esm-network';
@@ -116,7 +116,7 @@ export const nacl = defineCheck({
   probe: [
     { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
   ],
-  run(snapshot) {
+  run(snapshot): Outcome {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;

@@ -22,7 +22,7 @@ export const sgBrokerIngress = defineCheck({
   probe: [
     { probe: 'probe.tcp', probeCanClear: true, networkPosition: true },
   ],
-  run(snapshot) {
+  run(snapshot): Outcome {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;

@@ -1,5 +1,5 @@
 import { secretConfigs } from '../../model/esm';
-import { fail, pass, warn, couldNotRead, valueOf, defineCheck } from '../check';
+import { fail, pass, warn, couldNotRead, valueOf, defineCheck, type Outcome } from '../check';
 import { ANYWHERE, authorizeEgressCommand, interfaceEndpointsFor, securityGroupsAllowingEgress, vpcCidrsFromRoutes } from '../lib/network';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { brokerPorts, callsAwsThroughVpc, esmSecurityGroups, esmSubnets, needFact, placementText } from '../lib/esm-network';
@@ -14,7 +14,7 @@ export const sgEgress = defineCheck({
   probe: [
     { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
   ],
-  run(snapshot) {
+  run(snapshot): Outcome {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;

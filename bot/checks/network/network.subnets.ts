@@ -14,7 +14,7 @@ export const subnets = defineCheck({
   step: 4,
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
   docs: AWS_DOCS.mskNetwork,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const pos = vpcPosition(snapshot);
     if (!pos.ok) return pos.outcome;
     const { placement } = pos.value;

@@ -65,7 +65,7 @@ export interface ProbeCheckSpec<S extends ProbeStepName = ProbeStepName> {
 }
 
 /** A check of one probe step: the id is `probe.<step>`, kept as a literal type for the registry. */
-export function probeCheck<const S extends ProbeStepName>(spec: ProbeCheckSpec<S>): Check<`probe.${S}`> {
+export function probeCheck<const S extends ProbeStepName>(spec: ProbeCheckSpec<S>): Check<`probe.${S}`, never> {
   return {
     id: `probe.${spec.step}` as const,
     step: PROBE_STEP_NUMBERS[spec.step],

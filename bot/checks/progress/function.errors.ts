@@ -1,6 +1,6 @@
 import type { Remedy } from '../../model/report';
 import type { Snapshot } from '../../model/snapshot';
-import { pass, skip, valueOf, defineCheck } from '../check';
+import { pass, skip, valueOf, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { functionNameOf, regionOf } from '../lib/resources';
 import { setFunctionTimeout, tailFunctionLogs, updateEsm } from '../lib/commands';
@@ -12,7 +12,7 @@ export const functionErrors = defineCheck({
   step: 9,
   title: 'The function succeeds on the batches it is sent',
   docs: AWS_DOCS.retries,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const m = metricsOrOutcome(snapshot);
     if ('outcome' in m) return m.outcome;
     const p = m.progress;

@@ -1,6 +1,6 @@
 import type { Remedy } from '../../model/report';
 import { SERIES } from '../../model/metrics';
-import { pass, valueOf, defineCheck } from '../check';
+import { pass, valueOf, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { functionNameOf, regionOf } from '../lib/resources';
 import { accountSettings, concurrencyQuota, putFunctionConcurrency } from '../lib/commands';
@@ -12,7 +12,7 @@ export const functionThrottles = defineCheck({
   step: 9,
   title: 'The function\'s invokes are not throttled',
   docs: AWS_DOCS.scaling,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const m = metricsOrOutcome(snapshot);
     if ('outcome' in m) return m.outcome;
     const p = m.progress;

@@ -1,5 +1,5 @@
 import type { Remedy } from '../../model/report';
-import { pass, skip, valueOf, defineCheck } from '../check';
+import { pass, skip, valueOf, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { functionNameOf, regionOf } from '../lib/resources';
 import { functionMetricStats, getEsm, updateEsm } from '../lib/commands';
@@ -11,7 +11,7 @@ export const progressLag = defineCheck({
   step: 7,
   title: 'Records are delivered: the offset lag does not keep growing',
   docs: AWS_DOCS.metrics,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const m = metricsOrOutcome(snapshot);
     if ('outcome' in m) return m.outcome;
     const p = m.progress;

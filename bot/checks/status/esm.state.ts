@@ -6,9 +6,10 @@ import { esmArnOf, regionOf } from '../lib/resources';
 import { deleteEsm, getEsm, updateEsm } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import { relatedFor } from './lib';
+import type { CheckId } from '../registry';
 
 /** The codes Lambda writes into StateTransitionReason when it disables a Kafka ESM itself (with-kafka-troubleshoot). */
-const DISABLE_CODES: Record<string, { meaning: string; related: string[] }> = {
+const DISABLE_CODES: Record<string, { meaning: string; related: CheckId[] }> = {
   ESM_CONFIG_NOT_VALID: {
     meaning:
       'the mapping\'s own configuration cannot be used: the cluster, topic, secret or network settings it points to are wrong or gone',
@@ -34,7 +35,7 @@ const STUCK_AFTER_MS = 15 * 60_000;
 const TRANSITIONAL = ['Creating', 'Enabling', 'Updating', 'Disabling', 'Deleting'];
 
 /** The setup checks whose failure keeps an ESM from finishing Creating / Enabling / Updating. */
-const SETUP_CHECKS = [
+const SETUP_CHECKS: CheckId[] = [
   'role.trust', 'iam.execution-role', 'egress.sts', 'secret.readable', 'msk.cluster', 'msk.bootstrap',
   'network.sg-broker-ingress', 'network.subnets', 'auth.mode', 'topic.exists', 'msk.vpc-connection',
 ];

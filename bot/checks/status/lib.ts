@@ -5,6 +5,7 @@ import { type Fix, valueOf } from '../check';
 import { regionOf } from '../lib/resources';
 import { authorizeSgIngress, createInterfaceEndpoint } from '../lib/commands';
 import { remedy } from '../lib/remedy';
+import type { CheckId } from '../registry';
 
 export function topicOf(s: Snapshot): string {
   return s.esm.Topics?.[0] ?? 'the topic';
@@ -14,7 +15,7 @@ export function topicOf(s: Snapshot): string {
  * The checks that could confirm a cause, for this ESM's position: a self-managed ESM has no MSK
  * cluster to check, and one that is not in a VPC has no security groups, ACLs, subnets or VPC paths.
  */
-export function relatedFor(s: Snapshot, ids: string[]): string[] {
+export function relatedFor(s: Snapshot, ids: readonly CheckId[]): CheckId[] {
   const selfManaged = esmSource(s.esm) === 'self-managed';
   const internet = onInternet(s);
   return ids.filter((id) => !(selfManaged && id.startsWith('msk.')) && !(internet && (id.startsWith('network.') || id.startsWith('egress.'))));

@@ -8,6 +8,7 @@ import { OPENSSL, enableVpcDns, listScramSecrets, tailFunctionLogs, updateEsm } 
 import { asRemedy, mergeRemedies, remedy } from '../lib/remedy';
 import { shellQuote } from '../lib/shell';
 import { topicOf, onInternet, portOf, placementText, endpointCommands, isIam, brokerHint, TLS_SERVER_REJECTED, TLS_LAMBDA_REJECTED, serverRejectedExplanation, lambdaRejectedExplanation, serverRejectedFix, lambdaRejectedFix, brokerConnectionFix } from './lib';
+import type { CheckId } from '../registry';
 
 /**
  * One family of Lambda's LastProcessingResult messages. Lambda's texts are free and change over
@@ -23,7 +24,7 @@ export interface ProblemCategory {
   explain(snapshot: Snapshot): string;
   fix(snapshot: Snapshot): Fix;
   /** The check ids that would confirm this cause. */
-  related: string[];
+  related: CheckId[];
 }
 
 export const PROBLEM_CATEGORIES: ProblemCategory[] = [
