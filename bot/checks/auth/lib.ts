@@ -1,8 +1,4 @@
-/**
- * Step 5: authentication. Which mode Lambda will use (MSK: a secret decides, else the strongest mode
- * on the cluster, never a fallback; self-managed: the secret decides), whether the other side
- * accepts that mode, and whether the broker ports agree with it.
- */
+/** Helpers shared by the auth checks; index.ts says what the area checks and why. */
 import { clientBrokerEncryption, clusterClientAuth, type AuthMode } from '../../model/esm';
 import type { ClusterInfo, Snapshot } from '../../model/snapshot';
 import { regionOf } from '../lib/resources';

@@ -1,12 +1,4 @@
-/**
- * Steps 3–6 as the live probe saw them (probe.dns, probe.tcp, probe.tls, probe.sasl,
- * probe.metadata, probe.group). The probe records what happened; these checks turn each step into
- * a finding with the evidence, where the probe ran from, the time it took, and the fix for what
- * broke. Without a probe they `skip` ("run with --probe").
- *
- * Each static check names the probe steps that can confirm or contradict it (its `probe` rules);
- * the engine's reconciliation pass reads them, and trusts the probe when they disagree.
- */
+/** Helpers shared by the probe checks; index.ts says what the area checks and why. */
 import type { Snapshot } from '../../model/snapshot';
 import { PROBE_STEP_NUMBERS, probeStep, type ProbeResult, type ProbeStep, type ProbeStepName } from '../../probe/schema';
 import { couldNotRead, fixFields, skip, type Check, type Fix, type Outcome } from '../check';

@@ -1,10 +1,4 @@
-/**
- * Step 2: the auth secret. Lambda reads it with the execution role (not the service principal), so
- * it must exist, live in the ESM's region, be decryptable by the role, hold the JSON shape Lambda
- * expects, and — for MSK SASL/SCRAM — follow MSK's own rules (AmazonMSK_ name, customer managed
- * key, associated with the cluster). Values are never read here: only DescribeSecret, DescribeKey,
- * the simulation and the format facts the collector derived in memory.
- */
+/** Helpers shared by the secrets checks; index.ts says what the area checks and why. */
 import { AUTH_LABELS, chooseAuth } from '../../model/esm';
 import type { SecretFacts, Snapshot, SourceAccessConfiguration } from '../../model/snapshot';
 import { valueOf } from '../check';
