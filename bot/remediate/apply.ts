@@ -63,6 +63,8 @@ interface Writer {
 }
 
 const codeOf = (err: unknown): string => (err as { name?: string; Code?: string })?.name ?? (err as { Code?: string })?.Code ?? '';
+/** IAM's error code is NoSuchEntity; SDK v3 names the exception NoSuchEntityException. */
+const noSuchEntity = (err: unknown): boolean => /^NoSuchEntity(Exception)?$/.test(codeOf(err));
 
 async function scramSecrets(clients: RemediationClients, clusterArn: string): Promise<string[]> {
   const out: string[] = [];
@@ -122,7 +124,7 @@ const WRITERS: Record<string, Writer> = {
       try {
         existing = (await c.iam.send(new GetRolePolicyCommand({ RoleName: String(p.RoleName), PolicyName: String(p.PolicyName) }))).PolicyDocument;
       } catch (err) {
-        if (codeOf(err) === 'NoSuchEntity') return false;
+        if (noSuchEntity(err)) return false;
         throw err;
       }
       if (sameDocument(existing, p.PolicyDocument)) return true;
@@ -134,7 +136,7 @@ const WRITERS: Record<string, Writer> = {
   'iam:DeleteRolePolicy': {
     action: 'iam:DeleteRolePolicy',
     send: (c, p) => c.iam.send(new DeleteRolePolicyCommand(p as never)),
-    alreadyDone: (err) => codeOf(err) === 'NoSuchEntity',
+    alreadyDone: noSuchEntity,
   },
   'kafka:BatchAssociateScramSecret': {
     action: 'kafka:BatchAssociateScramSecret',

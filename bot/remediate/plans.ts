@@ -82,8 +82,9 @@ export function sgSelfIngressPlan(finding: Finding, snapshot: Snapshot, findings
   const region = regionOf(snapshot);
   const rule = { IpProtocol: 'tcp', FromPort: port, ToPort: port };
   const add = [{ ...rule, UserIdGroupPairs: [{ GroupId: groupId, Description: ruleDescription(snapshot.esm.UUID, port) }] }];
-  // Revoke matches on protocol, ports and peer; the description is not part of a rule's identity.
-  const remove = [{ ...rule, UserIdGroupPairs: [{ GroupId: groupId }] }];
+  // Revoke matches on protocol, ports and peer. The description goes along unchanged: EC2 ignores it
+  // when matching, and an emulator that compares it (moto) then finds the rule too.
+  const remove = add;
   return plan('sg-self-ingress', finding.check, snapshot, [
     {
       call: call('ec2', 'AuthorizeSecurityGroupIngress', { GroupId: groupId, IpPermissions: add }),
