@@ -30,6 +30,9 @@ export const PlanStep = z.object({
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 
+/** The inline policies esm-doctor writes are named with this prefix (and a digest of their content). */
+export const POLICY_PREFIX = 'esm-doctor-kafka-event-source';
+
 export const FIX_KINDS = ['sg-self-ingress', 'role-policy', 'scram-associate', 'esm-enable'] as const;
 export const FixKind = z.enum(FIX_KINDS);
 export type FixKind = z.infer<typeof FixKind>;

@@ -15,7 +15,7 @@ import { BatchAssociateScramSecretCommand, BatchDisassociateScramSecretCommand, 
 import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { configuredEndpoint, DEFAULT_MAX_ATTEMPTS } from '../collect/endpoint';
 import { EsmDoctorError } from '../model/errors';
-import { canonicalJson, verifyPlanHash, type ApiCall, type FixPlan } from '../model/fix-plan';
+import { canonicalJson, POLICY_PREFIX, verifyPlanHash, type ApiCall, type FixPlan } from '../model/fix-plan';
 
 export interface RemediationClients {
   ec2: EC2Client;
@@ -55,6 +55,12 @@ type Params = Record<string, unknown>;
 interface Writer {
   /** The IAM action of the call (declared in bot/collect/iam-actions.ts for the 'remediate' caller). */
   action: string;
+  /**
+   * Why these parameters are not a shape esm-doctor's plans make, or undefined. The hash proves a plan
+   * was not changed, not who made it: this keeps a forged plan from granting or opening more than the
+   * four fixes ever do (an admin policy, a rule from anywhere), whatever its hash.
+   */
+  refuse(params: Params): string | undefined;
   /** True when the change is already in effect, read before writing. */
   inEffect?(clients: RemediationClients, params: Params): Promise<boolean>;
   send(clients: RemediationClients, params: Params): Promise<unknown>;
@@ -100,15 +106,61 @@ function sameDocument(returned: string | undefined, wanted: unknown): boolean {
   }
 }
 
+const keysAre = (params: Params, allowed: string[]): boolean => Object.keys(params).every((k) => allowed.includes(k));
+
+/** Only tcp, one port, from the group itself: the self-referencing rule. */
+function refuseSgRule(p: Params): string | undefined {
+  if (!keysAre(p, ['GroupId', 'IpPermissions']) || typeof p.GroupId !== 'string' || !Array.isArray(p.IpPermissions) || !p.IpPermissions.length) return 'not a GroupId with IpPermissions';
+  for (const perm of p.IpPermissions as Array<Record<string, unknown>>) {
+    if (!keysAre(perm, ['IpProtocol', 'FromPort', 'ToPort', 'UserIdGroupPairs'])) return 'a rule with CIDR ranges or prefix lists';
+    if (perm.IpProtocol !== 'tcp' || typeof perm.FromPort !== 'number' || perm.FromPort !== perm.ToPort) return 'a rule on more than one TCP port';
+    const pairs = perm.UserIdGroupPairs as Array<Record<string, unknown>> | undefined;
+    if (!pairs?.length || pairs.some((g) => g.GroupId !== p.GroupId || !keysAre(g, ['GroupId', 'Description']))) return 'a rule from another group than itself';
+  }
+  return undefined;
+}
+
+/** Services whose actions an execution-role fix never grants: identity and account control. */
+const NEVER_GRANTED = /^(iam|sts|organizations|account):/i;
+
+function refuseRolePolicy(p: Params, withDocument: boolean): string | undefined {
+  if (!keysAre(p, withDocument ? ['RoleName', 'PolicyName', 'PolicyDocument'] : ['RoleName', 'PolicyName']) || typeof p.RoleName !== 'string') return 'unexpected parameters';
+  if (typeof p.PolicyName !== 'string' || !p.PolicyName.startsWith(`${POLICY_PREFIX}-`)) return `a policy not named ${POLICY_PREFIX}-*`;
+  if (!withDocument) return undefined;
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(String(p.PolicyDocument)) as { Statement?: unknown };
+  } catch {
+    return 'a policy document that is not JSON';
+  }
+  if (!Array.isArray(doc.Statement) || !doc.Statement.length) return 'a policy without statements';
+  for (const st of doc.Statement as Array<Record<string, unknown>>) {
+    if (st.Effect !== 'Allow' || st.NotAction !== undefined || st.NotResource !== undefined || st.Principal !== undefined) return 'a statement that is not a plain Allow';
+    const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+    if (actions.some((a) => typeof a !== 'string' || !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a) || NEVER_GRANTED.test(a))) return 'a wildcard or identity action';
+  }
+  return undefined;
+}
+
+function refuseScram(p: Params): string | undefined {
+  if (!keysAre(p, ['ClusterArn', 'SecretArnList']) || typeof p.ClusterArn !== 'string') return 'unexpected parameters';
+  const list = listed(p);
+  if (!list.length || list.length !== (p.SecretArnList as unknown[]).length) return 'no secret ARNs';
+  if (list.some((a) => !/:secret:AmazonMSK_/.test(a))) return 'a secret MSK would not accept (not AmazonMSK_*)';
+  return undefined;
+}
+
 const WRITERS: Record<string, Writer> = {
   'ec2:AuthorizeSecurityGroupIngress': {
     action: 'ec2:AuthorizeSecurityGroupIngress',
+    refuse: refuseSgRule,
     send: (c, p) => c.ec2.send(new AuthorizeSecurityGroupIngressCommand(p)),
     // EC2 refuses a rule that exists already: "InvalidPermission.Duplicate" (EC2 API error codes).
     alreadyDone: (err) => codeOf(err) === 'InvalidPermission.Duplicate',
   },
   'ec2:RevokeSecurityGroupIngress': {
     action: 'ec2:RevokeSecurityGroupIngress',
+    refuse: refuseSgRule,
     send: async (c, p) => {
       const out = await c.ec2.send(new RevokeSecurityGroupIngressCommand(p));
       // EC2 answers a rule it does not have with UnknownIpPermissions rather than an error in most VPCs.
@@ -119,6 +171,7 @@ const WRITERS: Record<string, Writer> = {
   },
   'iam:PutRolePolicy': {
     action: 'iam:PutRolePolicy',
+    refuse: (p) => refuseRolePolicy(p, true),
     inEffect: async (c, p) => {
       let existing: string | undefined;
       try {
@@ -135,11 +188,13 @@ const WRITERS: Record<string, Writer> = {
   },
   'iam:DeleteRolePolicy': {
     action: 'iam:DeleteRolePolicy',
+    refuse: (p) => refuseRolePolicy(p, false),
     send: (c, p) => c.iam.send(new DeleteRolePolicyCommand(p as never)),
     alreadyDone: noSuchEntity,
   },
   'kafka:BatchAssociateScramSecret': {
     action: 'kafka:BatchAssociateScramSecret',
+    refuse: refuseScram,
     inEffect: async (c, p) => {
       const have = await scramSecrets(c, String(p.ClusterArn));
       return listed(p).every((s) => have.includes(s));
@@ -151,6 +206,7 @@ const WRITERS: Record<string, Writer> = {
   },
   'kafka:BatchDisassociateScramSecret': {
     action: 'kafka:BatchDisassociateScramSecret',
+    refuse: refuseScram,
     inEffect: async (c, p) => {
       const have = await scramSecrets(c, String(p.ClusterArn));
       return !listed(p).some((s) => have.includes(s));
@@ -162,6 +218,8 @@ const WRITERS: Record<string, Writer> = {
   },
   'lambda:UpdateEventSourceMapping': {
     action: 'lambda:UpdateEventSourceMapping',
+    // Only the Enabled flag: never a change of source, function, secret or network.
+    refuse: (p) => (keysAre(p, ['UUID', 'Enabled']) && typeof p.UUID === 'string' && typeof p.Enabled === 'boolean' ? undefined : 'a change other than Enabled'),
     inEffect: async (c, p) => {
       const state = (await c.lambda.send(new GetEventSourceMappingCommand({ UUID: String(p.UUID) }))).State ?? '';
       return p.Enabled === true ? ['Enabled', 'Enabling'].includes(state) : ['Disabled', 'Disabling'].includes(state);
@@ -216,9 +274,9 @@ async function run(call: ApiCall, clients: RemediationClients): Promise<'applied
 
 function refuseUnverified(plan: FixPlan): void {
   if (!verifyPlanHash(plan)) throw new PlanRefused('the fix plan does not match its hash (it was changed after it was made); diagnose again for a fresh plan');
-  for (const step of plan.steps) {
-    writerFor(step.call);
-    writerFor(step.undo);
+  for (const call of plan.steps.flatMap((s) => [s.call, s.undo])) {
+    const why = writerFor(call).refuse(call.params);
+    if (why) throw new PlanRefused(`esm-doctor does not perform ${call.service}:${call.operation} with ${why}`);
   }
 }
 

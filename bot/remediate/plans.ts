@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { accessConfigs, clusterClientAuth, esmSource } from '../model/esm';
-import { canonicalJson, sealPlan, type ApiCall, type FixPlan, type PlanStep } from '../model/fix-plan';
+import { canonicalJson, POLICY_PREFIX, sealPlan, type ApiCall, type FixPlan, type PlanStep } from '../model/fix-plan';
 import type { Finding } from '../model/report';
 import type { Snapshot } from '../model/snapshot';
 import { valueOf } from '../checks/check';
@@ -37,7 +37,7 @@ import { sameSecret, secretNameFromArn } from '../checks/secrets';
 export const PLANNED_CHECKS = ['network.sg-broker-ingress', 'iam.execution-role', 'secret.msk-scram', 'esm.state'] as const;
 
 /** The inline policies esm-doctor writes start with this (the check's printed command uses it bare). */
-export const POLICY_PREFIX = 'esm-doctor-kafka-event-source';
+export { POLICY_PREFIX };
 
 /** What the message says about findings without a plan. */
 export const NOT_AUTOMATED =

@@ -232,7 +232,7 @@ withMoto('esm-doctor fix against the extended moto', (ctx) => {
       steps: [
         sg.steps[0]!,
         {
-          call: { service: 'iam', operation: 'PutRolePolicy', params: { RoleName: 'no-such-role', PolicyName: `${POLICY_PREFIX}-x`, PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' } },
+          call: { service: 'iam', operation: 'PutRolePolicy', params: { RoleName: 'no-such-role', PolicyName: `${POLICY_PREFIX}-x`, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kafka-cluster:Connect', Resource: s.clusterArn }] }) } },
           effect: 'a step that fails',
           undo: { service: 'iam', operation: 'DeleteRolePolicy', params: { RoleName: 'no-such-role', PolicyName: `${POLICY_PREFIX}-x` } },
           command: 'aws iam put-role-policy (test)',
