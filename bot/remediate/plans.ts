@@ -251,3 +251,12 @@ export function attachPlans(findings: Finding[], snapshot: Snapshot): Finding[] 
 export function plansOf(findings: readonly Finding[]): FixPlan[] {
   return findings.flatMap((f) => (f.remedy?.plan ? [f.remedy.plan] : []));
 }
+
+/**
+ * The plan with this hash in a fresh diagnosis, or undefined. What an approval flow applies: a plan
+ * re-derived from AWS as it is now, never one read back from a button or a message, and only when it
+ * is the very plan that was approved (same calls, same undo, same ESM).
+ */
+export function planByHash(findings: readonly Finding[], hash: string): FixPlan | undefined {
+  return plansOf(findings).find((p) => p.hash === hash);
+}

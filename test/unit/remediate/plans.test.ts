@@ -10,7 +10,7 @@ import { Report } from '../../../bot/model/report';
 import type { Snapshot } from '../../../bot/model/snapshot';
 import { WRITE_ACTIONS } from '../../../bot/remediate/apply';
 import { grantsFor } from '../../../bot/collect/iam-actions';
-import { planFor, plansOf, POLICY_PREFIX, rolePolicyName, ruleDescription } from '../../../bot/remediate/plans';
+import { planByHash, planFor, plansOf, POLICY_PREFIX, rolePolicyName, ruleDescription } from '../../../bot/remediate/plans';
 import { SCENARIOS } from '../../../scenarios/index';
 
 function scenario(id: string): Snapshot {
@@ -189,5 +189,14 @@ describe('the write actions', () => {
     expect(remediate).toEqual(expect.arrayContaining(['iam:GetRolePolicy', 'kafka:ListScramSecrets', 'lambda:GetEventSourceMapping']));
     // The diagnosis stays read-only.
     for (const action of WRITE_ACTIONS) expect(grantsFor('diagnose').map((g) => g.action)).not.toContain(action);
+  });
+});
+
+describe('planByHash', () => {
+  it('finds the approved plan in a fresh diagnosis, and nothing once the ESM changed', () => {
+    const snapshot = scenario('msk-sg-missing-self-rule');
+    const approved = plans(snapshot)[0]!;
+    expect(planByHash(diagnoseSnapshot(scenario('msk-sg-missing-self-rule')).findings, approved.hash)).toEqual(approved);
+    expect(planByHash(diagnoseSnapshot(scenario('msk-iam-healthy')).findings, approved.hash)).toBeUndefined();
   });
 });
