@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { ListScramSecretsCommand } from '@aws-sdk/client-kafka';
+import type { Io } from '../../bot/cli';
+import { runFix } from '../../bot/commands/fix';
 import { diagnose } from '../../bot/diagnose';
 import { sealPlan, type FixPlan } from '../../bot/model/fix-plan';
 import type { Report } from '../../bot/model/report';
@@ -256,6 +258,22 @@ withMoto('esm-doctor fix against the extended moto', (ctx) => {
       expect(out.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^esm-doctor: not a terminal.*--yes/)]);
       expect(out.stdout).toMatch(/aws ec2 authorize-security-group-ingress/);
       expect(await selfRules(s, 9098)).toHaveLength(0);
+    });
+
+    it('asks before applying: "no" changes nothing (exit 1), "yes" applies (exit 0)', async () => {
+      const s = await seedMskIamWithNat(ctx.aws(), ctx.moto(), { selfReferencingRule: false });
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: Io = { stdout: { write: (x: string) => out.push(x) }, stderr: { write: (x: string) => err.push(x) }, env: { ...process.env } };
+      const questions: string[] = [];
+      const target = { uuid: s.uuid, region: REGION };
+      expect(await runFix({ target }, { dryRun: false, yes: false }, io, { clients, confirm: async (q) => (questions.push(q), false) })).toBe(1);
+      expect(out.join('')).toMatch(/Not applied: nothing was changed/);
+      expect(await selfRules(s, 9098)).toHaveLength(0);
+      expect(await runFix({ target }, { dryRun: false, yes: false }, io, { clients, confirm: async (q) => (questions.push(q), true) })).toBe(0);
+      expect(questions).toEqual([`Apply this plan to ${s.uuid}? [y/N] `, `Apply this plan to ${s.uuid}? [y/N] `]);
+      expect(err.join('')).toMatch(/calling ec2:AuthorizeSecurityGroupIngress/);
+      expect(await selfRules(s, 9098)).toHaveLength(1);
     });
 
     it('--dry-run prints the plan and its undo, changes nothing, exits 0', async () => {
