@@ -22,6 +22,8 @@ import { firstIssue } from './model/parse-issues';
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Where `fix` reads its confirmation from; default process.stdin. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   /** Long-running commands (start, sandbox) stop when this resolves; default: Ctrl-C (SIGINT) or SIGTERM. */
   until?: Promise<unknown>;
@@ -34,6 +36,10 @@ Usage:
   esm-doctor diagnose --snapshot FILE [--format ...]      diagnose a saved snapshot, offline
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] [--window 60m] > snap.json
+  esm-doctor fix <uuid|arn> [--check ID] [--dry-run] [--yes] [--region R]
+                                                          apply the mechanical fixes (plans of API calls, each with its
+                                                          undo), after asking; then diagnose again. Exit 2: nothing fixable
+  esm-doctor fix --scenario NAME --dry-run                the plans for a bundled scenario, offline
   esm-doctor scenarios                                    list the bundled scenarios
   esm-doctor dependents <resource-id|arn> [--region R] [--format text|json]
                                                           the Kafka ESMs whose diagnosis depends on that resource
@@ -58,6 +64,9 @@ Options:
   --changes-window W  diagnose: how far back to look for changes in CloudTrail (default 24h; 90m, 7d, ...)
   --no-changes        diagnose: do not look up recent changes (no cloudtrail:LookupEvents call)
   --event FILE        impact: the CloudTrail event (EventBridge's "AWS API Call via CloudTrail" shape)
+  --check ID          fix: only the plan of this check
+  --dry-run           fix: print the plans, change nothing
+  --yes               fix: apply without asking (needed when stdin is not a terminal)
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
 
@@ -83,6 +92,9 @@ const Options = z.object({
   'changes-window': z.string().refine((w) => parseWindow(w) !== undefined, 'give a duration like 90m, 24h or 7d (at most 90 days)').optional(),
   'no-changes': z.boolean().default(false),
   'no-color': z.boolean().default(false),
+  check: z.string().min(1).optional(),
+  'dry-run': z.boolean().default(false),
+  yes: z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
 });
@@ -109,6 +121,9 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
         'changes-window': { type: 'string' },
         'no-changes': { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        check: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -157,6 +172,7 @@ const COMMANDS: Record<string, Command> = {
   slack: (_, _options, io) => runSlack(io),
   impact: async (_, options, io) => (await import('./commands/impact')).runImpact(options.event, options, io),
   dependents: async (positionals, options, io) => (await import('./commands/impact')).runDependents(positionals, options, io),
+  fix: runFixCommand,
 };
 
 function reportError(err: unknown, io: Io): number {
@@ -261,6 +277,17 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
   if (options.format === 'blocks') io.stdout.write(await renderBlocks(report, io));
   else io.stdout.write(render(report, options.format, { color: useColour(io, options), width: terminalWidth(io) }));
   return exitCodeOf(report);
+}
+
+async function runFixCommand(positionals: string[], options: Options, io: Io): Promise<number> {
+  const { runFix } = await import('./commands/fix');
+  const fixOptions = { ...(options.check ? { check: options.check } : {}), dryRun: options['dry-run'], yes: options.yes, inspectSecrets: options['inspect-secrets'] };
+  if (options.scenario || options.snapshot) {
+    if (positionals.length) throw new InvalidTarget('give either an ESM or --scenario / --snapshot, not both');
+    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : (await findScenario(options.scenario!)).snapshot();
+    return runFix({ snapshot }, fixOptions, io);
+  }
+  return runFix({ target: singleTarget(positionals, options, io) }, fixOptions, io);
 }
 
 async function runCollect(positionals: string[], options: Options, io: Io): Promise<number> {
