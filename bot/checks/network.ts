@@ -7,30 +7,11 @@
 import { esmSource, secretConfigs, type Placement } from '../model/esm';
 import type { EsmConfig, NetworkAcl, NetworkAclEntry, SecurityGroup, Snapshot, Subnet } from '../model/snapshot';
 import { fail, pass, skip, warn, couldNotRead, valueOf, type Check, type Outcome } from './check';
-import {
-  ANYWHERE,
-  EPHEMERAL_PORTS,
-  authorizeEgressCommand,
-  authorizeIngressCommand,
-  cidrCovers,
-  collapseCidrs,
-  createNaclEntryCommand,
-  describeNaclEntry,
-  describeSgRule,
-  interfaceEndpointsFor,
-  internetPathOf,
-  isIpv4,
-  naclAllows,
-  naclPortSegments,
-  networkAclOf,
-  permissionCoversPort,
-  portText,
-  securityGroupsAdmitting,
-  securityGroupsAllowingEgress,
-  vpcCidrsFromRoutes,
-  type NaclQuery,
-  type PortRange,
-} from './lib/network';
+import { ANYWHERE, EPHEMERAL_PORTS, cidrCovers, collapseCidrs, isIpv4, portText, type PortRange } from './lib/net/cidr';
+import { interfaceEndpointsFor } from './lib/net/endpoints';
+import { createNaclEntryCommand, describeNaclEntry, naclAllows, naclPortSegments, networkAclOf, type NaclQuery } from './lib/net/nacl';
+import { internetPathOf, vpcCidrsFromRoutes } from './lib/net/routes';
+import { authorizeEgressCommand, authorizeIngressCommand, describeSgRule, permissionCoversPort, securityGroupsAdmitting, securityGroupsAllowingEgress } from './lib/net/security-groups';
 import { AWS_DOCS } from './lib/aws-docs';
 import { brokerPorts, callsAwsThroughVpc, esmPosition, esmSecurityGroups, esmSubnets, needFact, placementText } from './lib/esm-network';
 import type { Remedy } from '../model/report';

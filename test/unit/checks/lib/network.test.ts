@@ -1,26 +1,9 @@
-import {
-  assessInterfaceEndpoint,
-  cidrCovers,
-  cidrsOverlap,
-  collapseCidrs,
-  createNaclEntryCommand,
-  effectiveRouteTable,
-  endpointPolicyAllows,
-  endpointZones,
-  freeRuleNumberBefore,
-  gatewayEndpointFor,
-  internetPathOf,
-  isPrivateAddress,
-  naclAllows,
-  naclBlockedPortCount,
-  naclPortSegments,
-  networkAclOf,
-  parseCidr,
-  securityGroupsAdmitting,
-  securityGroupsAllowingEgress,
-  vpcCidrsFromRoutes,
-  type InterfaceEndpointContext,
-} from '../../../../bot/checks/lib/network';
+import { cidrCovers, cidrsOverlap, collapseCidrs, isPrivateAddress, parseCidr } from '../../../../bot/checks/lib/net/cidr';
+import { assessInterfaceEndpoint, endpointZones, gatewayEndpointFor, type InterfaceEndpointContext } from '../../../../bot/checks/lib/net/endpoints';
+import { createNaclEntryCommand, freeRuleNumberBefore, naclAllows, naclBlockedPortCount, naclPortSegments, networkAclOf } from '../../../../bot/checks/lib/net/nacl';
+import { effectiveRouteTable, internetPathOf, vpcCidrsFromRoutes } from '../../../../bot/checks/lib/net/routes';
+import { securityGroupsAdmitting, securityGroupsAllowingEgress } from '../../../../bot/checks/lib/net/security-groups';
+import { endpointPolicyAllows } from '../../../../bot/checks/lib/policy';
 import type { NatGateway, NetworkAcl, RouteTable, SecurityGroup, Subnet } from '../../../../bot/model/snapshot';
 import { ACCOUNT, CLUSTER_SG, IGW_ID, NAT_ID, PUBLIC_SUBNET, SUBNETS, VPC_ID, mskIamHealthy } from '../../../../scenarios/base';
 import { ENDPOINT_SG, FULL_ACCESS_POLICY, acls, endpointSecurityGroup, groups, interfaceEndpoint, routeTables, subnets } from '../network-fixtures';
