@@ -24,14 +24,42 @@ export interface Outcome {
   related?: string[];
 }
 
-export interface Check {
-  /** Stable id from checks.md: the contract with reports, tests and users' automation. */
-  id: string;
+/**
+ * How the live probe speaks to a static check's verdict (the engine's reconciliation pass reads it):
+ * a probe step confirms or contradicts it, and the probe is trusted when they disagree.
+ */
+export interface ProbeRule<ProbeId extends string = string> {
+  /** The probe check that confirms or contradicts this one. */
+  probe: ProbeId;
+  /**
+   * A passing probe step proves the static failure wrong (the probe connected where the static
+   * check said it could not). False where the static check covers more than the probe sees
+   * (egress on 443, a secret's PBES2 key that Node accepts and Lambda's Java does not).
+   */
+  probeCanClear: boolean;
+  /** Only a probe from the ESM's own network position (remote) can speak to it. */
+  networkPosition: boolean;
+}
+
+export interface Check<Id extends string = string, Ref extends string = string> {
+  /** Stable id from checks.md: the contract with reports, tests and users' automation. The file is named after it. */
+  id: Id;
   step: Step;
   /** Plain-language title used when the outcome gives none. */
   title: string;
+  /** A page of AWS_DOCS (bot/checks/lib/aws-docs.ts). */
   docs?: string;
+  /** The live probe steps that confirm or contradict this check, in the order the engine applies them. */
+  probe?: readonly ProbeRule<Ref>[];
   run(snapshot: Snapshot): Outcome;
+}
+
+/**
+ * A check with its id kept as a literal type, so the registry can derive the union of check ids
+ * (CheckId) and reject, at compile time, a probe rule or a `related` id that names no check.
+ */
+export function defineCheck<const Id extends string, const Ref extends string = never>(check: Check<Id, Ref>): Check<Id, Ref> {
+  return check;
 }
 
 export const pass = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'pass', detail, ...extra });
