@@ -36,7 +36,9 @@ export const subnets = defineCheck({
     const cautions: string[] = [];
     const bad = new Set<string>();
     const vpcs = [...new Set(list.map((s) => s.VpcId))];
-    if (vpcs.length > 1) {
+    // A self-managed ESM's VPC_SUBNET list is network.self-managed-vpc's to judge as a whole (with
+    // its security groups): one fail for one mistake. An MSK cluster's client subnets are judged here.
+    if (vpcs.length > 1 && placement.kind === 'msk') {
       failures.push({
         title: 'The ESM\'s subnets are in different VPCs',
         detail: `the subnets are in different VPCs: ${list.map((s) => `${s.SubnetId} in ${s.VpcId}`).join(', ')}; the ESM's ENIs must all be in one VPC`,
@@ -69,7 +71,7 @@ export const subnets = defineCheck({
     }
     if (cautions.length) return warn('A subnet of the ESM is running out of IP addresses', `${cautions.join('. ')}.`, fix, { resources });
     return pass(
-      `${list.length} subnet${list.length === 1 ? '' : 's'} in ${vpcs[0] ?? 'the VPC'}: ${list.map((s) => `${s.SubnetId} (${s.AvailabilityZoneId ?? s.AvailabilityZone ?? 'AZ?'}, ${s.AvailableIpAddressCount ?? '?'} free IPs)`).join(', ')}.`,
+      `${list.length} subnet${list.length === 1 ? '' : 's'} in ${vpcs.length > 1 ? `${vpcs.join(', ')} (network.self-managed-vpc reports the split)` : vpcs[0] ?? 'the VPC'}: ${list.map((s) => `${s.SubnetId} (${s.AvailabilityZoneId ?? s.AvailabilityZone ?? 'AZ?'}, ${s.AvailableIpAddressCount ?? '?'} free IPs)`).join(', ')}.`,
       { resources },
     );
   },
