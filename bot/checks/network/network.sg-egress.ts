@@ -1,10 +1,8 @@
-import { secretConfigs } from '../../model/esm';
-import { fail, pass, warn, couldNotRead, valueOf, defineCheck } from '../check';
+import { fail, pass, warn, couldNotRead, defineCheck } from '../check';
 import { ANYWHERE } from '../lib/net/cidr';
-import { interfaceEndpointsFor } from '../lib/net/endpoints';
-import { vpcCidrsFromRoutes } from '../lib/net/routes';
 import { authorizeEgressCommand, securityGroupsAllowingEgress } from '../lib/net/security-groups';
 import { AWS_DOCS } from '../lib/aws-docs';
+import { awsEndpointTargets, awsServicesCalled } from '../lib/aws-egress';
 import { brokerPorts, callsAwsThroughVpc, esmSecurityGroups, esmSubnets, needFact, placementText } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
 import { vpcPosition, selfManagedBrokerCidrs } from './lib';
@@ -71,17 +69,10 @@ export const sgEgress = defineCheck({
       const world = securityGroupsAllowingEgress(found, 443, { groupIds: [], cidrs: [ANYWHERE] });
       if (world.allowed) fine.push(`443 to the internet: ${world.openToAll[0]!.text}`);
       else {
-        const endpoints = valueOf(snapshot.network?.vpcEndpoints) ?? [];
-        const tables = valueOf(snapshot.network?.routeTables) ?? [];
-        const vpcCidrs = vpcCidrsFromRoutes(tables, vpcId);
-        const services = ['sts', 'lambda', ...secretConfigs(snapshot.esm).length ? ['secretsmanager'] : []];
-        const eps = services.flatMap((s) => interfaceEndpointsFor(endpoints, pos.value.region, s, vpcId));
-        const unreached = eps.filter((ep) => {
-          const groupsOf = (ep.Groups ?? []).map((g) => g.GroupId);
-          const epCidrs = (ep.SubnetIds ?? []).map((id) => (valueOf(snapshot.network?.subnets) ?? []).find((s) => s.SubnetId === id)?.CidrBlock);
-          const targets = epCidrs.length && epCidrs.every((c): c is string => !!c) ? epCidrs : vpcCidrs;
-          return !securityGroupsAllowingEgress(found, 443, { groupIds: groupsOf, cidrs: targets }).allowed;
-        });
+        const services = awsServicesCalled(snapshot);
+        const targets = awsEndpointTargets(snapshot, vpcId);
+        const eps = targets.map((t) => t.endpoint);
+        const unreached = targets.filter((t) => !securityGroupsAllowingEgress(found, 443, { groupIds: t.groupIds, cidrs: t.cidrs }).allowed).map((t) => t.endpoint);
         if (eps.length > 0 && unreached.length === 0) fine.push(`443 to the VPC endpoints ${eps.map((e) => e.VpcEndpointId).join(', ')}`);
         else if (world.prefixLists.length) cautions.push(`443 is allowed only to prefix lists (${world.prefixLists.map((r) => r.text).join('; ')}); esm-doctor cannot see whether they cover STS and Lambda`);
         else {

@@ -42,6 +42,15 @@ export function endpointZones(ep: VpcEndpoint, knownSubnets: Subnet[]): { zones:
   return { zones: [...zones], unknownSubnets };
 }
 
+/**
+ * Where an endpoint's interfaces live, as CIDR blocks: its subnets' blocks when every one of them is
+ * known, else the VPC's blocks (an interface in an unknown subnet is somewhere in the VPC).
+ */
+export function endpointCidrs(ep: VpcEndpoint, knownSubnets: Subnet[], vpcCidrs: string[]): string[] {
+  const cidrs = (ep.SubnetIds ?? []).map((s) => knownSubnets.find((k) => k.SubnetId === s)?.CidrBlock);
+  return cidrs.length > 0 && cidrs.every((c): c is string => !!c) ? cidrs : vpcCidrs;
+}
+
 export type EndpointProblemCode = 'not-available' | 'private-dns-off' | 'vpc-dns-off' | 'other-az' | 'sg-ingress' | 'sg-egress' | 'policy' | 'unknown-sg';
 
 export interface EndpointProblem {
@@ -144,8 +153,7 @@ export function assessInterfaceEndpoint(ep: VpcEndpoint, ctx: InterfaceEndpointC
 
   const clientGroups = ctx.securityGroups.filter((g) => ctx.clientGroupIds.includes(g.GroupId));
   if (clientGroups.length > 0) {
-    const epCidrs = (ep.SubnetIds ?? []).map((s) => ctx.knownSubnets.find((k) => k.SubnetId === s)?.CidrBlock);
-    const targetCidrs = epCidrs.every((c): c is string => !!c) && epCidrs.length > 0 ? epCidrs : ctx.vpcCidrs;
+    const targetCidrs = endpointCidrs(ep, ctx.knownSubnets, ctx.vpcCidrs);
     const egress = securityGroupsAllowingEgress(clientGroups, 443, { groupIds: epGroupIds, cidrs: targetCidrs });
     if (!egress.allowed) {
       problems.push({
