@@ -4,15 +4,14 @@
  */
 import type { Snapshot, Subnet } from '../../model/snapshot';
 import type { Placement } from '../../model/esm';
-import { fail, pass, warn, valueOf, defineCheck } from '../check';
+import { fail, pass, warn, valueOf } from '../check';
 import { ANYWHERE, EPHEMERAL_PORTS, cidrCovers, portText, type PortRange } from '../lib/net/cidr';
 import { FlowCollector, blockedText, groupBlocked, naclFixes } from '../lib/net/flows';
 import { internetPathOf, vpcCidrsFromRoutes } from '../lib/net/routes';
-import { AWS_DOCS } from '../lib/aws-docs';
 import { awsEndpointTargets } from '../lib/aws-egress';
 import { brokerPorts, callsAwsThroughVpc, esmSubnets, needFact } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
-import { vpcPosition, selfManagedBrokerCidrs } from './lib';
+import { selfManagedBrokerCidrs, vpcCheck } from './lib';
 
 /** MSK: every poller ENI talks to brokers in every client subnet; traffic inside one subnet never meets its ACL. */
 function mskBrokerFlows(flows: FlowCollector, esm: Subnet[], portRanges: PortRange[]): void {
@@ -70,22 +69,18 @@ function collectFlows(flows: FlowCollector, snapshot: Snapshot, placement: Place
   if (callsAwsThroughVpc(snapshot, placement)) awsFlows(flows, esm, snapshot, vpcId);
 }
 
-export const nacl = defineCheck({
+export const nacl = vpcCheck({
   id: 'network.nacl',
-  step: 4,
   title: 'The subnets\' network ACLs let the broker traffic and its replies through',
-  docs: AWS_DOCS.mskNetwork,
-  run(snapshot) {
-    const pos = vpcPosition(snapshot);
-    if (!pos.ok) return pos.outcome;
-    const { placement } = pos.value;
+  run(snapshot, pos) {
+    const { placement } = pos;
     const acls = needFact(snapshot.network?.networkAcls, 'the network ACLs', 'ec2:DescribeNetworkAcls');
     if (!acls.ok) return acls.outcome;
     const subnets = esmSubnets(snapshot, placement);
     if (!subnets.ok) return subnets.outcome;
     const vpcId = snapshot.network?.vpcId;
     const esm = subnets.value.found.filter((s) => s.CidrBlock);
-    const ports = brokerPorts(snapshot, pos.value);
+    const ports = brokerPorts(snapshot, pos);
     const flows = new FlowCollector(acls.value, vpcId);
     collectFlows(flows, snapshot, placement, esm, (ports?.ports ?? []).map((p) => ({ from: p, to: p })), vpcId);
     const { blocked, vagueBlocked } = flows.judge();
@@ -99,7 +94,7 @@ export const nacl = defineCheck({
       return fail(
         `Network ACL ${[...new Set(blocked.map((b) => b.flow.acl.NetworkAclId))].join(', ')} blocks the ESM's traffic`,
         `Network ACLs are stateless: each direction, the replies on ephemeral ports ${portText(EPHEMERAL_PORTS)} included, needs its own allow rule. ${groups.map(blockedText).join('. ')}.${noteText}`,
-        remedy('Add allow entries numbered below the blocking rule (rule numbers chosen free).', naclFixes(groups, vpcCidrs, pos.value.region)),
+        remedy('Add allow entries numbered below the blocking rule (rule numbers chosen free).', naclFixes(groups, vpcCidrs, pos.region)),
         { resources },
       );
     }
@@ -108,7 +103,7 @@ export const nacl = defineCheck({
       return warn(
         'Network ACLs allow the ESM\'s traffic only to some addresses',
         `${groups.map(blockedText).join('. ')}. Whether the real destination is among the allowed addresses cannot be told from here.${noteText}`,
-        remedy('If the destination is outside what is allowed, add allow entries numbered below the blocking rule.', naclFixes(groups, vpcCidrs, pos.value.region)),
+        remedy('If the destination is outside what is allowed, add allow entries numbered below the blocking rule.', naclFixes(groups, vpcCidrs, pos.region)),
         { resources },
       );
     }

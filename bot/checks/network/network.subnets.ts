@@ -1,23 +1,18 @@
 import { type Placement } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { fail, pass, skip, warn, type Outcome, defineCheck } from '../check';
-import { AWS_DOCS } from '../lib/aws-docs';
+import { fail, pass, skip, warn, type Outcome } from '../check';
 import { esmSubnets, placementText } from '../lib/esm-network';
 import type { Remedy } from '../../model/report';
 import { listAvailableEnis } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import { regionOf } from '../lib/resources';
-import { UNSUPPORTED_AZ_IDS, LOW_FREE_IPS, vpcPosition, updateVpcConfigCommand } from './lib';
+import { UNSUPPORTED_AZ_IDS, LOW_FREE_IPS, updateVpcConfigCommand, vpcCheck } from './lib';
 
-export const subnets = defineCheck({
+export const subnets = vpcCheck({
   id: 'network.subnets',
-  step: 4,
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
-  docs: AWS_DOCS.mskNetwork,
-  run(snapshot) {
-    const pos = vpcPosition(snapshot);
-    if (!pos.ok) return pos.outcome;
-    const { placement } = pos.value;
+  run(snapshot, pos) {
+    const { placement } = pos;
     if (placement.subnetIds.length === 0) {
       return skip(placement.kind === 'msk' ? 'The cluster lists no client subnets.' : 'The ESM has VPC_SECURITY_GROUP but no VPC_SUBNET; network.self-managed-vpc reports it.');
     }

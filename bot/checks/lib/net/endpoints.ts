@@ -7,6 +7,7 @@ import type { SecurityGroup, Subnet, VpcDnsAttributes, VpcEndpoint } from '../..
 import { addEndpointSubnets, enableEndpointPrivateDns, enableVpcDns, setEndpointPolicy } from '../commands';
 import { endpointPolicyAllows, type PolicyRequest } from '../policy';
 import { ANYWHERE } from './cidr';
+import { inVpc } from './vpc';
 import { authorizeEgressCommand, authorizeIngressCommand, securityGroupsAdmitting, securityGroupsAllowingEgress } from './security-groups';
 
 export function endpointServiceName(region: string, service: string): string {
@@ -19,7 +20,7 @@ function isType(ep: VpcEndpoint, type: 'interface' | 'gateway'): boolean {
 
 export function endpointsForService(endpoints: VpcEndpoint[], region: string, service: string, vpcId?: string): VpcEndpoint[] {
   const name = endpointServiceName(region, service);
-  return endpoints.filter((ep) => ep.ServiceName === name && (!vpcId || !ep.VpcId || ep.VpcId === vpcId));
+  return endpoints.filter((ep) => ep.ServiceName === name && inVpc(ep.VpcId, vpcId));
 }
 
 /**

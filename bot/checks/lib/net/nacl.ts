@@ -7,6 +7,7 @@ import type { NetworkAcl, NetworkAclEntry } from '../../../model/snapshot';
 import { createNaclEntry } from '../commands';
 import { cidrCovers, cidrsOverlap, isAllProtocols, isTcpOrAll, portText, type PortRange } from './cidr';
 import type { Direction } from './security-groups';
+import { appliesToSubnet } from './vpc';
 
 export interface SubnetAcl {
   acl: NetworkAcl;
@@ -15,11 +16,8 @@ export interface SubnetAcl {
 
 /** The network ACL of a subnet: the one associated with it, else the VPC's default ACL. */
 export function networkAclOf(subnetId: string, acls: NetworkAcl[], vpcId?: string): SubnetAcl | undefined {
-  const inVpc = acls.filter((a) => !vpcId || !a.VpcId || a.VpcId === vpcId);
-  const explicit = inVpc.find((a) => (a.Associations ?? []).some((s) => s.SubnetId === subnetId));
-  if (explicit) return { acl: explicit, association: 'explicit' };
-  const def = inVpc.find((a) => a.IsDefault === true);
-  return def ? { acl: def, association: 'default' } : undefined;
+  const found = appliesToSubnet(acls, subnetId, vpcId, (a) => a.IsDefault === true);
+  return found && { acl: found.item, association: found.explicit ? 'explicit' : 'default' };
 }
 
 export interface NaclQuery {

@@ -6,6 +6,7 @@
  */
 import type { NatGateway, Route, RouteTable } from '../../../model/snapshot';
 import { ANYWHERE } from './cidr';
+import { appliesToSubnet, inVpc } from './vpc';
 
 export interface EffectiveRouteTable {
   table: RouteTable;
@@ -15,11 +16,8 @@ export interface EffectiveRouteTable {
 
 /** The table a subnet routes with: its explicit association, else the VPC's main route table. */
 export function effectiveRouteTable(subnetId: string, tables: RouteTable[], vpcId?: string): EffectiveRouteTable | undefined {
-  const inVpc = tables.filter((t) => !vpcId || !t.VpcId || t.VpcId === vpcId);
-  const explicit = inVpc.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnetId));
-  if (explicit) return { table: explicit, association: 'explicit' };
-  const main = inVpc.find((t) => (t.Associations ?? []).some((a) => a.Main === true));
-  return main ? { table: main, association: 'main' } : undefined;
+  const found = appliesToSubnet(tables, subnetId, vpcId, (t) => (t.Associations ?? []).some((a) => a.Main === true));
+  return found && { table: found.item, association: found.explicit ? 'explicit' : 'main' };
 }
 
 /** The IPv4 default route (0.0.0.0/0) of a table, if any. */
@@ -31,7 +29,7 @@ export function defaultRoute(table: RouteTable): Route | undefined {
 export function vpcCidrsFromRoutes(tables: RouteTable[], vpcId?: string): string[] {
   const out = new Set<string>();
   for (const t of tables) {
-    if (vpcId && t.VpcId && t.VpcId !== vpcId) continue;
+    if (!inVpc(t.VpcId, vpcId)) continue;
     for (const r of t.Routes ?? []) if (r.GatewayId === 'local' && r.DestinationCidrBlock) out.add(r.DestinationCidrBlock);
   }
   return [...out];
