@@ -6,7 +6,7 @@ export function catalogueMarkdown(checks: readonly Check[]): string {
   const out = [
     '# The checks',
     '',
-    'Generated from `bot/checks/registry.ts` by `npm run docs`; do not edit by hand.',
+    'Generated from the check files (`bot/checks/<area>/<check-id>.ts`, listed by `bot/checks/registry.ts`) by `npm run docs`; do not edit by hand.',
     'Each check is a pure function of the collected snapshot and answers `fail`, `warn`, `pass`,',
     '`skip` (does not apply, with the reason) or `error` (a fact it needs could not be read, with the permission to grant).',
     '',

@@ -6,6 +6,7 @@
 import type { FactError, Fact, Snapshot } from '../model/snapshot';
 import type { Remedy, Status, Step } from '../model/report';
 import { remedyText } from '../model/remedy';
+import type { CheckId } from './registry';
 
 export interface Outcome {
   status: Status;
@@ -21,7 +22,7 @@ export interface Outcome {
    * Checks that would confirm this finding (esm.last-result decodes Lambda's message into a category
    * and names them). The engine adds to the detail which of them fail in the same report.
    */
-  related?: string[];
+  related?: readonly CheckId[];
 }
 
 /**
@@ -51,6 +52,10 @@ export interface Check<Id extends string = string, Ref extends string = string> 
   docs?: string;
   /** The live probe steps that confirm or contradict this check, in the order the engine applies them. */
   probe?: readonly ProbeRule<Ref>[];
+  /**
+   * Declare the return type (`run(snapshot): Outcome {`): CheckId is derived from the checks
+   * themselves, so a return type inferred from a body that names ids would be circular (TS7023).
+   */
   run(snapshot: Snapshot): Outcome;
 }
 

@@ -3,7 +3,6 @@ import type { Finding, Report, Status, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Snapshot } from '../model/snapshot';
 import { AUTH_LABELS, bootstrapServers, chooseAuth, esmSource } from '../model/esm';
-import { PROBE_RECONCILIATION } from './probe';
 import { remedyText } from '../model/remedy';
 import { trendsOf } from './progress';
 
@@ -59,7 +58,7 @@ export function orderFindings(findings: Finding[]): Finding[] {
  * Lambda's own message is a symptom; say which static checks back it up, or that none does (then
  * the cause is outside what configuration shows: a broker down, a wrong password, an ACL).
  */
-function withConfirmation(finding: Finding, related: string[] | undefined, all: Finding[]): Finding {
+function withConfirmation(finding: Finding, related: readonly string[] | undefined, all: Finding[]): Finding {
   if (!related?.length) return finding;
   const hits = all.filter((f) => related.includes(f.check) && (f.status === 'fail' || f.status === 'warn'));
   const sentence = hits.length
@@ -70,20 +69,21 @@ function withConfirmation(finding: Finding, related: string[] | undefined, all: 
 
 /**
  * Static checks prove what the configuration allows; the live probe sees what actually happens.
- * When a probe step speaks to a static verdict (PROBE_RECONCILIATION), the static finding's detail
+ * When a probe step speaks to a static verdict (the check's `probe` rules), the static finding's detail
  * says whether the probe confirms or contradicts it, and the probe is trusted: a static failure
  * the probe disproves becomes a warning (the probe's own finding decides the cause), a static pass
  * the probe contradicts is marked so. A probe run from this machine cannot speak to the ESM's
  * network position (DNS, security groups, NACLs), so it only annotates those.
  */
-export function reconcileWithProbe(findings: Finding[], snapshot: Snapshot): Finding[] {
+export function reconcileWithProbe(findings: Finding[], snapshot: Snapshot, checks: readonly Check[]): Finding[] {
   const probe = snapshot.probe;
   if (!probe?.ok) return findings;
   const remote = probe.value.where.mode === 'remote';
   const byId = new Map(findings.map((f) => [f.check, f]));
+  const rulesOf = new Map(checks.map((c) => [c.id, c.probe ?? []]));
   return findings.map((finding) => {
     let out = finding;
-    for (const rule of PROBE_RECONCILIATION.filter((r) => r.check === finding.check)) {
+    for (const rule of rulesOf.get(finding.check) ?? []) {
       const p = byId.get(rule.probe);
       if (!p || p.status === 'skip' || p.status === 'error') continue;
       const saw = `${rule.probe} (${p.status}): ${p.title.replace(/^Live probe: /, '')}`;
@@ -153,7 +153,7 @@ export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: 
   const started = options.startedAt ?? new Date(now());
   const outcomes = checks.map((c) => ({ check: c, outcome: outcomeOf(c, snapshot) }));
   const raw = outcomes.map(({ check, outcome }) => toFinding(check, outcome));
-  const findings = orderFindings(reconcileWithProbe(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)), snapshot));
+  const findings = orderFindings(reconcileWithProbe(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)), snapshot, checks));
   const verdict = verdictOf(findings);
   const cause = mostLikelyCause(findings);
   const esm = snapshot.esm;

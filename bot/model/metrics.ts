@@ -1,5 +1,5 @@
 /**
- * The progress series a Snapshot's `metrics` fact keeps (collect/metrics reads them; checks/progress
+ * The progress series a Snapshot's `metrics` fact keeps (collect/metrics reads them; checks/progress/
  * judges them). Here, not in the collector, so that pure checks do not load the CloudWatch SDK.
  */
 

@@ -1,48 +1,44 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { catalogueMarkdown } from '../../bot/checks/catalogue';
 import { mostLikelyCause } from '../../bot/checks/engine';
 import { checks } from '../../bot/checks/registry';
+import type { Check } from '../../bot/checks/check';
 
-/** The ids of checks.md (the contract) that the engine implements statically; probe.* come from the live probe. */
-const CONTRACT_IDS = [
-  'esm.state', 'esm.last-result', 'role.trust', 'egress.sts', 'secret.readable', 'secret.format', 'secret.msk-scram',
-  'egress.secretsmanager', 'msk.cluster', 'msk.bootstrap', 'kafka.bootstrap-dns', 'network.sg-broker-ingress',
-  'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc', 'auth.mode', 'auth.port',
-  'iam.execution-role', 'topic.exists', 'consumer-group.unique', 'batch.payload', 'function.state',
-  'function.concurrency', 'egress.lambda', 'destination.reachable',
-  // newer ESM features (issue 11)
-  'destination.kafka-topic', 'destination.kms', 'schema-registry.access', 'esm.provisioned-pollers', 'esm.error-handling',
-  'msk.vpc-connection',
-  // Progress (design.md "Health beyond setup: progress"; docs/metrics.md)
-  'progress.lag', 'function.errors', 'function.throttles',
-];
+const CHECKS_DIR = path.join(__dirname, '../../bot/checks');
 
 /**
- * The setup step of each check, as checks.md (the contract) files it: the step is what the report
- * orders by and what names the cause ("Failing at step 4 of 9"), so a check filed under the wrong
- * step misleads. The probe's steps span 3-6 (dns 3, tcp 4, tls and sasl 5, metadata and group 6).
+ * The check files: bot/checks/<area>/<check-id>.ts. Every check id has a dot (area.name), helpers of
+ * an area (index.ts, lib.ts, problems.ts) have none, so the file name alone tells which is which.
  */
-const CONTRACT_STEPS: Record<string, number> = {
-  'esm.state': 0, 'esm.last-result': 0, 'role.trust': 1, 'egress.sts': 1, 'secret.readable': 2, 'secret.format': 2,
-  'secret.msk-scram': 2, 'egress.secretsmanager': 2, 'msk.cluster': 3, 'msk.bootstrap': 3, 'kafka.bootstrap-dns': 3,
-  'network.sg-broker-ingress': 4, 'network.sg-egress': 4, 'network.nacl': 4, 'network.subnets': 4,
-  'network.self-managed-vpc': 4, 'auth.mode': 5, 'auth.port': 5, 'iam.execution-role': 6, 'topic.exists': 6,
-  'consumer-group.unique': 6, 'batch.payload': 8, 'function.state': 9, 'function.concurrency': 9, 'egress.lambda': 9,
-  'destination.reachable': 9,
-  'msk.vpc-connection': 3, 'esm.provisioned-pollers': 7, 'schema-registry.access': 8, 'destination.kafka-topic': 9,
-  'destination.kms': 9, 'esm.error-handling': 9, 'progress.lag': 7, 'function.errors': 9, 'function.throttles': 9,
-  'probe.dns': 3, 'probe.tcp': 4, 'probe.tls': 5, 'probe.sasl': 5, 'probe.metadata': 6, 'probe.group': 6,
-};
+function checkFiles(): Array<{ area: string; id: string; file: string }> {
+  return readdirSync(CHECKS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'lib')
+    .flatMap((d) => readdirSync(path.join(CHECKS_DIR, d.name)).filter((f) => /^[a-z-]+\.[a-z.-]+\.ts$/.test(f)).map((f) => ({ area: d.name, id: f.replace(/\.ts$/, ''), file: path.join(CHECKS_DIR, d.name, f) })));
+}
 
 describe('the check registry', () => {
-  it('implements every check id of the catalogue, once each', () => {
-    const ids = checks.map((c) => c.id).filter((id) => !id.startsWith('probe.'));
-    expect([...ids].sort()).toEqual([...CONTRACT_IDS].sort());
+  it('has one file per check, named by its id, and registers every check file (the registry follows from the files)', () => {
+    const files = checkFiles();
+    expect(files.map((f) => f.id).sort()).toEqual(checks.map((c) => c.id).sort());
+    const misnamed = files.flatMap(({ id, file }) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exported = Object.values(require(file) as Record<string, unknown>).filter((v): v is Check => typeof v === 'object' && v !== null && 'run' in v && 'id' in v);
+      return exported.length === 1 && exported[0]!.id === id ? [] : [`${path.relative(CHECKS_DIR, file)} exports ${exported.map((c) => c.id).join(', ') || 'no check'}`];
+    });
+    expect(misnamed).toEqual([]);
   });
 
-  it('files every check under the setup step checks.md gives it', () => {
-    const wrong = checks.filter((c) => c.step !== CONTRACT_STEPS[c.id]).map((c) => `${c.id}: step ${c.step}, checks.md says ${CONTRACT_STEPS[c.id] ?? '(not listed)'}`);
+  it('has unique ids, each area.name, each filed under a setup step 0-9 with a title', () => {
+    const ids = checks.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const bad = checks.filter((c) => !/^[a-z-]+\.[a-z.-]+$/.test(c.id) || !Number.isInteger(c.step) || c.step < 0 || c.step > 9 || !c.title).map((c) => c.id);
+    expect(bad).toEqual([]);
+  });
+
+  it('reconciles with the live probe only through probe checks of the registry, of a step the probe can speak to', () => {
+    const byId = new Map<string, Check>(checks.map((c) => [c.id, c]));
+    const wrong = checks.flatMap((c) => (c.probe ?? []).filter((r) => !r.probe.startsWith('probe.') || !byId.has(r.probe)).map((r) => `${c.id} → ${r.probe}`));
     expect(wrong).toEqual([]);
   });
 
@@ -58,6 +54,8 @@ describe('the check registry', () => {
 
   it('matches docs/checks.md (run `npm run docs` after changing a check)', () => {
     const committed = readFileSync(path.join(__dirname, '../../docs/checks.md'), 'utf8');
+    const fresh = committed === catalogueMarkdown(checks);
+    expect(fresh ? 'fresh' : 'docs/checks.md is stale: run `npm run docs` and commit the result').toBe('fresh');
     expect(committed).toBe(catalogueMarkdown(checks));
   });
 });

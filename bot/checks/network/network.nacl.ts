@@ -4,7 +4,7 @@
  */
 import type { Snapshot, Subnet } from '../../model/snapshot';
 import type { Placement } from '../../model/esm';
-import { fail, pass, warn, valueOf } from '../check';
+import { fail, pass, warn, valueOf, type Outcome } from '../check';
 import { ANYWHERE, EPHEMERAL_PORTS, cidrCovers, portText, type PortRange } from '../lib/net/cidr';
 import { FlowCollector, blockedText, groupBlocked, naclFixes } from '../lib/net/flows';
 import { internetPathOf, vpcCidrsFromRoutes } from '../lib/net/routes';
@@ -72,7 +72,10 @@ function collectFlows(flows: FlowCollector, snapshot: Snapshot, placement: Place
 export const nacl = vpcCheck({
   id: 'network.nacl',
   title: 'The subnets\' network ACLs let the broker traffic and its replies through',
-  run(snapshot, pos) {
+  probe: [
+    { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
+  ],
+  run(snapshot, pos): Outcome {
     const { placement } = pos;
     const acls = needFact(snapshot.network?.networkAcls, 'the network ACLs', 'ec2:DescribeNetworkAcls');
     if (!acls.ok) return acls.outcome;

@@ -1,6 +1,6 @@
 import { esmSource } from '../../model/esm';
 import type { SecurityGroup } from '../../model/snapshot';
-import { fail, pass, skip, valueOf, defineCheck } from '../check';
+import { fail, pass, skip, valueOf, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { esmPosition, esmSubnets } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
@@ -12,7 +12,7 @@ export const selfManagedVpc = defineCheck({
   step: 4,
   title: 'The self-managed ESM\'s VPC configuration is complete and consistent',
   docs: AWS_DOCS.selfManagedNetwork,
-  run(snapshot) {
+  run(snapshot): Outcome {
     const source = esmSource(snapshot.esm);
     if (source !== 'self-managed') return skip(source === 'msk' ? 'MSK ESMs take their subnets and security groups from the cluster; VPC_SUBNET / VPC_SECURITY_GROUP do not apply.' : 'This is not a Kafka event source mapping.');
     const pos = esmPosition(snapshot);

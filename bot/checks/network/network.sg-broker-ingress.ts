@@ -16,7 +16,10 @@ function selfRulesOnOtherPorts(groups: SecurityGroup[], ids: string[], port: num
 export const sgBrokerIngress = vpcCheck({
   id: 'network.sg-broker-ingress',
   title: 'The brokers\' security groups admit the ESM on the broker port',
-  run(snapshot, pos) {
+  probe: [
+    { probe: 'probe.tcp', probeCanClear: true, networkPosition: true },
+  ],
+  run(snapshot, pos): Outcome {
     const { placement } = pos;
     const ports = brokerPorts(snapshot, pos);
     if (!ports) {

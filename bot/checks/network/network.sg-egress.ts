@@ -1,4 +1,4 @@
-import { fail, pass, warn } from '../check';
+import { fail, pass, warn, type Outcome } from '../check';
 import { ANYWHERE } from '../lib/net/cidr';
 import { authorizeEgressCommand, securityGroupsAllowingEgress } from '../lib/net/security-groups';
 import { awsEndpointTargets, awsServicesCalled } from '../lib/aws-egress';
@@ -9,7 +9,10 @@ import { esmGroupsFound, selfManagedBrokerCidrs, vpcCheck } from './lib';
 export const sgEgress = vpcCheck({
   id: 'network.sg-egress',
   title: 'The ESM\'s security groups let it out to the brokers (and to AWS on 443)',
-  run(snapshot, pos) {
+  probe: [
+    { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
+  ],
+  run(snapshot, pos): Outcome {
     const { placement } = pos;
     const groups = esmGroupsFound(snapshot, pos);
     if (!groups.ok) return groups.outcome;

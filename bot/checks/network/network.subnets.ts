@@ -11,7 +11,7 @@ import { UNSUPPORTED_AZ_IDS, LOW_FREE_IPS, updateVpcConfigCommand, vpcCheck } fr
 export const subnets = vpcCheck({
   id: 'network.subnets',
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
-  run(snapshot, pos) {
+  run(snapshot, pos): Outcome {
     const { placement } = pos;
     if (placement.subnetIds.length === 0) {
       return skip(placement.kind === 'msk' ? 'The cluster lists no client subnets.' : 'The ESM has VPC_SECURITY_GROUP but no VPC_SUBNET; network.self-managed-vpc reports it.');

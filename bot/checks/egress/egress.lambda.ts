@@ -1,0 +1,10 @@
+import { LAMBDA_SERVICE, egressCheck } from './lib';
+
+export const egressLambda = egressCheck({
+  id: 'egress.lambda',
+  step: 9,
+  service: 'lambda',
+  label: 'the Lambda API',
+  purpose: 'invokes the function through the Lambda API',
+  request: (s) => ({ action: 'lambda:InvokeFunction', principal: LAMBDA_SERVICE, resource: s.esm.FunctionArn }),
+});
