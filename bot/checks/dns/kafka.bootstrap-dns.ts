@@ -1,7 +1,7 @@
 import { bootstrapServers, esmSource, splitHostPort } from '../../model/esm';
 import type { ResolvedEndpoint, Snapshot } from '../../model/snapshot';
 import { fail, pass, skip, warn, defineCheck, type Outcome } from '../check';
-import { isPrivateAddress } from '../lib/network';
+import { isPrivateAddress } from '../lib/net/cidr';
 import { esmPosition, needFact } from '../lib/esm-network';
 import { AWS_DOCS } from '../lib/aws-docs';
 import type { Remedy } from '../../model/report';

@@ -3,7 +3,7 @@ import { isProvisionedMode, secretConfigs } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
 import type { Step } from '../../model/report';
 import { fail, pass, skip, warn, type Check, type Outcome } from '../check';
-import type { PolicyRequest } from '../lib/network';
+import type { PolicyRequest } from '../lib/policy';
 import { esmPosition, pathFacts, servicePathFix, servicePaths, type SubnetServicePath } from '../lib/esm-network';
 import { AWS_DOCS } from '../lib/aws-docs';
 

@@ -8,22 +8,11 @@ import { chooseAuth, esmPlacement, esmSource, isProvisionedMode, MSK_LISTENERS, 
 import type { Placement } from '../../model/esm';
 import type { ClusterInfo, Fact, NatGateway, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
 import { couldNotRead, skip, type Outcome } from '../check';
-import {
-  ANYWHERE,
-  assessInterfaceEndpoint,
-  endpointPolicyAllows,
-  effectiveRouteTable,
-  endpointServiceName,
-  gatewayEndpointFor,
-  interfaceEndpointsFor,
-  internetPathOf,
-  securityGroupsAdmitting,
-  securityGroupsAllowingEgress,
-  vpcCidrsFromRoutes,
-  type EndpointAssessment,
-  type InternetPath,
-  type PolicyRequest,
-} from './network';
+import { ANYWHERE } from './net/cidr';
+import { assessInterfaceEndpoint, endpointServiceName, gatewayEndpointFor, interfaceEndpointsFor, type EndpointAssessment } from './net/endpoints';
+import { effectiveRouteTable, internetPathOf, vpcCidrsFromRoutes, type InternetPath } from './net/routes';
+import { securityGroupsAdmitting, securityGroupsAllowingEgress } from './net/security-groups';
+import { endpointPolicyAllows, type PolicyRequest } from './policy';
 import type { Remedy } from '../../model/report';
 import { authorizeSgIngress, createInterfaceEndpoint, routeToNat } from './commands';
 import { remedy } from './remedy';

@@ -1,8 +1,9 @@
 /**
- * IAM policy documents and SimulatePrincipalPolicy answers, as the IAM checks need them: decode a
- * document as IAM returns it, match actions and principals the way IAM does (case-insensitive
- * actions, `*` and `?` wildcards), judge the ESM's requirements against the simulation, and write the
- * policy statement that grants what is missing.
+ * IAM policy documents and SimulatePrincipalPolicy answers, as the IAM and network checks need them:
+ * decode a document as IAM returns it, match actions and principals the way IAM does
+ * (case-insensitive actions, `*` and `?` wildcards), judge whether a VPC endpoint policy lets a call
+ * through, judge the ESM's requirements against the simulation, and write the policy statement that
+ * grants what is missing.
  */
 import { requiredPermissions, type Requirement, type RequirementInputs } from '../../model/permissions';
 import type { EvaluationResult, Snapshot } from '../../model/snapshot';
@@ -16,6 +17,7 @@ export interface PolicyStatement {
   Action?: string | string[];
   NotAction?: string | string[];
   Resource?: string | string[];
+  NotResource?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -31,17 +33,21 @@ export type Decoded = { ok: true; document: PolicyDocument } | { ok: false; reas
  * decode them. A document that is already plain JSON decodes to itself.
  */
 export function decodePolicyDocument(text: string): Decoded {
-  let json = text;
-  try {
-    json = decodeURIComponent(text);
-  } catch {
-    // Not URL-encoded (a literal % in plain JSON): use it as is.
-  }
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (err) {
-    return { ok: false, reason: `it is not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+  let error: unknown;
+  // Plain JSON first: a URL-encoded document never parses as JSON, and decoding plain JSON could
+  // change a literal %xx inside it.
+  for (const candidate of [text, decodedOrSelf(text)]) {
+    try {
+      parsed = JSON.parse(candidate);
+      error = undefined;
+      break;
+    } catch (err) {
+      error = err;
+    }
+  }
+  if (error !== undefined) {
+    return { ok: false, reason: `it is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
   if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed)) {
     return { ok: false, reason: 'it has no Statement' };
@@ -52,6 +58,15 @@ export function decodePolicyDocument(text: string): Decoded {
   );
   const version = (parsed as { Version?: unknown }).Version;
   return { ok: true, document: { ...(typeof version === 'string' ? { Version: version } : {}), Statement: statements } };
+}
+
+function decodedOrSelf(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Not URL-encoded (a literal % in plain JSON): use it as is.
+    return text;
+  }
 }
 
 export function listOf(value: unknown): string[] {
@@ -82,15 +97,149 @@ export function principalCoversService(principal: unknown, service: string): boo
   return listOf(p.AWS).includes('*');
 }
 
-/** The condition keys a statement tests, lower-cased (condition keys are case-insensitive). */
-export function conditionKeys(statement: PolicyStatement): string[] {
-  const keys: string[] = [];
-  for (const block of Object.values(statement.Condition ?? {})) {
-    if (block && typeof block === 'object') keys.push(...Object.keys(block).map((k) => k.toLowerCase()));
-  }
-  return keys;
+export interface ConditionKey {
+  /** The condition operator, as written (StringEquals, StringNotEquals, ForAnyValue:StringLike …). */
+  operator: string;
+  /** The key, lower-cased (condition keys are case-insensitive). */
+  key: string;
 }
 
+/** Every condition key a statement tests, with the operator that tests it. */
+export function conditionsOf(statement: PolicyStatement): ConditionKey[] {
+  const cond: unknown = statement.Condition;
+  if (!cond || typeof cond !== 'object') return [];
+  return Object.entries(cond as Record<string, unknown>).flatMap(([operator, block]) =>
+    block && typeof block === 'object' ? Object.keys(block as Record<string, unknown>).map((key) => ({ operator, key: key.toLowerCase() })) : [],
+  );
+}
+
+/** The condition keys a statement tests, lower-cased. */
+export function conditionKeys(statement: PolicyStatement): string[] {
+  return conditionsOf(statement).map((c) => c.key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// VPC endpoint policies
+
+/** Who makes the call through the endpoint. */
+export interface PolicyPrincipal {
+  /** A service principal, e.g. "lambda.amazonaws.com" (Lambda assumes the role and invokes as itself). */
+  service?: string;
+  /** An IAM principal ARN, e.g. the execution role (Lambda reads secrets and writes destinations as the role). */
+  arn?: string;
+  account?: string;
+}
+
+export interface PolicyRequest {
+  action: string;
+  principal: PolicyPrincipal;
+  /** The resource ARN when known; unknown resources match only "*". */
+  resource?: string;
+}
+
+export interface PolicyVerdict {
+  decision: 'allow' | 'deny' | 'unclear';
+  reason: string;
+}
+
+/** Condition keys that describe the calling principal's identity. A service principal belongs to no account or organization. */
+const PRINCIPAL_IDENTITY_KEYS = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount', 'aws:principalarn'];
+
+function principalMatches(p: unknown, who: PolicyPrincipal): boolean {
+  if (p === '*') return true;
+  if (!p || typeof p !== 'object') return false;
+  const obj = p as Record<string, unknown>;
+  const aws = listOf(obj.AWS);
+  const services = listOf(obj.Service);
+  if (aws.includes('*')) return true;
+  if (who.service && services.includes(who.service)) return true;
+  if (who.arn && aws.some((a) => a === who.arn || wildcardMatches(a, who.arn!))) return true;
+  if (who.account && aws.some((a) => a === who.account || a === `arn:aws:iam::${who.account}:root`)) return true;
+  return false;
+}
+
+function statementApplies(s: PolicyStatement, req: PolicyRequest): 'yes' | 'no' | 'maybe' {
+  // Principal / NotPrincipal
+  if ('Principal' in s && !principalMatches(s.Principal, req.principal)) return 'no';
+  if ('NotPrincipal' in s && principalMatches(s.NotPrincipal, req.principal)) return 'no';
+  if (!('Principal' in s) && !('NotPrincipal' in s)) return 'no';
+  // Action / NotAction
+  if ('Action' in s || 'NotAction' in s) {
+    if (!statementCoversAction(s, req.action)) return 'no';
+  }
+  // Resource / NotResource
+  let resource: 'yes' | 'maybe' = 'yes';
+  if ('Resource' in s) {
+    const list = listOf(s.Resource);
+    if (!list.includes('*')) {
+      if (!req.resource) resource = 'maybe';
+      else if (!list.some((r) => wildcardMatches(r, req.resource!))) return 'no';
+    }
+  }
+  if ('NotResource' in s) {
+    const list = listOf(s.NotResource);
+    if (list.includes('*')) return 'no';
+    if (!req.resource) resource = 'maybe';
+    else if (list.some((r) => wildcardMatches(r, req.resource!))) return 'no';
+  }
+  return resource;
+}
+
+/**
+ * Does a VPC endpoint policy let `req` through? No policy is the default full-access policy. A
+ * condition on the caller's organization or account never holds for a service principal, which is
+ * why "only calls from my organization" endpoint policies stop the ESM (docs: with-kafka-cluster-network).
+ * Other conditions cannot be judged from configuration alone: such statements make the answer `unclear`.
+ */
+export function endpointPolicyAllows(policyDocument: string | undefined, req: PolicyRequest): PolicyVerdict {
+  if (!policyDocument) return { decision: 'allow', reason: 'the endpoint has no policy (full access)' };
+  const doc = decodePolicyDocument(policyDocument);
+  if (!doc.ok) return { decision: 'unclear', reason: `the endpoint policy cannot be read: ${doc.reason}` };
+  const statements = doc.document.Statement;
+  const who = req.principal.service ?? req.principal.arn ?? 'the caller';
+  const isService = !!req.principal.service && !req.principal.arn;
+
+  let allowed: string | undefined;
+  let conditionalAllow: string | undefined;
+  let mayDeny: string | undefined;
+  let orgRestricted: string | undefined;
+  for (const [i, s] of statements.entries()) {
+    const label = typeof s.Sid === 'string' ? `statement "${s.Sid}"` : `statement ${i + 1}`;
+    const applies = statementApplies(s, req);
+    if (applies === 'no') continue;
+    const keys = conditionsOf(s);
+    const identityKeys = keys.filter((k) => PRINCIPAL_IDENTITY_KEYS.includes(k.key));
+    const otherKeys = keys.filter((k) => !PRINCIPAL_IDENTITY_KEYS.includes(k.key));
+    const keyList = keys.map((k) => k.key).join(', ');
+    const effect = String(s.Effect ?? '').toLowerCase();
+
+    if (effect === 'deny') {
+      if (otherKeys.length > 0 || applies === 'maybe') {
+        mayDeny ??= `${label} may deny ${req.action} under conditions esm-doctor cannot evaluate (${keyList || 'a specific resource'})`;
+      } else if (identityKeys.length === 0) {
+        return { decision: 'deny', reason: `${label} denies ${req.action} to ${who}` };
+      } else if (isService && identityKeys.every((k) => /not/i.test(k.operator))) {
+        // "Deny unless the caller is in my organization": a service principal has no organization, so the deny holds.
+        return { decision: 'deny', reason: `${label} denies callers outside an organization or account (${keyList}); ${who} is a service principal and belongs to none` };
+      }
+      // Identity conditions on an IAM principal: the execution role is taken to belong to your own organization.
+      continue;
+    }
+    if (effect !== 'allow') continue;
+    if (isService && identityKeys.length > 0) {
+      orgRestricted ??= `${label} allows ${req.action} only to principals of an organization or account (${identityKeys.map((k) => k.key).join(', ')}); ${who} is a service principal and belongs to none`;
+      continue;
+    }
+    if (otherKeys.length > 0 || applies === 'maybe') {
+      conditionalAllow ??= `${label} allows ${req.action} only under conditions esm-doctor cannot evaluate (${otherKeys.map((k) => k.key).join(', ') || 'a specific resource'})`;
+      continue;
+    }
+    allowed ??= `${label} allows ${req.action} to ${who}`;
+  }
+  if (allowed) return mayDeny ? { decision: 'unclear', reason: mayDeny } : { decision: 'allow', reason: allowed };
+  if (conditionalAllow) return { decision: 'unclear', reason: conditionalAllow };
+  return { decision: 'deny', reason: orgRestricted ?? `no statement allows ${req.action} to ${who}` };
+}
 // ---------------------------------------------------------------------------------------------
 // The execution role's requirements against SimulatePrincipalPolicy
 

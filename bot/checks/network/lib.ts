@@ -1,8 +1,9 @@
 /** Helpers shared by the network checks (step 4): the ESM's VPC position, subnet text, the VPC-config command. */
-import type { EsmConfig, Snapshot, Subnet } from '../../model/snapshot';
-import { skip, valueOf } from '../check';
-import { isIpv4 } from '../lib/network';
-import { esmPosition } from '../lib/esm-network';
+import type { EsmConfig, SecurityGroup, Snapshot, Subnet } from '../../model/snapshot';
+import { couldNotRead, defineCheck, skip, valueOf, type Check, type Outcome } from '../check';
+import { AWS_DOCS } from '../lib/aws-docs';
+import { isIpv4 } from '../lib/net/cidr';
+import { esmPosition, esmSecurityGroups, needFact, type EsmPosition, type Needed } from '../lib/esm-network';
 import { updateEsm } from '../lib/commands';
 
 /** MSK rejects client subnets in this AZ, and Lambda cannot place ENIs there (MSK API: BrokerNodeGroupInfo.ClientSubnets). */
@@ -39,4 +40,39 @@ export function updateVpcConfigCommand(esm: EsmConfig, subnets: string[], groups
 export function selfManagedBrokerCidrs(snapshot: Snapshot): string[] {
   const entries = valueOf(snapshot.dns) ?? [];
   return [...new Set(entries.flatMap((e) => e.addresses).filter(isIpv4).map((a) => `${a}/32`))];
+}
+
+/**
+ * A step-4 check of an ESM whose ENIs sit in a VPC: an ESM on the internet is skipped (INTERNET_SKIP)
+ * and an unreadable position becomes the outcome before `run` sees the position.
+ */
+export function vpcCheck<const Id extends string, const Ref extends string = never>(
+  spec: Omit<Check<Id, Ref>, 'step' | 'docs' | 'run'> & { docs?: string; run(snapshot: Snapshot, pos: EsmPosition): Outcome },
+): Check<Id, Ref> {
+  const { run, ...meta } = spec;
+  return defineCheck<Id, Ref>({
+    step: 4,
+    docs: AWS_DOCS.mskNetwork,
+    ...meta,
+    run(snapshot) {
+      const pos = vpcPosition(snapshot);
+      return pos.ok ? run(snapshot, pos.value) : pos.outcome;
+    },
+  });
+}
+
+/** The ESM's security groups as DescribeSecurityGroups returned them; none found is the `error` outcome naming the call. */
+export function esmGroupsFound(snapshot: Snapshot, pos: EsmPosition): Needed<{ ids: string[]; found: SecurityGroup[]; missing: string[] }> {
+  const sgFact = needFact(snapshot.network?.securityGroups, 'the security groups', 'ec2:DescribeSecurityGroups');
+  if (!sgFact.ok) return sgFact;
+  const groups = esmSecurityGroups(pos.placement, sgFact.value, snapshot.network?.vpcId);
+  if (groups.found.length > 0) return { ok: true, value: groups };
+  const ids = groups.ids.join(', ');
+  return {
+    ok: false,
+    outcome: couldNotRead(`the ESM's security groups (${ids || 'none configured'})`, {
+      source: 'ec2:DescribeSecurityGroups',
+      error: { code: 'NotFound', message: `DescribeSecurityGroups did not return ${ids || 'any group'}`, action: 'ec2:DescribeSecurityGroups' },
+    }),
+  };
 }

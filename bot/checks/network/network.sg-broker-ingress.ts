@@ -1,10 +1,9 @@
 import type { SecurityGroup, Subnet } from '../../model/snapshot';
-import { fail, pass, skip, warn, couldNotRead, type Outcome, defineCheck } from '../check';
-import { authorizeIngressCommand, describeSgRule, permissionCoversPort, securityGroupsAdmitting } from '../lib/network';
-import { AWS_DOCS } from '../lib/aws-docs';
-import { brokerPorts, esmSecurityGroups, esmSubnets, needFact } from '../lib/esm-network';
+import { fail, pass, skip, warn, type Outcome } from '../check';
+import { authorizeIngressCommand, describeSgRule, permissionCoversPort, securityGroupsAdmitting } from '../lib/net/security-groups';
+import { brokerPorts, esmSubnets } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
-import { vpcPosition, subnetText } from './lib';
+import { esmGroupsFound, subnetText, vpcCheck } from './lib';
 
 function selfRulesOnOtherPorts(groups: SecurityGroup[], ids: string[], port: number): string[] {
   return groups.flatMap((g) =>
@@ -14,19 +13,15 @@ function selfRulesOnOtherPorts(groups: SecurityGroup[], ids: string[], port: num
   );
 }
 
-export const sgBrokerIngress = defineCheck({
+export const sgBrokerIngress = vpcCheck({
   id: 'network.sg-broker-ingress',
-  step: 4,
   title: 'The brokers\' security groups admit the ESM on the broker port',
-  docs: AWS_DOCS.mskNetwork,
   probe: [
     { probe: 'probe.tcp', probeCanClear: true, networkPosition: true },
   ],
-  run(snapshot): Outcome {
-    const pos = vpcPosition(snapshot);
-    if (!pos.ok) return pos.outcome;
-    const { placement } = pos.value;
-    const ports = brokerPorts(snapshot, pos.value);
+  run(snapshot, pos): Outcome {
+    const { placement } = pos;
+    const ports = brokerPorts(snapshot, pos);
     if (!ports) {
       return skip(
         placement.kind === 'msk'
@@ -34,21 +29,14 @@ export const sgBrokerIngress = defineCheck({
           : 'KAFKA_BOOTSTRAP_SERVERS has no valid host:port entry, so there is no broker port to check (kafka.bootstrap-dns says which).',
       );
     }
-    const sgFact = needFact(snapshot.network?.securityGroups, 'the security groups', 'ec2:DescribeSecurityGroups');
-    if (!sgFact.ok) return sgFact.outcome;
-    const vpcId = snapshot.network?.vpcId;
-    const { ids, found, missing } = esmSecurityGroups(placement, sgFact.value, vpcId);
-    if (found.length === 0) {
-      return couldNotRead(`the ESM's security groups (${ids.join(', ') || 'none configured'})`, {
-        source: 'ec2:DescribeSecurityGroups',
-        error: { code: 'NotFound', message: `DescribeSecurityGroups did not return ${ids.join(', ') || 'any group'}`, action: 'ec2:DescribeSecurityGroups' },
-      });
-    }
+    const groups = esmGroupsFound(snapshot, pos);
+    if (!groups.ok) return groups.outcome;
+    const { ids, found, missing } = groups.value;
     const subnets = esmSubnets(snapshot, placement);
     const cidrs = subnets.ok ? subnets.value.found.map((s) => s.CidrBlock).filter((c): c is string => !!c) : [];
     const missingNote = missing.length ? ` ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} configured but not returned by DescribeSecurityGroups.` : '';
 
-    const region = pos.value.region;
+    const region = pos.region;
     if (placement.kind === 'msk') return mskIngress(ports.ports[0]!, ports.why, ids, found, subnets.ok ? subnets.value.found : [], cidrs, missingNote, subnets.ok ? undefined : subnets.outcome, region);
     return selfManagedIngress(ports.ports, ids, found, cidrs, region);
   },

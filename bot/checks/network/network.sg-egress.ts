@@ -1,33 +1,23 @@
-import { secretConfigs } from '../../model/esm';
-import { fail, pass, warn, couldNotRead, valueOf, defineCheck, type Outcome } from '../check';
-import { ANYWHERE, authorizeEgressCommand, interfaceEndpointsFor, securityGroupsAllowingEgress, vpcCidrsFromRoutes } from '../lib/network';
-import { AWS_DOCS } from '../lib/aws-docs';
-import { brokerPorts, callsAwsThroughVpc, esmSecurityGroups, esmSubnets, needFact, placementText } from '../lib/esm-network';
+import { fail, pass, warn, type Outcome } from '../check';
+import { ANYWHERE } from '../lib/net/cidr';
+import { authorizeEgressCommand, securityGroupsAllowingEgress } from '../lib/net/security-groups';
+import { awsEndpointTargets, awsServicesCalled } from '../lib/aws-egress';
+import { brokerPorts, callsAwsThroughVpc, esmSubnets, placementText } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
-import { vpcPosition, selfManagedBrokerCidrs } from './lib';
+import { esmGroupsFound, selfManagedBrokerCidrs, vpcCheck } from './lib';
 
-export const sgEgress = defineCheck({
+export const sgEgress = vpcCheck({
   id: 'network.sg-egress',
-  step: 4,
   title: 'The ESM\'s security groups let it out to the brokers (and to AWS on 443)',
-  docs: AWS_DOCS.mskNetwork,
   probe: [
     { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
   ],
-  run(snapshot): Outcome {
-    const pos = vpcPosition(snapshot);
-    if (!pos.ok) return pos.outcome;
-    const { placement } = pos.value;
-    const sgFact = needFact(snapshot.network?.securityGroups, 'the security groups', 'ec2:DescribeSecurityGroups');
-    if (!sgFact.ok) return sgFact.outcome;
+  run(snapshot, pos): Outcome {
+    const { placement } = pos;
+    const groups = esmGroupsFound(snapshot, pos);
+    if (!groups.ok) return groups.outcome;
+    const { ids, found } = groups.value;
     const vpcId = snapshot.network?.vpcId;
-    const { ids, found } = esmSecurityGroups(placement, sgFact.value, vpcId);
-    if (found.length === 0) {
-      return couldNotRead(`the ESM's security groups (${ids.join(', ') || 'none configured'})`, {
-        source: 'ec2:DescribeSecurityGroups',
-        error: { code: 'NotFound', message: `DescribeSecurityGroups did not return ${ids.join(', ') || 'any group'}`, action: 'ec2:DescribeSecurityGroups' },
-      });
-    }
     const subnets = esmSubnets(snapshot, placement);
     const subnetCidrs = subnets.ok ? subnets.value.found.map((s) => s.CidrBlock).filter((c): c is string => !!c) : [];
     const problems: string[] = [];
@@ -35,7 +25,7 @@ export const sgEgress = defineCheck({
     const fixes: string[] = [];
     const unknownPeers: string[] = [];
     const fine: string[] = [];
-    const ports = brokerPorts(snapshot, pos.value);
+    const ports = brokerPorts(snapshot, pos);
 
     for (const port of ports?.ports ?? []) {
       if (placement.kind === 'msk') {
@@ -44,7 +34,7 @@ export const sgEgress = defineCheck({
         else if (ev.prefixLists.length) cautions.push(`port ${port}: only prefix-list rules (${ev.prefixLists.map((r) => r.text).join('; ')}), whose entries esm-doctor cannot see`);
         else {
           problems.push(`no outbound rule of ${ids.join(', ')} lets ${port} out to the brokers (${ids.join(', ')} or ${subnetCidrs.join(', ') || 'the client subnets'})${ev.onPort.length ? `; on ${port} there is only: ${ev.onPort.map((r) => r.text).join('; ')}` : ''}`);
-          fixes.push(authorizeEgressCommand(ids[0]!, port, { groupId: ids[0]! }, pos.value.region));
+          fixes.push(authorizeEgressCommand(ids[0]!, port, { groupId: ids[0]! }, pos.region));
         }
         continue;
       }
@@ -62,7 +52,7 @@ export const sgEgress = defineCheck({
       } else {
         const uncovered = ev.byCidr.filter((c) => !c.rule).map((c) => c.cidr);
         problems.push(`no outbound rule of ${ids.join(', ')} lets ${port} out to the broker addresses ${uncovered.join(', ')} (resolved from ${snapshot.dns?.source ?? 'DNS'} where esm-doctor ran)${ev.onPort.length ? `; on ${port} there is only: ${ev.onPort.map((r) => r.text).join('; ')}` : ''}`);
-        for (const cidr of uncovered.slice(0, 3)) fixes.push(authorizeEgressCommand(ids[0]!, port, { cidr }, pos.value.region));
+        for (const cidr of uncovered.slice(0, 3)) fixes.push(authorizeEgressCommand(ids[0]!, port, { cidr }, pos.region));
       }
     }
 
@@ -71,17 +61,10 @@ export const sgEgress = defineCheck({
       const world = securityGroupsAllowingEgress(found, 443, { groupIds: [], cidrs: [ANYWHERE] });
       if (world.allowed) fine.push(`443 to the internet: ${world.openToAll[0]!.text}`);
       else {
-        const endpoints = valueOf(snapshot.network?.vpcEndpoints) ?? [];
-        const tables = valueOf(snapshot.network?.routeTables) ?? [];
-        const vpcCidrs = vpcCidrsFromRoutes(tables, vpcId);
-        const services = ['sts', 'lambda', ...secretConfigs(snapshot.esm).length ? ['secretsmanager'] : []];
-        const eps = services.flatMap((s) => interfaceEndpointsFor(endpoints, pos.value.region, s, vpcId));
-        const unreached = eps.filter((ep) => {
-          const groupsOf = (ep.Groups ?? []).map((g) => g.GroupId);
-          const epCidrs = (ep.SubnetIds ?? []).map((id) => (valueOf(snapshot.network?.subnets) ?? []).find((s) => s.SubnetId === id)?.CidrBlock);
-          const targets = epCidrs.length && epCidrs.every((c): c is string => !!c) ? epCidrs : vpcCidrs;
-          return !securityGroupsAllowingEgress(found, 443, { groupIds: groupsOf, cidrs: targets }).allowed;
-        });
+        const services = awsServicesCalled(snapshot);
+        const targets = awsEndpointTargets(snapshot, vpcId);
+        const eps = targets.map((t) => t.endpoint);
+        const unreached = targets.filter((t) => !securityGroupsAllowingEgress(found, 443, { groupIds: t.groupIds, cidrs: t.cidrs }).allowed).map((t) => t.endpoint);
         if (eps.length > 0 && unreached.length === 0) fine.push(`443 to the VPC endpoints ${eps.map((e) => e.VpcEndpointId).join(', ')}`);
         else if (world.prefixLists.length) cautions.push(`443 is allowed only to prefix lists (${world.prefixLists.map((r) => r.text).join('; ')}); esm-doctor cannot see whether they cover STS and Lambda`);
         else {
@@ -89,7 +72,7 @@ export const sgEgress = defineCheck({
           problems.push(`the ESM runs in on-demand mode, so it calls STS and Lambda${services.includes('secretsmanager') ? ' and Secrets Manager' : ''} over 443 from these groups, but no outbound rule lets 443 out to ${toWhat}${world.onPort.length ? `; on 443 there is only: ${world.onPort.map((r) => r.text).join('; ')}` : ''}`);
           const ep = unreached[0];
           const epGroup = ep?.Groups?.[0]?.GroupId;
-          fixes.push(authorizeEgressCommand(ids[0]!, 443, epGroup ? { groupId: epGroup } : { cidr: ANYWHERE }, pos.value.region));
+          fixes.push(authorizeEgressCommand(ids[0]!, 443, epGroup ? { groupId: epGroup } : { cidr: ANYWHERE }, pos.region));
         }
       }
     } else {

@@ -1,23 +1,18 @@
 import { type Placement } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { fail, pass, skip, warn, type Outcome, defineCheck } from '../check';
-import { AWS_DOCS } from '../lib/aws-docs';
+import { fail, pass, skip, warn, type Outcome } from '../check';
 import { esmSubnets, placementText } from '../lib/esm-network';
 import type { Remedy } from '../../model/report';
 import { listAvailableEnis } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import { regionOf } from '../lib/resources';
-import { UNSUPPORTED_AZ_IDS, LOW_FREE_IPS, vpcPosition, updateVpcConfigCommand } from './lib';
+import { UNSUPPORTED_AZ_IDS, LOW_FREE_IPS, updateVpcConfigCommand, vpcCheck } from './lib';
 
-export const subnets = defineCheck({
+export const subnets = vpcCheck({
   id: 'network.subnets',
-  step: 4,
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
-  docs: AWS_DOCS.mskNetwork,
-  run(snapshot): Outcome {
-    const pos = vpcPosition(snapshot);
-    if (!pos.ok) return pos.outcome;
-    const { placement } = pos.value;
+  run(snapshot, pos): Outcome {
+    const { placement } = pos;
     if (placement.subnetIds.length === 0) {
       return skip(placement.kind === 'msk' ? 'The cluster lists no client subnets.' : 'The ESM has VPC_SECURITY_GROUP but no VPC_SUBNET; network.self-managed-vpc reports it.');
     }
@@ -36,7 +31,9 @@ export const subnets = defineCheck({
     const cautions: string[] = [];
     const bad = new Set<string>();
     const vpcs = [...new Set(list.map((s) => s.VpcId))];
-    if (vpcs.length > 1) {
+    // A self-managed ESM's VPC_SUBNET list is network.self-managed-vpc's to judge as a whole (with
+    // its security groups): one fail for one mistake. An MSK cluster's client subnets are judged here.
+    if (vpcs.length > 1 && placement.kind === 'msk') {
       failures.push({
         title: 'The ESM\'s subnets are in different VPCs',
         detail: `the subnets are in different VPCs: ${list.map((s) => `${s.SubnetId} in ${s.VpcId}`).join(', ')}; the ESM's ENIs must all be in one VPC`,
@@ -69,7 +66,7 @@ export const subnets = defineCheck({
     }
     if (cautions.length) return warn('A subnet of the ESM is running out of IP addresses', `${cautions.join('. ')}.`, fix, { resources });
     return pass(
-      `${list.length} subnet${list.length === 1 ? '' : 's'} in ${vpcs[0] ?? 'the VPC'}: ${list.map((s) => `${s.SubnetId} (${s.AvailabilityZoneId ?? s.AvailabilityZone ?? 'AZ?'}, ${s.AvailableIpAddressCount ?? '?'} free IPs)`).join(', ')}.`,
+      `${list.length} subnet${list.length === 1 ? '' : 's'} in ${vpcs.length > 1 ? `${vpcs.join(', ')} (network.self-managed-vpc reports the split)` : vpcs[0] ?? 'the VPC'}: ${list.map((s) => `${s.SubnetId} (${s.AvailabilityZoneId ?? s.AvailabilityZone ?? 'AZ?'}, ${s.AvailableIpAddressCount ?? '?'} free IPs)`).join(', ')}.`,
       { resources },
     );
   },

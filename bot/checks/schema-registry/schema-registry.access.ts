@@ -1,7 +1,7 @@
 import { esmPlacement, isProvisionedMode, parseGlueRegistryArn, schemaRegistryConfig } from '../../model/esm';
 import { couldNotRead, pass, skip, valueOf, warn, type Outcome, defineCheck } from '../check';
 import { deniedLines, grantRemedy, judgeGroup } from '../lib/grants';
-import { isPrivateAddress } from '../lib/network';
+import { isPrivateAddress } from '../lib/net/cidr';
 import { esmArnOf, regionOf } from '../lib/resources';
 import { createGlueRegistry, getGlueRegistry, updateEsm } from '../lib/commands';
 import { AWS_DOCS } from '../lib/aws-docs';

@@ -5,7 +5,7 @@
  * second VPC's subnets, which route fine through their own NAT gateway.
  */
 import { egressLambda, egressSecretsManager, egressSts } from '../../../bot/checks/egress';
-import { nacl } from '../../../bot/checks/network';
+import { nacl, selfManagedVpc, subnets as subnetsCheck } from '../../../bot/checks/network';
 import type { Snapshot } from '../../../bot/model/snapshot';
 import { selfManagedScramHealthy } from '../../../scenarios/base';
 import { acls, net, routeTables, subnets } from './network-fixtures';
@@ -84,5 +84,19 @@ describe('subnets of another VPC are judged with that VPC\'s routes, NAT gateway
     const o = nacl.run(withSecondVpc(selfManagedScramHealthy()));
     expect(o.status).not.toBe('fail');
     expect(o.resources).toContain('acl-0f9e8d7c6b5a40302');
+  });
+});
+
+describe('the VPC split itself is reported once', () => {
+  it('fails network.self-managed-vpc only; network.subnets names both VPCs and defers to it', () => {
+    const s = withSecondVpc(selfManagedScramHealthy());
+    const owner = selfManagedVpc.run(s);
+    expect(owner.status).toBe('fail');
+    expect(owner.title).toBe('The ESM\'s subnets are in different VPCs');
+    const other = subnetsCheck.run(s);
+    expect(other.status).not.toBe('fail');
+    expect(other.title ?? '').not.toContain('different VPCs');
+    expect(other.detail).toContain(OTHER_VPC);
+    expect(other.detail).toContain('network.self-managed-vpc reports the split');
   });
 });
