@@ -121,6 +121,7 @@ export function alertNotifierFromEnv(env: Env, engine: EngineDiagnose, overrides
       alerts: new DynamoAlertStore({ table: config.table, client: dynamo(resolved) }),
       diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe }),
       probe: slackConfig.probe !== 'off',
+      ...(slackConfig.remediation ? { remediation: true } : {}),
       router: createChannelRouter({
         defaultChannel: config.defaultChannel!,
         prefixes: config.channelPrefixes,

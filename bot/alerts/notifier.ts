@@ -52,6 +52,7 @@ import {
 } from '../slack/alert-messages';
 import { sleep as realSleep } from './pool';
 import type { ChannelRouter } from './router';
+import { fixValueFor } from '../slack/remediation';
 
 export type AlertOutcome =
   | 'posted' // a new alert in the channel
@@ -85,6 +86,8 @@ export interface AlertNotifierDeps {
   buttonKey: Buffer;
   /** Offer Run live probe on alerts (SlackConfig.probe is not off). */
   probe?: boolean;
+  /** Offer Fix it on alerts whose findings have a plan (SlackConfig.remediation is set). */
+  remediation?: boolean;
   now?: () => Date;
   /** Alert records, storms, claims, send slots. Default: in memory (one process). */
   alerts?: AlertStore;
@@ -156,6 +159,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
 
   const iso = () => now().toISOString();
   const buttonValue = (change: EsmStateChange) => signButtonValue(deps.buttonKey, targetOf(change));
+  const fixOption = (change: EsmStateChange) => (deps.remediation ? { fixValue: fixValueFor(deps.buttonKey, targetOf(change)) } : {});
 
   async function waitForSlot(lane: string, spacing: number): Promise<void> {
     const slot = await alerts.reserveSlot(lane, spacing, now().getTime());
@@ -279,7 +283,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
     if (!(await alerts.putAlert(opening, previous?.version))) throw new AlertBusy(change.uuid);
     try {
       const storm = await joinStorm(stormKey, channel, change.eventSource);
-      const message = renderAlert(report, { buttonValue: buttonValue(change), since: change.observedAt, history, ...(deps.probe ? { probe: true } : {}) });
+      const message = renderAlert(report, { buttonValue: buttonValue(change), since: change.observedAt, history, ...(deps.probe ? { probe: true } : {}), ...fixOption(change) });
       let postedIn = channel;
       let thread = storm?.ts;
       let ts: string;
@@ -326,6 +330,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
       history,
       ...(acknowledged ? { acknowledged } : {}),
       ...(deps.probe ? { probe: true } : {}),
+      ...fixOption(change),
     });
     await deps.slack.chat.update({ channel: live.channel, ts: live.ts!, ...message });
     await deps.store.putMessage({ channel: live.channel, ts: live.ts!, target: targetOf(change), report, preface: alertPreface(live.openedAt, history) });

@@ -10,6 +10,7 @@ import { signButtonValue } from '../button';
 import type { ListenerDeps } from '../deps';
 import { causeOf } from '../diff';
 import { explainFailure } from '../failure';
+import { fixValueFor } from '../remediation';
 import { clickedTarget } from './verify';
 
 type Args = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action' | 'respond'>;
@@ -45,6 +46,7 @@ export function ackAction(deps: ListenerDeps) {
         ...(stored.rerun ? { rerun: stored.rerun } : {}),
         ...(stored.preface?.length ? { preface: stored.preface } : {}),
         ...(deps.config.probe !== 'off' ? { probe: true } : {}),
+        ...(deps.config.remediation ? { fixValue: fixValueFor(deps.config.buttonKey, stored.target) } : {}),
       });
       await deps.slack.chat.update({ channel: clicked.channel, ts: clicked.ts, ...message });
       deps.logger.event('info', 'esm.acknowledged', { uuid: stored.target.uuid, cause, user: clicked.user, channel: clicked.channel });
