@@ -21,6 +21,8 @@ import { firstIssue } from './model/parse-issues';
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Where `fix` reads its confirmation from; default process.stdin. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   /** Long-running commands (start, sandbox) stop when this resolves; default: Ctrl-C (SIGINT) or SIGTERM. */
   until?: Promise<unknown>;
@@ -33,6 +35,10 @@ Usage:
   esm-doctor diagnose --snapshot FILE [--format ...]      diagnose a saved snapshot, offline
   esm-doctor diagnose --scenario NAME [--format ...]      diagnose a bundled scenario, offline
   esm-doctor collect <uuid|arn> [--region R] [--inspect-secrets] > snap.json
+  esm-doctor fix <uuid|arn> [--check ID] [--dry-run] [--yes] [--region R]
+                                                          apply the mechanical fixes (plans of API calls, each with its
+                                                          undo), after asking; then diagnose again. Exit 2: nothing fixable
+  esm-doctor fix --scenario NAME --dry-run                the plans for a bundled scenario, offline
   esm-doctor scenarios                                    list the bundled scenarios
   esm-doctor report                                       diagnose every bundled scenario, in the terminal (no AWS needed)
   esm-doctor sandbox [--port N]                           the whole product on http://localhost:3000: a local Slack
@@ -49,6 +55,9 @@ Options:
   --probe[=remote]    replay the connection live (DNS, TCP, TLS, SASL, topic, group): --probe from this
                       machine, --probe=remote from the ESM's subnets through the function in ESM_DOCTOR_PROBE_FUNCTION
   --port N            sandbox: the local port (default PORT or 3000; 0 picks a free one); it listens on 127.0.0.1 only
+  --check ID          fix: only the plan of this check
+  --dry-run           fix: print the plans, change nothing
+  --yes               fix: apply without asking (needed when stdin is not a terminal)
   --no-color          plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help          this help;  -v, --version  the version
 
@@ -65,6 +74,9 @@ const Options = z.object({
   scenario: z.string().min(1).optional(),
   port: z.string().optional(),
   'no-color': z.boolean().default(false),
+  check: z.string().min(1).optional(),
+  'dry-run': z.boolean().default(false),
+  yes: z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
 });
@@ -87,6 +99,9 @@ function parse(argv: string[]): { command?: string; positionals: string[]; optio
         scenario: { type: 'string' },
         port: { type: 'string' },
         'no-color': { type: 'boolean' },
+        check: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -133,6 +148,7 @@ const COMMANDS: Record<string, Command> = {
     return runSandbox(io, { port: sandboxPort(options.port, io.env), until: untilStopped(io) });
   },
   slack: (_, _options, io) => runSlack(io),
+  fix: runFixCommand,
 };
 
 function reportError(err: unknown, io: Io): number {
@@ -231,6 +247,17 @@ async function runDiagnose(positionals: string[], options: Options, io: Io): Pro
   if (options.format === 'blocks') io.stdout.write(await renderBlocks(report, io));
   else io.stdout.write(render(report, options.format, { color: useColour(io, options), width: terminalWidth(io) }));
   return exitCodeOf(report);
+}
+
+async function runFixCommand(positionals: string[], options: Options, io: Io): Promise<number> {
+  const { runFix } = await import('./commands/fix');
+  const fixOptions = { ...(options.check ? { check: options.check } : {}), dryRun: options['dry-run'], yes: options.yes, inspectSecrets: options['inspect-secrets'] };
+  if (options.scenario || options.snapshot) {
+    if (positionals.length) throw new InvalidTarget('give either an ESM or --scenario / --snapshot, not both');
+    const snapshot = options.snapshot ? await loadSnapshotFile(options.snapshot) : (await findScenario(options.scenario!)).snapshot();
+    return runFix({ snapshot }, fixOptions, io);
+  }
+  return runFix({ target: singleTarget(positionals, options, io) }, fixOptions, io);
 }
 
 async function runCollect(positionals: string[], options: Options, io: Io): Promise<number> {

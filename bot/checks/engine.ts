@@ -5,6 +5,7 @@ import type { Snapshot } from '../model/snapshot';
 import { AUTH_LABELS, bootstrapServers, chooseAuth, esmSource } from '../model/esm';
 import { PROBE_RECONCILIATION } from './probe';
 import { remedyText } from '../model/remedy';
+import { attachPlans } from '../remediate/plans';
 
 const STATUS_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
 
@@ -152,7 +153,8 @@ export function evaluate(snapshot: Snapshot, checks: readonly Check[], options: 
   const started = options.startedAt ?? new Date(now());
   const outcomes = checks.map((c) => ({ check: c, outcome: outcomeOf(c, snapshot) }));
   const raw = outcomes.map(({ check, outcome }) => toFinding(check, outcome));
-  const findings = orderFindings(reconcileWithProbe(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)), snapshot));
+  // Plans last: the esm.state plan needs every other finding, as the reader sees them.
+  const findings = attachPlans(orderFindings(reconcileWithProbe(raw.map((f, i) => withConfirmation(f, outcomes[i]!.outcome.related, raw)), snapshot)), snapshot);
   const verdict = verdictOf(findings);
   const cause = mostLikelyCause(findings);
   const esm = snapshot.esm;

@@ -25,15 +25,17 @@ export const RESOURCE_KINDS = {
   registry: { sid: 'DiagnoseReadSchemaRegistry', service: 'glue', resource: 'registry/*' },
   queue: { sid: 'DiagnoseReadDestinationQueue', service: 'sqs', resource: '*' },
   'sns-topic': { sid: 'DiagnoseReadDestinationTopic', service: 'sns', resource: '*' },
+  'security-group': { sid: 'RemediateSecurityGroup', service: 'ec2', resource: 'security-group/*' },
 } as const;
 export type ResourceKind = keyof typeof RESOURCE_KINDS;
 
 /**
  * Who makes the call: `diagnose` (the worker and the alert function, and the CLI's caller),
  * `watch` (the watcher's inventory reads), `route` (the alert function's routing tags),
- * `inspect` (diagnose, but only with inspectSecrets / --inspect-secrets).
+ * `inspect` (diagnose, but only with inspectSecrets / --inspect-secrets), `remediate` (bot/remediate/apply.ts:
+ * the writes of a fix plan and the reads that make them idempotent; granted only where remediation is on).
  */
-export type Caller = 'diagnose' | 'watch' | 'route' | 'inspect';
+export type Caller = 'diagnose' | 'watch' | 'route' | 'inspect' | 'remediate';
 
 export interface ActionGrant {
   on: ResourceKind;
@@ -43,14 +45,14 @@ export interface ActionGrant {
 }
 
 export const COLLECTOR_ACTIONS = {
-  'lambda:GetEventSourceMapping': { on: 'esm', for: ['diagnose', 'watch'] },
+  'lambda:GetEventSourceMapping': { on: 'esm', for: ['diagnose', 'watch', 'remediate'] },
   'lambda:ListEventSourceMappings': { on: 'any', for: ['diagnose', 'watch'] },
   'lambda:GetFunction': { on: 'function', for: ['diagnose'] },
   'lambda:GetFunctionConcurrency': { on: 'function', for: ['diagnose'] },
   'lambda:ListTags': { on: 'function', for: ['route'] },
   'kafka:DescribeClusterV2': { on: 'cluster', for: ['diagnose'] },
   'kafka:GetBootstrapBrokers': { on: 'cluster', for: ['diagnose'] },
-  'kafka:ListScramSecrets': { on: 'cluster', for: ['diagnose'] },
+  'kafka:ListScramSecrets': { on: 'cluster', for: ['diagnose', 'remediate'] },
   // MSK's DescribeTopic API authorizes the kafka-cluster data-plane actions too (MSK Developer Guide, "DescribeTopic").
   'kafka:DescribeTopic': {
     on: 'topic',
@@ -80,6 +82,16 @@ export const COLLECTOR_ACTIONS = {
   'sqs:GetQueueUrl': { on: 'queue', for: ['diagnose'] },
   'sqs:GetQueueAttributes': { on: 'queue', for: ['diagnose'] },
   'sns:GetTopicAttributes': { on: 'sns-topic', for: ['diagnose'] },
+  // Fix plans (bot/remediate/apply.ts), each write with its undo. GetRolePolicy: a policy of the plan's name
+  // that exists with another document is never overwritten.
+  'ec2:AuthorizeSecurityGroupIngress': { on: 'security-group', for: ['remediate'] },
+  'ec2:RevokeSecurityGroupIngress': { on: 'security-group', for: ['remediate'] },
+  'iam:GetRolePolicy': { on: 'role', for: ['remediate'] },
+  'iam:PutRolePolicy': { on: 'role', for: ['remediate'] },
+  'iam:DeleteRolePolicy': { on: 'role', for: ['remediate'] },
+  'kafka:BatchAssociateScramSecret': { on: 'cluster', for: ['remediate'] },
+  'kafka:BatchDisassociateScramSecret': { on: 'cluster', for: ['remediate'] },
+  'lambda:UpdateEventSourceMapping': { on: 'esm', for: ['remediate'] },
 } as const satisfies Record<string, ActionGrant>;
 
 export type CollectorAction = keyof typeof COLLECTOR_ACTIONS;

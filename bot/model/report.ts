@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FixPlan } from './fix-plan';
 
 /** error = the check could not run (a call was denied or throttled); never a crash. */
 export const Status = z.enum(['fail', 'warn', 'pass', 'skip', 'error']);
@@ -35,6 +36,8 @@ export const Remedy = z.object({
   commands: z.array(z.string()).optional(),
   /** Documents to apply, e.g. the policy statement to add, as JSON. */
   documents: z.array(z.object({ title: z.string(), json: z.unknown() })).optional(),
+  /** The same fix as API calls esm-doctor can apply itself (bot/remediate), when it is mechanical and reversible. */
+  plan: FixPlan.optional(),
 });
 export type Remedy = z.infer<typeof Remedy>;
 

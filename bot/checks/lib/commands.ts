@@ -374,3 +374,23 @@ export const OPENSSL = {
   toPkcs8: 'openssl pkcs8 -topk8 -nocrypt -in client.key -out client-pkcs8.key',
   toPbes1: 'openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -in client-encrypted.key -out client-pbes1.key',
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Fix plans (bot/remediate): each call a plan makes, and its undo, as the CLI command that does the same
+
+/** One inbound rule as EC2's IpPermissions (JSON), so the description travels with it. */
+export function authorizeSgIngressPermissions(o: { groupId: string; ipPermissions: unknown[]; region: string }): string {
+  return aws('ec2', 'authorize-security-group-ingress', [['group-id', o.groupId], jsonFlag('ip-permissions', o.ipPermissions)], o.region);
+}
+
+export function revokeSgIngressPermissions(o: { groupId: string; ipPermissions: unknown[]; region: string }): string {
+  return aws('ec2', 'revoke-security-group-ingress', [['group-id', o.groupId], jsonFlag('ip-permissions', o.ipPermissions)], o.region);
+}
+
+export function deleteRolePolicy(o: { roleName: string; policyName: string; region: string }): string {
+  return aws('iam', 'delete-role-policy', [['role-name', o.roleName], ['policy-name', o.policyName]], o.region);
+}
+
+export function batchDisassociateScramSecret(o: { clusterArn: string; secretArns: string[]; region: string }): string {
+  return aws('kafka', 'batch-disassociate-scram-secret', [['cluster-arn', o.clusterArn], ['secret-arn-list', o.secretArns]], o.region);
+}
