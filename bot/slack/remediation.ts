@@ -181,3 +181,27 @@ export function inProcessRemediation(deps: RemediationDeps): { dispatch: (job: R
     },
   };
 }
+
+type WriterResult = { status: string; error?: string; operation: string };
+
+/**
+ * An ApplyFixPlan over bot/remediate's applyPlan (passed in, so this module loads no AWS client):
+ * every step applied or already in effect resolves; a failed step throws, after applyPlan has rolled
+ * back what this run changed — `applied` then counts only the calls whose rollback failed.
+ */
+export function applyWithWriter<C>(
+  applyPlan: (plan: FixPlan, clients: C, log: (line: string) => void) => Promise<WriterResult[]>,
+  clientsFor: (plan: FixPlan) => C,
+): ApplyFixPlan {
+  return async (plan, log) => {
+    const results = await applyPlan(plan, clientsFor(plan), log);
+    const failed = results.find((r) => r.status === 'failed');
+    if (!failed) return { applied: plan.steps.length };
+    const stuck = results.filter((r) => r.status === 'rollback-failed').length;
+    const rolledBack = results.filter((r) => r.status === 'rolled-back').length;
+    throw Object.assign(new Error(`${failed.operation} failed: ${failed.error ?? 'unknown error'}${rolledBack ? `; the ${rolledBack} earlier ${rolledBack === 1 ? 'call was' : 'calls were'} rolled back` : ''}${stuck ? `; ${stuck} could not be rolled back (run the undo below)` : ''}`), {
+      name: 'FixFailed',
+      applied: stuck,
+    });
+  };
+}
