@@ -77,7 +77,7 @@ export class RemediationFunction extends Construct {
       description: 'esm-doctor: applies a fix plan a second person approved in Slack, then diagnoses again',
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      environment: { ...props.environment, ...remediationEnvironment(settings) },
+      environment: { ...props.environment, ...remediationEnvironment(settings), ESM_DOCTOR_ACCOUNT_ID: Aws.ACCOUNT_ID },
       deadLetterQueue: props.undelivered,
       // At most once: the request's conditional state change already makes a retry a no-op.
       retryAttempts: 0,
