@@ -91,6 +91,8 @@ interface Entry {
   snapshot: () => Snapshot;
   /** Facts changed by a fix applied here (the ESM's own copy of the account from then on). */
   written?: FakeAccountState;
+  /** The scenario's facts, before any fix. */
+  base: () => Snapshot;
 }
 
 export class SandboxAccounts {
@@ -121,6 +123,7 @@ export class SandboxAccounts {
     const first = snapshot();
     return {
       snapshot,
+      base: snapshot,
       esm: {
         uuid,
         region: first.target.region,
@@ -156,6 +159,9 @@ export class SandboxAccounts {
     const previous = this.watchedStates[this.watchedPhase];
     const next = this.watchedStates[phase];
     this.watchedPhase = phase;
+    // The watcher breaks (or heals) the ESM afresh: a fix applied in an earlier phase does not carry over.
+    delete next.written;
+    next.snapshot = next.base;
     this.entries.set(next.esm.uuid, next);
     return stateChange(previous.snapshot(), next.snapshot(), phase === 'failing' ? 'failing' : 'recovered', observedAt);
   }

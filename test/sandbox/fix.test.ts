@@ -83,3 +83,41 @@ describe.each([
     void check;
   });
 });
+
+describe('Fix it on the watcher\'s alert', () => {
+  let alerting: Sandbox;
+  beforeAll(async () => {
+    alerting = await startSandbox({
+      port: 0,
+      watcher: { failAfterMs: 20, recoverAfterMs: 10 * 60_000 },
+      alerts: { pacing: { postMs: 0, updateMs: 0 } },
+      diagnoseDelayMs: 0,
+      logger: createLogger({ level: 'error', sink: () => undefined }),
+      timeZone: 'UTC',
+    });
+  });
+  afterAll(async () => {
+    await alerting.stop();
+  });
+
+  it('is approved by the teammate and the alert turns green', async () => {
+    const deadline = Date.now() + 5000;
+    let alert: ChannelMessage | undefined;
+    while (!alert && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      await alerting.idle();
+      alert = alerting.workspace.history().find((m) => m.user === SANDBOX_IDS.botUser && !m.threadTs && text(m).includes('Alert'));
+    }
+    expect(alert).toBeDefined();
+    expect(actionIds(alert)).toContain('esm_fix_0');
+    await alerting.click(alert!.ts, 'esm_fix_0');
+    await alerting.idle();
+    const request = alerting.workspace.replies(alert!.ts).find((m) => text(m).includes('Fix requested'))!;
+    await alerting.click(request.ts, 'esm_fix_approve', undefined, 'teammate');
+    await alerting.idle();
+    const after = alerting.workspace.find(alert!.ts)!;
+    expect((after.blocks![0] as { text: { text: string } }).text.text).toMatch(/^:large_green_circle: Healthy/);
+    expect(text(after)).toContain('Alert');
+    expect(text(after)).toContain('Fix applied');
+  });
+});
