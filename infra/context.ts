@@ -73,10 +73,23 @@ export const DeployContext = z.object({
   probeTargets: z.preprocess(fromText, z.array(ProbeTarget).default([])),
   /** Pre-alerts: EventBridge rules on the CloudTrail calls that can break an ESM → impact → Slack (infra/constructs/pre-alert.ts). */
   preAlerts: bool,
+  /** Guarded remediation (Fix it in Slack, a second person approves): off unless true. Needs fixApprovers or fixApproverGroups. */
+  remediation: bool,
+  /** Slack user ids (U…) who may approve a fix. */
+  fixApprovers: list(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids (U…)')),
+  /** Slack user group ids (S…) whose members may approve a fix. */
+  fixApproverGroups: list(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be Slack user group ids (S…)')),
+  /** Execution roles the remediation role may write esm-doctor's inline policy on: role path/name patterns ("kafka-consumers/*", "orders-*"). */
+  remediableRoles: list(z.string().regex(/^[\w+=,.@/*-]{1,512}$/, 'must be role name patterns like kafka-consumers/* or orders-*').refine((p) => p !== '*' && p !== '/*', 'must not be every role (*): name a path or a prefix')),
+  /** Security groups the remediation role may add the ESM's rule to; default: those tagged esm-doctor-remediable=true. */
+  remediableSecurityGroups: list(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be security group ids (sg-…)')),
+}).refine((c) => !c.remediation || c.fixApprovers.length > 0 || c.fixApproverGroups.length > 0, {
+  message: 'remediation=true needs fixApprovers (Slack user ids) or fixApproverGroups (user group ids): someone other than the requester must approve each fix',
+  path: ['remediation'],
 });
 export type DeployContext = z.infer<typeof DeployContext>;
 
-export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'inspectSecretsPrefixes', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts'] as const;
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'inspectSecretsPrefixes', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts', 'remediation', 'fixApprovers', 'fixApproverGroups', 'remediableRoles', 'remediableSecurityGroups'] as const;
 
 export function parseContext(read: (key: string) => unknown): DeployContext {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));

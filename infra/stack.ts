@@ -34,6 +34,7 @@ import { PROBE_FUNCTIONS_ENV } from '../bot/probe/position';
 import { EsmDoctorFunction } from './constructs/esm-doctor-function';
 import { ProbeFunctions, type ProbeTarget } from './constructs/probe-function';
 import { WatcherFanout } from './constructs/watcher-fanout';
+import { RemediationFunction, remediationEnvironment } from './constructs/remediation';
 import { accountOfRole } from '../bot/alerts/config';
 import { PreAlert } from './constructs/pre-alert';
 import type { DeployContext } from './context';
@@ -74,6 +75,8 @@ export class EsmDoctorStack extends Stack {
   readonly slackSecret: secretsmanager.Secret;
   readonly functions: Record<'slack' | 'worker' | 'watcher' | 'alert', EsmDoctorFunction>;
   readonly functionUrl: lambda.FunctionUrl;
+  /** Only with `-c remediation=true`: the one function whose role can write (constructs/remediation.ts). */
+  readonly remediation?: RemediationFunction;
 
   constructor(scope: Construct, id: string, props: EsmDoctorStackProps) {
     super(scope, id, props);
@@ -298,6 +301,24 @@ export class EsmDoctorStack extends Stack {
         ...(s.eventSourceAccounts.length ? { bus: this.bus } : {}),
         deadLetterQueue: undelivered,
       });
+    }
+    // ---- Guarded remediation (optional): Fix it in Slack, applied by its own function and role.
+    if (s.remediation) {
+      const remediation = new RemediationFunction(this, 'Remediation', {
+        settings: s,
+        regions,
+        table: this.table,
+        slackSecret: this.slackSecret,
+        undelivered,
+        environment: common,
+        diagnosis: diagnosisStatements(regions, false),
+      });
+      this.remediation = remediation;
+      for (const fn of [slack, worker, alert]) for (const [k, v] of Object.entries(remediationEnvironment(s))) fn.addEnvironment(k, v);
+      slack.addEnvironment('ESM_DOCTOR_REMEDIATION_FUNCTION', remediation.function.functionName);
+      // Fix requests change state with conditional updates; the handler hands approved ones over.
+      grant(slack, new iam.PolicyStatement({ sid: 'FixRequests', actions: ['dynamodb:UpdateItem'], resources: [tableArn] }));
+      grant(slack, new iam.PolicyStatement({ sid: 'InvokeRemediation', actions: ['lambda:InvokeFunction'], resources: [remediation.function.functionArn] }));
     }
 
     // ---- The live probe (optional): one function per network position, invoked by the diagnosing functions.

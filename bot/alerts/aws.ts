@@ -146,6 +146,7 @@ export function alertNotifierFromEnv(
       alerts: new DynamoAlertStore({ table: config.table, client: dynamo(resolved) }),
       diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe }),
       probe: slackConfig.probe !== 'off',
+      ...(slackConfig.remediation ? { remediation: true } : {}),
       router: createChannelRouter({
         defaultChannel: config.defaultChannel!,
         prefixes: config.channelPrefixes,

@@ -48,6 +48,7 @@ import {
 } from './plan';
 import { sleep as realSleep } from './pool';
 import type { ChannelRouter } from './router';
+import { fixValueFor } from '../slack/remediation';
 
 export { reportFromChange, targetOf, type AlertOutcome, type AlertResult } from './plan';
 
@@ -66,6 +67,8 @@ export interface AlertNotifierDeps {
   buttonKey: Buffer;
   /** Offer Run live probe on alerts (SlackConfig.probe is not off). */
   probe?: boolean;
+  /** Offer Fix it on alerts whose findings have a plan (SlackConfig.remediation is set). */
+  remediation?: boolean;
   now?: () => Date;
   /** Alert records, storms, claims, send slots. Default: in memory (one process). */
   alerts?: AlertStore;
@@ -102,6 +105,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
   const options: PlanOptions = {
     buttonKey: deps.buttonKey,
     probe: Boolean(deps.probe),
+    remediation: Boolean(deps.remediation),
     storm: { threshold: deps.storm?.threshold ?? 5, windowMs: (deps.storm?.windowMinutes ?? 5) * 60_000 },
   };
   const postMs = deps.pacing?.postMs ?? 1100;

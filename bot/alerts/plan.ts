@@ -16,6 +16,7 @@ import { isFailing, type EsmStateChange } from '../model/events';
 import type { Target } from '../model/target';
 import type { SlackReport, Stamp } from '../slack/blocks';
 import { signButtonValue } from '../slack/button';
+import { fixValueFor } from '../slack/remediation';
 import { causeOf } from '../slack/diff';
 import { escapeMrkdwn, fitText, type SlackMessage } from '../slack/limits';
 import type { Acknowledgement, StoredMessage } from '../slack/store';
@@ -62,7 +63,14 @@ export interface PlanOptions {
   buttonKey: Buffer;
   /** Offer Run live probe on alerts. */
   probe: boolean;
+  /** Offer Fix it on findings with a plan (guarded remediation is on). */
+  remediation?: boolean;
   storm: { threshold: number; windowMs: number };
+}
+
+/** Fix it buttons, bound to the ESM, when remediation is on. */
+function fixOption(options: PlanOptions, change: EsmStateChange) {
+  return options.remediation ? { fixValue: fixValueFor(options.buttonKey, targetOf(change)) } : {};
 }
 
 export function targetOf(change: EsmStateChange): Target {
@@ -182,7 +190,8 @@ export function planOpen(
     updatedAt: context.now.toISOString(),
   };
   // Buttons are bound to the channel they are posted in; the fallback channel gets its own.
-  const messageFor = (to: string) => renderAlert(report, { buttonValue: buttonValue(options, change, to), since: change.observedAt, history, ...(options.probe ? { probe: true } : {}) });
+  const messageFor = (to: string) =>
+    renderAlert(report, { buttonValue: buttonValue(options, change, to), since: change.observedAt, history, ...(options.probe ? { probe: true } : {}), ...fixOption(options, change) });
   return { suppressed: false, opening, message: messageFor(channel), messageFor, preface: alertPreface(change.observedAt, history), cause };
 }
 
@@ -220,6 +229,7 @@ export function planUpdate(live: AlertRecord, change: EsmStateChange, context: {
     history,
     ...(acknowledged ? { acknowledged } : {}),
     ...(options.probe ? { probe: true } : {}),
+    ...fixOption(options, change),
   });
   const ts = live.ts!;
   const effects: AlertEffect[] = [

@@ -16,6 +16,9 @@ import type { Snapshot } from '../model/snapshot';
 import type { Target } from '../model/target';
 import type { EngineDiagnose } from '../slack/engine';
 import { SCENARIOS, type Scenario } from '../../scenarios/index';
+import type { FixPlan } from '../model/fix-plan';
+import type { RemediationClients } from '../remediate/apply';
+import { fakeAccountState, fakeRemediationClients, type FakeAccountState } from './fake-writes';
 
 export interface SandboxEsm {
   uuid: string;
@@ -89,6 +92,10 @@ export function stateChange(previous: Snapshot, current: Snapshot, health: EsmHe
 interface Entry {
   esm: SandboxEsm;
   snapshot: () => Snapshot;
+  /** Facts changed by a fix applied here (the ESM's own copy of the account from then on). */
+  written?: FakeAccountState;
+  /** The scenario's facts, before any fix. */
+  base: () => Snapshot;
 }
 
 export class SandboxAccounts {
@@ -132,6 +139,7 @@ export class SandboxAccounts {
     const first = snapshot();
     return {
       snapshot,
+      base: snapshot,
       esm: {
         uuid,
         region: first.target.region,
@@ -167,6 +175,9 @@ export class SandboxAccounts {
     const previous = this.watchedStates[this.watchedPhase];
     const next = this.watchedStates[phase];
     this.watchedPhase = phase;
+    // The watcher breaks (or heals) the ESM afresh: a fix applied in an earlier phase does not carry over.
+    delete next.written;
+    next.snapshot = next.base;
     this.entries.set(next.esm.uuid, next);
     return stateChange(previous.snapshot(), next.snapshot(), phase === 'failing' ? 'failing' : 'recovered', observedAt);
   }
@@ -193,6 +204,33 @@ export class SandboxAccounts {
 
   get watchedPhaseNow(): 'healthy' | 'failing' {
     return this.watchedPhase;
+  }
+
+  /**
+   * The clients a fix plan for this ESM is applied with: from the first write on, the ESM keeps its
+   * own changed copy of the facts, which every later diagnosis reads.
+   */
+  remediationClients(plan: Pick<FixPlan, 'esm'>): RemediationClients {
+    const entry = this.entries.get(plan.esm.uuid.toLowerCase());
+    if (!entry || entry.esm.region !== plan.esm.region) throw new TargetNotFound(plan.esm.uuid, plan.esm.region);
+    if (!entry.written) {
+      const state = fakeAccountState(entry.snapshot());
+      entry.written = state;
+      entry.snapshot = () => structuredClone(state.snapshot);
+    }
+    return fakeRemediationClients(entry.written);
+  }
+
+  /**
+   * Lambda's next poll, at once: after a fix, a mapping whose only remaining failure is the last
+   * processing result Lambda reported (the error the fix removed) reports OK, as it would within a
+   * minute or so in AWS.
+   */
+  settle(uuid: string): void {
+    const state = this.entries.get(uuid.toLowerCase())?.written;
+    if (!state || !state.snapshot.esm.LastProcessingResult || state.snapshot.esm.LastProcessingResult === 'OK') return;
+    const fails = diagnoseSnapshot(state.snapshot).findings.filter((f) => f.status === 'fail');
+    if (fails.every((f) => f.check === 'esm.last-result')) state.snapshot.esm.LastProcessingResult = 'OK';
   }
 
   /** The engine's entry point over these snapshots: what `diagnose` does with AWS, offline. */

@@ -29,7 +29,7 @@ export const PAGE_HTML = `<!doctype html>
 <body>
 <div class="sandbox-banner" role="note"><b>Local sandbox</b> — this page stands in for Slack. Its ESMs are bundled scenario snapshots, diagnosed by the real esm-doctor engine; the real Slack app answers every command and click as signed Slack requests. No Slack workspace or AWS account is involved, and nothing leaves this machine.</div>
 <div class="app">
-  <div class="topbar"><div class="search">Search esm-doctor sandbox</div><div class="conn" id="conn" title="Connection to the sandbox">connecting…</div></div>
+  <div class="topbar"><div class="search">Search esm-doctor sandbox</div><label class="acting" title="Who clicks the buttons: a fix asked by one person must be approved by the other">Clicking as <select id="acting-as"><option value="you">you</option><option value="teammate">sam (teammate)</option></select></label><div class="conn" id="conn" title="Connection to the sandbox">connecting…</div></div>
   <div class="workspace">
     <nav class="sidebar" aria-label="Channels">
       <div class="team">esm-doctor sandbox <span class="caret">⌄</span></div>
@@ -168,6 +168,8 @@ a:hover { text-decoration: underline; }
 .composer:focus-within { border-color: rgba(29,28,29,.5); box-shadow: 0 0 0 1px rgba(29,28,29,.2); }
 #composer-input { flex: 1; border: 0; outline: 0; font: inherit; padding: 12px 12px; }
 .send { border: 0; background: var(--green); color: #fff; font-weight: 700; padding: 0 16px; cursor: pointer; }
+.acting { color: #fff; font-size: 12px; margin-right: 12px; }
+.acting select { font-size: 12px; margin-left: 4px; }
 .composer-hint { color: var(--muted); font-size: 12px; padding: 4px 2px 0; }
 .completion { position: absolute; bottom: 100%; left: 20px; right: 20px; background: #fff; border: 1px solid var(--border); border-radius: 8px; box-shadow: 0 4px 12px rgba(0,0,0,.12); max-height: 340px; overflow-y: auto; padding: 6px 0; margin-bottom: 6px; }
 .completion-title { font-size: 12px; color: var(--muted); padding: 2px 14px 6px; }
@@ -267,7 +269,8 @@ export const PAGE_JS = String.raw`
     if (!isLink) e.preventDefault();
     if (button.classList.contains('busy')) return;
     button.classList.add('busy');
-    post('/sandbox/action', { ts: msg.dataset.ts, actionId: button.dataset.actionId, blockId: button.dataset.blockId || undefined })
+    var acting = document.getElementById('acting-as');
+    post('/sandbox/action', { ts: msg.dataset.ts, actionId: button.dataset.actionId, blockId: button.dataset.blockId || undefined, as: acting && acting.value === 'teammate' ? 'teammate' : 'you' })
       .finally(function () { button.classList.remove('busy'); });
   });
 

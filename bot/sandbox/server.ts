@@ -25,6 +25,8 @@ import { createApp, slackClient } from '../slack/app';
 import { loadSlackConfig, type SlackConfig } from '../slack/config';
 import { fromEngine, type Diagnose } from '../slack/engine';
 import { inProcessRunner } from '../slack/jobs';
+import { applyWithWriter, inProcessRemediation, type ApplyFixPlan } from '../slack/remediation';
+import { applyPlan } from '../remediate/apply';
 import { escapeMrkdwn } from '../slack/limits';
 import { createLogger, errorFields, type Level, type SlackLogger } from '../slack/log';
 import { MemoryStore } from '../slack/store';
@@ -77,8 +79,8 @@ export interface Sandbox {
   watcher?: SandboxWatcher;
   /** What the person types after the command, sent as Slack would send it. */
   command(text: string, command?: string): Promise<ActionResult>;
-  /** A click on a button of a message in the channel. */
-  click(ts: string, actionId: string, blockId?: string): Promise<ActionResult>;
+  /** A click on a button of a message in the channel, by "you" or, with `as: 'teammate'`, by the second sandbox person. */
+  click(ts: string, actionId: string, blockId?: string, as?: 'you' | 'teammate'): Promise<ActionResult>;
   /** Resolves when no diagnosis or alert is in progress. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -176,6 +178,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: `${base}/api/`,
       ESM_DOCTOR_DEFAULT_REGION: SANDBOX_REGION,
+      // Fix it works against the sandbox's own account; either sandbox person may approve the other's request.
+      ESM_DOCTOR_REMEDIATION: 'on',
+      ESM_DOCTOR_FIX_APPROVERS: `${SANDBOX_IDS.user},${SANDBOX_IDS.teammate}`,
       LOG_LEVEL: options.logLevel ?? 'warn',
     },
     'http',
@@ -186,7 +191,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new MemoryStore();
   const slack = slackClient(config, logger);
   const diagnose: Diagnose = fromEngine(accounts.engine({ delayMs: options.diagnoseDelayMs ?? 1500 }));
-  const runner = inProcessRunner({ slack, store, diagnose, buttonKey: config.buttonKey, logger });
+  const runner = inProcessRunner({ slack, store, diagnose, buttonKey: config.buttonKey, logger, remediation: true });
+  // Approved fixes: the production writer (bot/remediate/apply.ts) against the sandbox account's stand-in clients.
+  const writer = applyWithWriter(applyPlan, (plan) => accounts.remediationClients(plan));
+  const apply: ApplyFixPlan = async (plan, log) => {
+    try {
+      return await writer(plan, log);
+    } finally {
+      accounts.settle(plan.esm.uuid);
+    }
+  };
+  const remediation = inProcessRemediation({
+    slack,
+    store,
+    diagnose,
+    apply,
+    buttonKey: config.buttonKey,
+    logger,
+    approvers: { users: config.remediation?.approvers ?? [], groups: [] },
+  });
   const activity = options.onActivity ?? (() => undefined);
   const user = workspace.people[SANDBOX_IDS.user]!;
 
@@ -275,7 +298,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { ok: true };
   };
 
-  const click = async (ts: string, actionId: string, blockId?: string): Promise<ActionResult> => {
+  const click = async (ts: string, actionId: string, blockId?: string, as: 'you' | 'teammate' = 'you'): Promise<ActionResult> => {
+    const clicker = as === 'teammate' ? workspace.people[SANDBOX_IDS.teammate]! : user;
     const message = workspace.find(ts);
     if (!message) return { ok: false, error: 'message_not_found' };
     // The value comes from the message as the channel has it, never from the page.
@@ -283,8 +307,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!button) return { ok: false, error: 'action_not_found' };
     const containerBlock = (message.blocks ?? []).find((b) => findButton([b], actionId, blockId)) as Record<string, unknown> | undefined;
     const body = blockActionBody(WORKSPACE, {
-      userId: user.id,
-      userName: user.name,
+      userId: clicker.id,
+      userName: clicker.name,
       channelId: workspace.channel.id,
       channelName: workspace.channel.name,
       message: { ts, user: message.user, ...(message.user === SANDBOX_IDS.botUser ? { botId: SANDBOX_IDS.botId } : {}), text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) },
@@ -298,7 +322,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ...(typeof button.style === 'string' ? { style: button.style } : {}),
       },
       actionTs: `${(Date.now() / 1000).toFixed(6)}`,
-      responseUrl: workspace.issueResponseUrl(base, { user: user.id, messageTs: ts }),
+      responseUrl: workspace.issueResponseUrl(base, { user: clicker.id, messageTs: ts }),
       triggerId: triggerId(),
     });
     const answer = await toApp(body);
@@ -372,6 +396,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           workspace: 'esm-doctor sandbox',
           channel: workspace.channel,
           user: { id: user.id, name: user.name },
+          teammate: { id: SANDBOX_IDS.teammate, name: workspace.people[SANDBOX_IDS.teammate]!.name },
           region: SANDBOX_REGION,
           commands: [{ name: '/esm', usage: 'diagnose <uuid|arn> [region] · help', description: 'esm-doctor: why a Kafka event source mapping fails' }],
           esms: accounts.list().map(esmSummary),
@@ -412,7 +437,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         async (req, res) => {
           const body = await json(req);
           const blockId = str(body.blockId, 255);
-          sendJson(res, 200, await click(str(body.ts, 40), str(body.actionId, 255), blockId || undefined));
+          sendJson(res, 200, await click(str(body.ts, 40), str(body.actionId, 255), blockId || undefined, body.as === 'teammate' ? 'teammate' : 'you'));
         },
         { fromPage: true },
       ),
@@ -483,7 +508,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // slow work runs in the job runner either way), so a click or command settles when its effect is in
   // the channel — what `idle()` and the tests rely on.
   const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events', customRoutes: routes, logger, processBeforeResponse: true });
-  createApp(config, { receiver, store, dispatch: runner.dispatch, slack, logger });
+  createApp(config, { receiver, store, dispatch: runner.dispatch, remediate: remediation.dispatch, slack, logger });
   routing.listener = (req, res) => {
     // Loopback only, and only under this server's own name: a page on another site that rebinds
     // its DNS name to 127.0.0.1 sends its own Host header, and is refused here.
@@ -510,6 +535,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     router: () => workspace.channel.id,
     buttonKey: config.buttonKey,
     logger,
+    remediation: true,
     ...options.alerts,
   });
   const inFlight = new Set<Promise<unknown>>();
@@ -543,6 +569,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const idle = async () => {
     for (;;) {
       await runner.idle();
+      await remediation.idle();
       if (!inFlight.size) return;
       await Promise.allSettled([...inFlight]);
     }

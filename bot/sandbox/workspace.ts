@@ -55,6 +55,8 @@ export const SANDBOX_IDS = {
   botUser: 'U0ESMDOCTOR',
   botId: 'B0ESMDOCTOR',
   user: 'U0SANDBOX',
+  /** A second person, so a fix asked by "you" can be approved by someone else (as remediation requires). */
+  teammate: 'U0TEAMMATE',
   slackbot: 'USLACKBOT',
   channel: 'C0SANDBOX',
 } as const;
@@ -87,6 +89,7 @@ export class SandboxWorkspace extends EventEmitter {
   readonly people: Record<string, Person> = {
     [SANDBOX_IDS.botUser]: { id: SANDBOX_IDS.botUser, name: 'esm-doctor', bot: true },
     [SANDBOX_IDS.user]: { id: SANDBOX_IDS.user, name: 'you' },
+    [SANDBOX_IDS.teammate]: { id: SANDBOX_IDS.teammate, name: 'sam (teammate)' },
     [SANDBOX_IDS.slackbot]: { id: SANDBOX_IDS.slackbot, name: 'Slackbot', bot: true },
   };
   private readonly messages: ChannelMessage[] = [];

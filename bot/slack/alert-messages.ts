@@ -11,7 +11,7 @@ import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { EsmStateChange } from '../model/events';
 import { functionNameFromArn } from '../model/esm';
 import type { HistoryEntry, StormMember } from '../model/alert';
-import { ACTION_IDS, renderReport, slackDate, userMention, type SlackReport, type Stamp } from './blocks';
+import { ACTION_IDS, renderReport, slackDate, userMention, type RenderOptions, type SlackReport, type Stamp } from './blocks';
 import { enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, unescapeMrkdwn, type SlackMessage } from './limits';
 
 function context(...texts: string[]): ContextBlock {
@@ -64,6 +64,8 @@ export interface AlertOptions {
   history: HistoryEntry[];
   /** Offer Run live probe (probing is configured). */
   probe?: boolean;
+  /** Signs Fix it buttons (remediation is on). */
+  fixValue?: RenderOptions['fixValue'];
 }
 
 /**
@@ -88,6 +90,7 @@ export function renderAlert(report: SlackReport, options: AlertOptions): SlackMe
     preface: alertPreface(options.since, options.history),
     ...(options.acknowledged ? { acknowledged: options.acknowledged } : {}),
     ...(options.probe ? { probe: true } : {}),
+    ...(options.fixValue ? { fixValue: options.fixValue } : {}),
   });
 }
 

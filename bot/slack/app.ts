@@ -15,6 +15,7 @@ import { inProcessRunner, type Job } from './jobs';
 import { createLogger, errorFields, type SlackLogger } from './log';
 import { allowList, ignoreRetries } from './middleware';
 import type { SlackStore } from './store';
+import { inProcessRemediation, type ApplyFixPlan, type RemediationJob } from './remediation';
 
 export interface AppDeps {
   receiver: Receiver;
@@ -26,6 +27,10 @@ export interface AppDeps {
   slack?: WebClient;
   logger?: SlackLogger;
   now?: () => Date;
+  /** Hands approved fixes elsewhere (the remediation Lambda). Default, when remediation is on: apply them in this process with `apply`. */
+  remediate?: (job: RemediationJob) => Promise<void>;
+  /** Applies a fix plan in this process (sandbox, Socket Mode, tests). */
+  apply?: ApplyFixPlan;
 }
 
 /**
@@ -52,7 +57,21 @@ export function createApp(config: SlackConfig, deps: AppDeps): App {
   let dispatch = deps.dispatch;
   if (!dispatch) {
     if (!deps.diagnose) throw new Error('createApp needs either deps.dispatch or deps.diagnose');
-    dispatch = inProcessRunner({ slack, store: deps.store, diagnose: deps.diagnose, buttonKey: config.buttonKey, probe: config.probe !== 'off', logger, now }).dispatch;
+    dispatch = inProcessRunner({ slack, store: deps.store, diagnose: deps.diagnose, buttonKey: config.buttonKey, probe: config.probe !== 'off', logger, now, ...(config.remediation ? { remediation: true } : {}) }).dispatch;
+  }
+  let remediate = deps.remediate;
+  if (!remediate && config.remediation && deps.apply && deps.diagnose) {
+    remediate = inProcessRemediation({
+      slack,
+      store: deps.store,
+      diagnose: deps.diagnose,
+      apply: deps.apply,
+      buttonKey: config.buttonKey,
+      logger,
+      now,
+      approvers: { users: config.remediation.approvers, groups: config.remediation.approverGroups },
+      probe: config.probe !== 'off',
+    }).dispatch;
   }
   const listenerDeps: ListenerDeps = {
     config,
@@ -62,6 +81,7 @@ export function createApp(config: SlackConfig, deps: AppDeps): App {
     access: new AccessControl(config, slack),
     logger,
     now,
+    ...(remediate ? { remediate } : {}),
   };
   const app = new App({
     receiver: deps.receiver,

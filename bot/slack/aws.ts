@@ -13,6 +13,7 @@ import { createLogger, type SlackLogger } from './log';
 import { deferUntilSecrets, needsSlackSecret } from './secrets';
 import { DynamoStore } from './store-dynamodb';
 import { issueLines } from '../model/parse-issues';
+import { RemediationJob, runRemediation, type ApplyFixPlan, type RemediationOutcome } from './remediation';
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 
@@ -59,6 +60,17 @@ export function freshTimestampsOnly(handler: AwsHandler, logger: SlackLogger, no
   }) as AwsHandler;
 }
 
+/** Hands an approved fix to the remediation Lambda (asynchronous invoke; it re-reads the request from the table). */
+export function invokeRemediation(lambda: LambdaClient, functionName: string): (job: RemediationJob) => Promise<void> {
+  return async (job) => {
+    const payload = RemediationJob.parse(job);
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
+    );
+    if (out.StatusCode !== undefined && out.StatusCode !== 202) throw new Error(`the remediation invoke answered ${out.StatusCode}`);
+  };
+}
+
 export function slackLambdaHandler(
   env: Record<string, string | undefined>,
   overrides: { lambda?: LambdaClient; logger?: SlackLogger } = {},
@@ -72,10 +84,12 @@ export function slackLambdaHandler(
     logger,
     invalidRequestSignatureHandler: ({ ts }) => logger.event('warn', 'slack.bad-signature', { ts }),
   });
+  const lambda = overrides.lambda ?? new LambdaClient({});
   createApp(config, {
     receiver,
     store: new DynamoStore({ table: config.table! }),
-    dispatch: invokeWorker(overrides.lambda ?? new LambdaClient({}), config.workerFunction!),
+    dispatch: invokeWorker(lambda, config.workerFunction!),
+    ...(config.remediation?.function ? { remediate: invokeRemediation(lambda, config.remediation.function) } : {}),
     logger,
   });
   logger.event('info', 'slack.handler-ready', describeConfig(config));
@@ -96,6 +110,7 @@ export function workerHandler(
     diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets, probe: config.probe }),
     buttonKey: config.buttonKey,
     probe: config.probe !== 'off',
+    ...(config.remediation ? { remediation: true } : {}),
     logger,
   };
   return async (event) => {
@@ -106,5 +121,41 @@ export function workerHandler(
       return { outcome: 'rejected' };
     }
     return { outcome: await runJob(job.data, deps) };
+  };
+}
+
+/**
+ * The remediation Lambda: one approved fix per event ({hash, id}), applied with this function's own
+ * role (`apply`), then re-diagnosed. Idempotent through the request's conditional state changes, so
+ * Lambda's retries of an async invoke apply it at most once.
+ */
+export function remediationHandler(
+  env: Record<string, string | undefined>,
+  engine: EngineDiagnose,
+  apply: ApplyFixPlan,
+  overrides: { logger?: SlackLogger } = {},
+): (event: unknown) => Promise<{ outcome: RemediationOutcome | 'rejected' }> {
+  if (needsSlackSecret(env)) return deferUntilSecrets(env, (resolved) => remediationHandler(resolved, engine, apply, overrides));
+  const config = loadSlackConfig(env, 'worker');
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, name: 'esm-doctor.remediation' });
+  const remediation = config.remediation;
+  const deps = {
+    slack: slackClient(config, logger),
+    store: new DynamoStore({ table: config.table! }),
+    diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets, probe: 'off' }),
+    apply,
+    buttonKey: config.buttonKey,
+    logger,
+    approvers: { users: remediation?.approvers ?? [], groups: remediation?.approverGroups ?? [] },
+    probe: config.probe !== 'off',
+  };
+  return async (event) => {
+    const job = RemediationJob.safeParse(event);
+    if (!job.success || !remediation) {
+      // Not retried: a malformed event stays malformed, and a deployment with remediation off applies nothing.
+      logger.event('error', 'remediation.rejected', job.success ? { reason: 'ESM_DOCTOR_REMEDIATION is not on' } : { issues: issueLines(job.error) });
+      return { outcome: 'rejected' };
+    }
+    return { outcome: await runRemediation(job.data, deps) };
   };
 }

@@ -14,6 +14,7 @@
  *   buttons       Re-run checks · Acknowledge (or the stamp, once acknowledged) · console links
  */
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { verifyPlanHash, type FixPlan } from '../model/fix-plan';
 import type { Finding, Report, Status, Step, Verdict } from '../model/report';
 import { STEP_NAMES } from '../model/report';
 import type { Target } from '../model/target';
@@ -32,6 +33,10 @@ export const ACTION_IDS = {
   ack: 'esm_ack',
   openEsm: 'esm_open_esm',
   openFunction: 'esm_open_function',
+  /** Fix it buttons are esm_fix_0, esm_fix_1, … (action ids must differ within a block). */
+  fix: 'esm_fix_',
+  fixApprove: 'esm_fix_approve',
+  fixCancel: 'esm_fix_cancel',
 } as const;
 
 export interface Stamp {
@@ -62,6 +67,22 @@ export interface RenderOptions {
    * history). Stored with the message, so a re-run or an acknowledgement keeps them.
    */
   preface?: string[];
+  /**
+   * Signs a Fix it button for a finding's plan; given only when the deployment enables remediation
+   * (bot/slack/fix-flow.ts). Without it no Fix it button is shown.
+   */
+  fixValue?: (plan: FixPlan) => string;
+  /** A fix was applied to this ESM from this message (shown under the header). */
+  fixed?: FixedNote;
+}
+
+export interface FixedNote {
+  check: string;
+  requestedBy: string;
+  approvedBy: string;
+  /** ISO 8601. */
+  at: string;
+  diff?: ReportDiff;
 }
 
 const VERDICT: Record<Verdict, { emoji: string; label: string }> = {
@@ -174,6 +195,13 @@ function headerBlock(report: Report, cause: Finding | undefined): KnownBlock {
 
 function notesBlocks(options: RenderOptions): KnownBlock[] {
   const blocks: KnownBlock[] = (options.preface ?? []).map((line) => context(fitText(line, SLACK_LIMITS.contextElementText)));
+  if (options.fixed) {
+    const f = options.fixed;
+    const texts = [
+      `:wrench: *Fix applied* for \`${escapeMrkdwn(f.check)}\` · asked by ${user(f.requestedBy)}, approved by ${user(f.approvedBy)} ${slackDate(f.at)} · re-diagnosed: *${f.diff ? summariseDiff(f.diff) : 'see below'}*`,
+    ];
+    blocks.push(context(...texts));
+  }
   if (options.pending) {
     const what = options.pending.probe ? 'Running the checks and the live probe' : 'Re-running the checks';
     blocks.push(context(`:hourglass_flowing_sand: ${what} for ${user(options.pending.by)}…`));
@@ -377,6 +405,33 @@ export function formatRunTime(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The plan a finding carries, when it is well-formed and its hash is its own. */
+export function planOf(finding: Finding): FixPlan | undefined {
+  const plan = (finding.remedy as { plan?: unknown } | undefined)?.plan;
+  return plan !== undefined && verifyPlanHash(plan) ? plan : undefined;
+}
+
+/** The findings a Fix it can be offered for: problems with a plan, the cause first, at most three. */
+export function fixableFindings(report: Report): { finding: Finding; plan: FixPlan }[] {
+  const cause = causeFinding(report);
+  return report.findings
+    .filter((f) => (f.status === 'fail' || f.status === 'warn') && planOf(f))
+    .sort((a, b) => Number(b === cause) - Number(a === cause) || STATUS_RANK[a.status] - STATUS_RANK[b.status])
+    .slice(0, 3)
+    .map((finding) => ({ finding, plan: planOf(finding)! }));
+}
+
+function fixButtons(report: Report, options: RenderOptions): Button[] {
+  if (!options.fixValue) return [];
+  const fixable = fixableFindings(report);
+  return fixable.map(({ finding, plan }, i) => ({
+    type: 'button' as const,
+    action_id: `${ACTION_IDS.fix}${i}`,
+    text: { type: 'plain_text' as const, text: fitText(fixable.length === 1 ? 'Fix it' : `Fix it: ${finding.check}`, 75) },
+    value: options.fixValue!(plan),
+  }));
+}
+
 function actionsBlock(report: Report, options: RenderOptions): ActionsBlock {
   const urls = consoleUrls(report);
   const elements: Button[] = [
@@ -394,6 +449,7 @@ function actionsBlock(report: Report, options: RenderOptions): ActionsBlock {
     ...(report.verdict !== 'healthy' && !options.acknowledged
       ? [{ type: 'button' as const, action_id: ACTION_IDS.ack, text: { type: 'plain_text' as const, text: 'Acknowledge' }, value: options.buttonValue }]
       : []),
+    ...fixButtons(report, options),
     { type: 'button', action_id: ACTION_IDS.openEsm, text: { type: 'plain_text', text: 'ESM in console' }, url: urls.esm },
   ];
   if (urls.function) {

@@ -43,6 +43,12 @@ const Env = z.object({
   /** Two or more probe positions: a JSON object from network position to function (bot/probe/position.ts). */
   ESM_DOCTOR_PROBE_FUNCTIONS: z.string().min(2).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).optional(),
+  /** Guarded remediation (the Fix it button): off unless the deployment turns it on. */
+  ESM_DOCTOR_REMEDIATION: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  ESM_DOCTOR_FIX_APPROVERS: idList(/^[UW][A-Z0-9]{2,}$/, 'user ids (U…, W…)'),
+  ESM_DOCTOR_FIX_APPROVER_GROUPS: idList(/^S[A-Z0-9]{2,}$/, 'user group ids (S…)'),
+  /** The remediation Lambda (name or ARN) the Slack handler hands approved fixes to. */
+  ESM_DOCTOR_REMEDIATION_FUNCTION: z.string().min(1).optional(),
 });
 
 export interface SlackConfig {
@@ -69,6 +75,15 @@ export interface SlackConfig {
    */
   probe: 'off' | 'local' | 'remote';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Present only when remediation is on: who may approve a fix (users, or members of user groups). */
+  remediation?: RemediationConfig;
+}
+
+export interface RemediationConfig {
+  approvers: string[];
+  approverGroups: string[];
+  /** The remediation Lambda (AWS); absent where fixes run in this process (sandbox, Socket Mode, tests). */
+  function?: string;
 }
 
 const REQUIRED: Record<RunMode, (keyof z.infer<typeof Env>)[]> = {
@@ -97,6 +112,16 @@ export function loadSlackConfig(env: Record<string, string | undefined>, mode: R
   if (mode !== 'http' && mode !== 'lambda' && !env.ESM_DOCTOR_BUTTON_KEY && !env.SLACK_SIGNING_SECRET) {
     problems.push('ESM_DOCTOR_BUTTON_KEY or SLACK_SIGNING_SECRET is required (buttons are signed with one of them)');
   }
+  if (env.ESM_DOCTOR_REMEDIATION === 'on') {
+    // Without approvers nobody could approve, or (worse, if read as "anyone") everybody could.
+    const ids = (name: string) => (env[name] ?? '').split(/[\s,]+/).filter(Boolean);
+    if (!ids('ESM_DOCTOR_FIX_APPROVERS').length && !ids('ESM_DOCTOR_FIX_APPROVER_GROUPS').length) {
+      problems.push('ESM_DOCTOR_REMEDIATION=on needs ESM_DOCTOR_FIX_APPROVERS (user ids) or ESM_DOCTOR_FIX_APPROVER_GROUPS (user group ids)');
+    }
+    if (mode === 'lambda' && !env.ESM_DOCTOR_REMEDIATION_FUNCTION) {
+      problems.push('ESM_DOCTOR_REMEDIATION_FUNCTION is required here when ESM_DOCTOR_REMEDIATION=on (the remediation Lambda)');
+    }
+  }
   if (!parsed.success || problems.length) {
     throw new SlackConfigError(`invalid Slack configuration: ${[...new Set(problems)].join('; ')}`);
   }
@@ -120,6 +145,15 @@ export function loadSlackConfig(env: Record<string, string | undefined>, mode: R
     inspectSecrets: e.ESM_DOCTOR_INSPECT_SECRETS === 'true',
     probe: e.ESM_DOCTOR_PROBE ?? (e.ESM_DOCTOR_PROBE_FUNCTION || e.ESM_DOCTOR_PROBE_FUNCTIONS ? 'remote' : 'off'),
     logLevel: e.LOG_LEVEL ?? 'info',
+    ...(e.ESM_DOCTOR_REMEDIATION === 'on'
+      ? {
+          remediation: {
+            approvers: e.ESM_DOCTOR_FIX_APPROVERS,
+            approverGroups: e.ESM_DOCTOR_FIX_APPROVER_GROUPS,
+            ...(e.ESM_DOCTOR_REMEDIATION_FUNCTION ? { function: e.ESM_DOCTOR_REMEDIATION_FUNCTION } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -134,5 +168,6 @@ export function describeConfig(config: SlackConfig): Record<string, unknown> {
     store: config.table ? 'dynamodb' : 'memory',
     buttonKey: config.buttonKeySource,
     inspectSecrets: config.inspectSecrets,
+    remediation: config.remediation ? { approvers: config.remediation.approvers.length, approverGroups: config.remediation.approverGroups.length } : 'off',
   };
 }

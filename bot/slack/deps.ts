@@ -4,6 +4,7 @@ import type { AccessControl } from './access';
 import type { SlackConfig } from './config';
 import type { Job } from './jobs';
 import type { SlackLogger } from './log';
+import type { RemediationJob } from './remediation';
 import type { SlackStore } from './store';
 
 export interface ListenerDeps {
@@ -15,4 +16,6 @@ export interface ListenerDeps {
   access: AccessControl;
   logger: SlackLogger;
   now: () => Date;
+  /** Hands an approved fix to the remediation runner (the remediation Lambda, or this process); only when remediation is on. */
+  remediate?: (job: RemediationJob) => Promise<void>;
 }

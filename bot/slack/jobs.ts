@@ -11,6 +11,7 @@ import type { WebClient } from '@slack/web-api';
 import { Target } from '../model/target';
 import { renderNotice, renderReport, type RerunNote, type SlackReport, type Stamp } from './blocks';
 import { signButtonValue } from './button';
+import { fixValueFor } from './remediation';
 import { causeOf, diffReports } from './diff';
 import type { Diagnose } from './engine';
 import { cannotPost, explainFailure, slackErrorCode } from './failure';
@@ -50,6 +51,8 @@ export interface JobDeps {
   logger: SlackLogger;
   /** Offer the Run live probe button on the messages this job renders. */
   probe?: boolean;
+  /** Offer Fix it on findings with a plan (the deployment enables remediation). */
+  remediation?: boolean;
   now?: () => Date;
   /** Posts to a response_url; fetch by default. */
   respond?: (url: string, message: SlackMessage) => Promise<void>;
@@ -90,7 +93,12 @@ function buttonValue(deps: JobDeps, target: Target, report: SlackReport, channel
 
 /** What every rendering of a message carries besides the report: the buttons (bound to the channel) and the kept preface. */
 function common(deps: JobDeps, channel: string, target: Target, report: SlackReport, preface?: string[]) {
-  return { buttonValue: buttonValue(deps, target, report, channel), ...(deps.probe ? { probe: true } : {}), ...(preface?.length ? { preface } : {}) };
+  return {
+    buttonValue: buttonValue(deps, target, report, channel),
+    ...(deps.probe ? { probe: true } : {}),
+    ...(preface?.length ? { preface } : {}),
+    ...(deps.remediation ? { fixValue: fixValueFor(deps.buttonKey, withAccount(target, report)) } : {}),
+  };
 }
 
 async function postDiagnosis(job: Job, deps: JobDeps, report: SlackReport): Promise<JobOutcome> {

@@ -5,18 +5,39 @@
  *   msg#<channel>#<ts>        report   the last report shown in a message (JSON), its target, re-run note
  *   ack#<esm uuid>            ack      who acknowledged which cause, when
  *   claim#<key>               claim    an idempotency claim
+ *   fix#<plan hash>           fix      a fix request: its state, who asked and approved, the plan (JSON)
  *
  * DynamoDB deletes expired items lazily (typically within days), so every read and every condition
  * also compares `expiresAt` with the clock: an expired item counts as absent.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { FixPlan } from '../model/fix-plan';
 import { Report } from '../model/report';
 import { Target } from '../model/target';
-import type { AcknowledgeResult, Acknowledgement, SlackStore, StoredMessage } from './store';
+import type { AcknowledgeResult, Acknowledgement, CreateFixResult, FixRequest, FixState, SlackStore, StoredMessage } from './store';
 import { acknowledgedFor, TTL } from './store';
+
+const FixItem = z.object({
+  hash: z.string(),
+  id: z.string(),
+  state: z.enum(['pending', 'approved', 'applying', 'applied', 'failed', 'refused', 'cancelled', 'expired']),
+  plan: z.string(),
+  target: Target,
+  channel: z.string(),
+  ts: z.string(),
+  planTs: z.string().optional(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  /** FixRequest.expiresAt, renamed: `expiresAt` is the table's TTL attribute. */
+  requestExpiresAt: z.string(),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
+  closedBy: z.string().optional(),
+  outcome: z.string().optional(),
+});
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -37,6 +58,11 @@ const AckItem = z.object({
   channel: z.string().optional(),
   ts: z.string().optional(),
 });
+
+function fixRequestOf(item: z.infer<typeof FixItem>, plan: FixPlan): FixRequest {
+  const { requestExpiresAt, plan: _json, ...rest } = item;
+  return { ...(withoutUndefined(rest) as Omit<FixRequest, 'plan' | 'expiresAt'>), expiresAt: requestExpiresAt, plan };
+}
 
 export interface DynamoStoreOptions {
   table: string;
@@ -172,6 +198,82 @@ export class DynamoStore implements SlackStore {
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async createFixRequest(request: FixRequest): Promise<CreateFixResult> {
+    const { plan, expiresAt, ...rest } = request;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `fix#${request.hash}`, sk: 'fix', ...withoutUndefined(rest), requestExpiresAt: expiresAt, plan: JSON.stringify(plan), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.fixSeconds },
+          // Free when absent, lapsed, finished, or pending past its expiry (ISO strings compare in time order).
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #exp <= :now OR NOT (#state IN (:pending, :approved, :applying)) OR (#state = :pending AND requestExpiresAt <= :nowIso)',
+          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE, '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':now': this.nowSeconds(),
+            ':nowIso': new Date(this.now()).toISOString(),
+            ':pending': 'pending',
+            ':approved': 'approved',
+            ':applying': 'applying',
+          },
+        }),
+      );
+      return { created: true, request };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const existing = await this.getFixRequest(request.hash);
+      if (!existing) throw err;
+      return { created: false, existing };
+    }
+  }
+
+  async getFixRequest(hash: string): Promise<FixRequest | undefined> {
+    const item = await this.getLive(`fix#${hash}`, 'fix');
+    const parsed = item ? FixItem.safeParse(item) : undefined;
+    if (!parsed?.success) return undefined;
+    const plan = FixPlan.safeParse(JSON.parse(parsed.data.plan));
+    if (!plan.success) return undefined;
+    return fixRequestOf(parsed.data, plan.data);
+  }
+
+  async updateFixRequest(
+    hash: string,
+    id: string,
+    from: readonly FixState[],
+    change: Partial<Omit<FixRequest, 'hash' | 'id' | 'plan'>>,
+  ): Promise<FixRequest | undefined> {
+    const fields = Object.entries(withoutUndefined(change)).map(([k, v]) => [k === 'expiresAt' ? 'requestExpiresAt' : k, v] as const);
+    const names: Record<string, string> = { '#id': 'id', '#state': 'state', '#exp': TTL_ATTRIBUTE };
+    const values: Record<string, unknown> = { ':id': id, ':now': this.nowSeconds() };
+    from.forEach((state, i) => (values[`:from${i}`] = state));
+    const sets = fields.map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = v;
+      return `#f${i} = :v${i}`;
+    });
+    if (!sets.length || !from.length) return undefined;
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `fix#${hash}`, sk: 'fix' },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND #id = :id AND #exp > :now AND #state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const parsed = FixItem.safeParse(out.Attributes);
+      const plan = parsed.success ? FixPlan.safeParse(JSON.parse(parsed.data.plan)) : undefined;
+      if (!parsed.success || !plan?.success) return undefined;
+      return fixRequestOf(parsed.data, plan.data);
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
       throw err;
     }
   }

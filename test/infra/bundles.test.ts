@@ -17,7 +17,7 @@ import { SIGNING_SECRET, slashCommandBody } from '../slack/support/signing';
 import { fakeBotToken } from '../fixtures/slack-tokens';
 
 const OUT = path.join(PROJECT_ROOT, 'test', '.tmp', 'bundles');
-const HANDLERS = ['slack', 'worker', 'watcher', 'alert', 'probe'];
+const HANDLERS = ['slack', 'worker', 'watcher', 'alert', 'probe', 'remediate'];
 const MAX_BYTES = 1.5 * 1024 * 1024;
 const sizes = new Map<string, number>();
 

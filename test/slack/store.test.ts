@@ -3,12 +3,28 @@
  */
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { MemoryStore, TTL, type SlackStore } from '../../bot/slack/store';
+import { MemoryStore, TTL, type FixRequest, type SlackStore } from '../../bot/slack/store';
+import { sealPlan } from '../../bot/model/fix-plan';
 import { DynamoStore, TTL_ATTRIBUTE } from '../../bot/slack/store-dynamodb';
 import { motoGate, type Moto } from '../support/moto';
 import { ESM_UUID, failingReport } from './support/reports';
 
 type Clock = { now: number };
+
+const PLAN = sealPlan({
+  kind: 'esm-enable',
+  check: 'esm.state',
+  esm: { uuid: ESM_UUID, region: 'eu-west-1', account: '123456789012' },
+  steps: [
+    {
+      call: { service: 'lambda', operation: 'UpdateEventSourceMapping', params: { UUID: ESM_UUID, Enabled: true } },
+      effect: 'Enables the mapping',
+      undo: { service: 'lambda', operation: 'UpdateEventSourceMapping', params: { UUID: ESM_UUID, Enabled: false } },
+      command: `aws lambda update-event-source-mapping --uuid ${ESM_UUID} --enabled --region eu-west-1`,
+      undoCommand: `aws lambda update-event-source-mapping --uuid ${ESM_UUID} --no-enabled --region eu-west-1`,
+    },
+  ],
+});
 
 function contract(name: string, make: (clock: Clock) => Promise<SlackStore | undefined>, test: jest.It = it) {
   describe(name, () => {
@@ -70,6 +86,46 @@ function contract(name: string, make: (clock: Clock) => Promise<SlackStore | und
     run('gives two concurrent claims of one key one winner', async (s) => {
       const results = await Promise.all(Array.from({ length: 5 }, () => s.claim('job#race')));
       expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    const fixRequest = (id: string, over: Partial<FixRequest> = {}): FixRequest => ({
+      hash: PLAN.hash,
+      id,
+      state: 'pending',
+      plan: PLAN,
+      target: { uuid: ESM_UUID, region: 'eu-west-1', account: '123456789012' },
+      channel: 'C0INCIDENT',
+      ts: '1763630000.000101',
+      requestedBy: 'U0ALICE',
+      requestedAt: new Date(clock.now).toISOString(),
+      expiresAt: new Date(clock.now + 15 * 60_000).toISOString(),
+      ...over,
+    });
+
+    run('keeps one live fix request per plan; a new one once it expired or finished', async (s) => {
+      const first = fixRequest('6f1c1b1e-0a7e-4c55-9a53-0d8b0c1e2f01');
+      expect(await s.createFixRequest(first)).toEqual({ created: true, request: first });
+      expect(await s.getFixRequest(PLAN.hash)).toEqual(first);
+      const second = fixRequest('6f1c1b1e-0a7e-4c55-9a53-0d8b0c1e2f02', { requestedBy: 'U0BOB' });
+      expect(await s.createFixRequest(second)).toEqual({ created: false, existing: first });
+      clock.now += 15 * 60_000 + 1000;
+      const third = fixRequest('6f1c1b1e-0a7e-4c55-9a53-0d8b0c1e2f03');
+      expect(await s.createFixRequest(third)).toMatchObject({ created: true });
+      expect(await s.updateFixRequest(PLAN.hash, third.id, ['pending'], { state: 'cancelled', closedBy: 'U0ALICE' })).toMatchObject({ state: 'cancelled', closedBy: 'U0ALICE' });
+      expect(await s.createFixRequest(fixRequest('6f1c1b1e-0a7e-4c55-9a53-0d8b0c1e2f04'))).toMatchObject({ created: true });
+    });
+
+    run('moves a fix request only from the expected state and only for its own id, once under a race', async (s) => {
+      const r = fixRequest('6f1c1b1e-0a7e-4c55-9a53-0d8b0c1e2f05');
+      await s.createFixRequest(r);
+      expect(await s.updateFixRequest(PLAN.hash, 'another-id', ['pending'], { state: 'approved' })).toBeUndefined();
+      expect(await s.updateFixRequest(PLAN.hash, r.id, ['approved'], { state: 'applying' })).toBeUndefined();
+      const approvals = await Promise.all(['U0BOB', 'U0CAROL', 'U0BOB'].map((by) => s.updateFixRequest(PLAN.hash, r.id, ['pending'], { state: 'approved', approvedBy: by })));
+      expect(approvals.filter(Boolean)).toHaveLength(1);
+      const claimed = await s.updateFixRequest(PLAN.hash, r.id, ['approved'], { state: 'applying' });
+      expect(claimed).toMatchObject({ state: 'applying', plan: PLAN, expiresAt: r.expiresAt });
+      expect(await s.createFixRequest(fixRequest('6f1c1b1e-0a7e-4c55-9a53-0d8b0c1e2f06'))).toMatchObject({ created: false });
+      expect(await s.updateFixRequest(PLAN.hash, r.id, ['approved'], { state: 'applying' })).toBeUndefined();
     });
   });
 }
