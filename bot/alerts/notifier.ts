@@ -48,7 +48,6 @@ import {
 } from './plan';
 import { sleep as realSleep } from './pool';
 import type { ChannelRouter } from './router';
-import { fixValueFor } from '../slack/remediation';
 
 export { reportFromChange, targetOf, type AlertOutcome, type AlertResult } from './plan';
 

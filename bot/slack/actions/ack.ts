@@ -10,7 +10,6 @@ import { renderNotice, slackDate } from '../blocks';
 import type { ListenerDeps } from '../deps';
 import { causeOf } from '../diff';
 import { explainFailure } from '../failure';
-import { fixValueFor } from '../remediation';
 import { clickedTarget } from './verify';
 
 type Args = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action' | 'respond'>;
