@@ -123,7 +123,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
    * the one after it — 2 posts in 250 ms at 400 ms spacing on a loaded machine.)
    * A holder has LEASE_MS to finish (and GRACE to start once served); after that a waiter skips it,
    * so a crashed invocation blocks a channel for seconds, not for ever. Waiters sleep until the
-   * time the lane item names (their place in the queue × spacing), with jitter; only the next in
+   * time the lane item names (their place in the queue × the lane's observed pace), with jitter; only the next in
    * line re-reads more often, while the call ahead of it runs. Writes per call: ticket, start, finish.
    */
   async function takeTurn(lane: string, spacing: number): Promise<number> {
@@ -132,8 +132,16 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
       const taken = await alerts.takeTicket(lane, now().getTime(), grace);
       const { ticket } = taken;
       let state: LaneState = taken;
+      // The lane's observed pace (a call takes the spacing plus its own time): waking on it rather
+      // than on the spacing alone keeps the re-reads of a long queue few.
+      let seen = { at: now().getTime(), serving: state.serving };
+      let perTurn = spacing;
       while (state.serving <= ticket) {
         const t = now().getTime();
+        if (state.serving > seen.serving) {
+          perTurn = Math.max(spacing, (t - seen.at) / (state.serving - seen.serving));
+          seen = { at: t, serving: state.serving };
+        }
         if (state.serving === ticket) {
           if (state.next > t) await sleep(state.next - t);
           if (await alerts.startTurn(lane, ticket, now().getTime(), LEASE_MS)) return ticket;
@@ -141,7 +149,7 @@ export function createAlertNotifier(deps: AlertNotifierDeps): AlertNotifier {
           if (await alerts.skipTurn(lane, state.serving, t, t + spacing, grace)) logger.event('warn', 'alert.lane-skipped', { lane, ticket: state.serving });
         } else {
           const ahead = ticket - state.serving;
-          const eta = ahead === 1 ? Math.max(state.next, t) + spacing / 4 : Math.max(state.next, t) + (ahead - 1) * spacing;
+          const eta = ahead === 1 ? Math.max(state.next, t) + spacing / 4 : Math.max(state.next, t) + (ahead - 1) * perTurn * 0.8;
           await sleep(Math.ceil(Math.min(eta, state.leaseUntil + 1) - t + Math.random() * Math.min(50, spacing / 10)));
         }
         state = await alerts.readLane(lane);
