@@ -275,7 +275,7 @@ export class EsmDoctorStack extends Stack {
       alert,
       ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes),
       new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
-      // UpdateItem: the per-channel send-slot counter (alert-store-dynamodb.ts reserveSlot).
+      // UpdateItem: the per-channel send lane (alert-store-dynamodb.ts takeTicket / startTurn / finishTurn).
       tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       readSlackSecret,
       ...assumeWatchedRoles,

@@ -6,14 +6,14 @@
  *   storm#<key>             member#<uuid>   an ESM that failed in that channel and cluster, when
  *   storm#<key>             parent          the storm's parent message
  *   aclaim#<key>            claim           an idempotency claim (event id, transition)
- *   slot#<lane>             slot            the next free send slot on a channel
+ *   slot#<lane>             slot            a channel's send lane: tickets, who is served, from when
  *
  * As in the Slack store, expired items count as absent (DynamoDB deletes them lazily).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { TTL_ATTRIBUTE } from '../slack/store-dynamodb';
-import { ALERT_TTL, type AlertRecord, type AlertStore, type StormMember, type StormParent } from './alert-store';
+import { ALERT_TTL, type AlertRecord, type AlertStore, type LaneState, type StormMember, type StormParent } from './alert-store';
 import { documentClient, isConditionFailure } from './watch-store-dynamodb';
 
 const History = z.array(z.object({ at: z.string(), text: z.string() }));
@@ -46,7 +46,7 @@ const ParentItem = z.object({
   version: z.number(),
 });
 
-/** Slot items outlive any storm's queue (100 posts at 1.1 s are two minutes); then TTL removes them. */
+/** Lane items outlive any storm's queue (100 posts at 1.1 s are two minutes); then TTL removes them. */
 const SLOT_TTL_SECONDS = 24 * 3600;
 
 export class DynamoAlertStore implements AlertStore {
@@ -168,78 +168,91 @@ export class DynamoAlertStore implements AlertStore {
     return this.putVersioned({ pk: `storm#${stormKey}`, sk: 'parent', ...parent, [TTL_ATTRIBUTE]: this.nowSeconds() + ALERT_TTL.stormSeconds }, expected);
   }
 
-  /**
-   * A monotonic slot counter on one item, `next` = the first free send time (epoch ms). Two
-   * conditional updates, exactly one of which holds at any instant for a given `now`:
-   *   - the lane is idle (`next` absent or ≤ now): take `now`, set next = now + spacing;
-   *   - the lane is busy (`next` > now): take `next`, add spacing to it (an atomic increment, so
-   *     concurrent callers each get their own slot, spaced by `spacingMs`, in the order DynamoDB
-   *     serialised them).
-   * A refused condition only means the other branch holds now, so the loop always ends; no caller
-   * ever falls back to an unreserved time (the old read-then-put gave up after 25 refusals and
-   * posted at `now + spacing`, which is how 100 concurrent alerts made 32 posts in one second).
-   * Why DynamoDB and not an SQS FIFO queue per channel: the alert path already holds its state in
-   * this table, a slot costs two writes at most, and the waiting happens in the invocation that
-   * has the message in hand — a queue would need a second consumer Lambda whose concurrency and
-   * batch timing set the pace instead of this rule, and a message group per channel created on
-   * the fly. docs/deploy.md "Storms and pacing".
-   */
-  async reserveSlot(lane: string, spacingMs: number, nowMs: number): Promise<number> {
-    const Key = { pk: `slot#${lane}`, sk: 'slot' };
-    const names = { '#n': 'next', '#exp': TTL_ATTRIBUTE };
-    const expiresAt = Math.floor(nowMs / 1000) + SLOT_TTL_SECONDS;
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.options.table,
-            Key,
-            UpdateExpression: 'SET #n = :next, #exp = :exp',
-            ConditionExpression: 'attribute_not_exists(#n) OR #n <= :now',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':next': nowMs + spacingMs, ':now': nowMs, ':exp': expiresAt },
-          }),
-        );
-        return nowMs;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      try {
-        const out = await this.db.send(
-          new UpdateCommand({
-            TableName: this.options.table,
-            Key,
-            UpdateExpression: 'SET #n = #n + :spacing, #exp = :exp',
-            ConditionExpression: '#n > :now',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':spacing': spacingMs, ':now': nowMs, ':exp': expiresAt },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return Number(out.Attributes?.next) - spacingMs;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-    }
-    // Unreachable in practice (each refusal means the other branch holds); never post unpaced.
-    throw new Error(`could not reserve a send slot on ${lane}`);
+  private laneKey(lane: string) {
+    return { pk: `slot#${lane}`, sk: 'slot' };
   }
 
-  async pauseLane(lane: string, untilMs: number): Promise<void> {
+  private static laneState(item: Record<string, unknown> | undefined): LaneState {
+    return { serving: Number(item?.serving ?? 1), next: Number(item?.next ?? 0), leaseUntil: Number(item?.leaseUntil ?? 0) };
+  }
+
+  /** A conditional update on the lane item; false when its condition does not hold. */
+  private async updateLane(lane: string, nowMs: number, update: string, condition: string, values: Record<string, unknown>): Promise<Record<string, unknown> | false> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.options.table,
-          Key: { pk: `slot#${lane}`, sk: 'slot' },
-          UpdateExpression: 'SET #n = :until, #exp = :exp',
-          // Never moves the lane back: a later pause, or slots already handed out past it, stay.
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :until',
-          ExpressionAttributeNames: { '#n': 'next', '#exp': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':until': untilMs, ':exp': Math.floor(untilMs / 1000) + SLOT_TTL_SECONDS },
+          Key: this.laneKey(lane),
+          UpdateExpression: `${update}, #exp = :exp`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE, ...(`${update} ${condition}`.includes('#next') ? { '#next': 'next' } : {}) },
+          ExpressionAttributeValues: { ...values, ':exp': Math.floor(nowMs / 1000) + SLOT_TTL_SECONDS },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return out.Attributes ?? {};
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      if (isConditionFailure(err)) return false;
+      throw err;
     }
+  }
+
+  /**
+   * The lane item `slot#<lane>` is a ticket queue: `issued` (the last ticket handed out),
+   * `serving`, `next`, `leaseUntil` (see LaneState). Taking a ticket is one of two conditional
+   * updates, exactly one of which holds at any instant: an idle lane (no ticket outstanding)
+   * serves the new ticket at once and gives it a fresh lease; a busy one only counts it. A refusal
+   * means the other branch holds, so the loop ends. Why a queue in this table and not an SQS FIFO
+   * queue per channel: docs/deploy.md "Storms and pacing".
+   */
+  async takeTicket(lane: string, nowMs: number, graceMs: number): Promise<LaneState & { ticket: number }> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const idle = await this.updateLane(
+        lane,
+        nowMs,
+        'SET issued = if_not_exists(issued, :zero) + :one, serving = if_not_exists(serving, :one), #next = if_not_exists(#next, :zero), leaseUntil = :lease',
+        'attribute_not_exists(serving) OR serving > issued',
+        { ':zero': 0, ':one': 1, ':lease': nowMs + graceMs },
+      );
+      const taken = idle || (await this.updateLane(lane, nowMs, 'SET issued = issued + :one', 'serving <= issued', { ':one': 1 }));
+      if (taken) return { ...DynamoAlertStore.laneState(taken), ticket: Number(taken.issued) };
+    }
+    throw new Error(`could not take a ticket on ${lane}`);
+  }
+
+  async readLane(lane: string): Promise<LaneState> {
+    const out = await this.db.send(new GetCommand({ TableName: this.options.table, Key: this.laneKey(lane), ConsistentRead: true }));
+    return DynamoAlertStore.laneState(out.Item);
+  }
+
+  async startTurn(lane: string, ticket: number, nowMs: number, leaseMs: number): Promise<boolean> {
+    return Boolean(await this.updateLane(lane, nowMs, 'SET leaseUntil = :lease', 'serving = :t AND #next <= :now', { ':t': ticket, ':now': nowMs, ':lease': nowMs + leaseMs }));
+  }
+
+  async pauseTurn(lane: string, ticket: number, untilMs: number, leaseMs: number): Promise<void> {
+    await this.updateLane(lane, untilMs, 'SET #next = :until, leaseUntil = :lease', 'serving = :t', { ':t': ticket, ':until': untilMs, ':lease': untilMs + leaseMs });
+  }
+
+  async finishTurn(lane: string, ticket: number, nextMs: number, graceMs: number): Promise<void> {
+    const done = await this.updateLane(lane, nextMs, 'SET serving = :after, #next = :next, leaseUntil = :lease', 'serving = :t', {
+      ':t': ticket,
+      ':after': ticket + 1,
+      ':next': nextMs,
+      ':lease': nextMs + graceMs,
+    });
+    // Skipped while the call ran (it outlived its lease): still keep the next call clear of this one.
+    if (!done) await this.updateLane(lane, nextMs, 'SET #next = :next', '#next < :next', { ':next': nextMs });
+  }
+
+  async skipTurn(lane: string, serving: number, nowMs: number, nextMs: number, graceMs: number): Promise<boolean> {
+    return Boolean(
+      await this.updateLane(lane, nowMs, 'SET serving = :after, #next = :next, leaseUntil = :lease', 'serving = :s AND leaseUntil < :now AND serving <= issued', {
+        ':s': serving,
+        ':after': serving + 1,
+        ':now': nowMs,
+        ':next': nextMs,
+        ':lease': nextMs + graceMs,
+      }),
+    );
   }
 }

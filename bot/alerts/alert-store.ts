@@ -4,7 +4,7 @@
  *    history; conditional on `version`, so two invocations never both open an alert;
  *  - storms: per channel and cluster, which ESMs failed when, and the parent message;
  *  - claims (event ids, transitions) with release, so a failed invocation can be retried;
- *  - posting slots per channel, so that concurrent invocations stay within Slack's rate limits.
+ *  - a send lane per channel (a ticket queue), so that concurrent invocations stay within Slack's rate limits.
  * In memory here (tests, the local sandbox); DynamoDB in alert-store-dynamodb.ts.
  */
 import { createHash } from 'node:crypto';
@@ -54,6 +54,16 @@ export interface StormParent {
   version: number;
 }
 
+/** A send lane (one per channel and kind of call): a ticket queue in which one call runs at a time. */
+export interface LaneState {
+  /** The ticket whose turn it is (tickets below it are done or were skipped). */
+  serving: number;
+  /** Epoch ms before which the served ticket may not start (the last call's end + spacing, or a 429's Retry-After). */
+  next: number;
+  /** Epoch ms by which the served ticket must start (or, once started, end); after it, a waiter may skip it. */
+  leaseUntil: number;
+}
+
 export interface AlertStore {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
   release(key: string): Promise<void>;
@@ -65,16 +75,27 @@ export interface AlertStore {
   getStormParent(stormKey: string): Promise<StormParent | undefined>;
   putStormParent(stormKey: string, parent: StormParent, expected: number | undefined): Promise<boolean>;
   /**
-   * Reserves the next send slot on `lane` (e.g. `post#<channel>`): answers the epoch ms at which the
-   * caller may send, at least `spacingMs` after the previous reservation.
+   * Takes a ticket on `lane` (e.g. `post#<channel>`): the lane serves tickets one at a time, in
+   * order. Answers the ticket with the lane's state. When no ticket is outstanding the new one is
+   * served at once and gets `graceMs` to start.
    */
-  reserveSlot(lane: string, spacingMs: number, nowMs: number): Promise<number>;
+  takeTicket(lane: string, nowMs: number, graceMs: number): Promise<LaneState & { ticket: number }>;
+  readLane(lane: string): Promise<LaneState>;
   /**
-   * Slack answered 429 with Retry-After: nothing new on `lane` is sent before `untilMs`. Moves the
-   * next free slot there (never back). Callers already holding an earlier slot meet the 429
-   * themselves and queue again behind it.
+   * The served ticket starts its call: only if `ticket` is served and `next` has come. Holds the
+   * lane for `leaseMs` (a holder that crashed blocks it no longer).
    */
-  pauseLane(lane: string, untilMs: number): Promise<void>;
+  startTurn(lane: string, ticket: number, nowMs: number, leaseMs: number): Promise<boolean>;
+  /** Slack answered 429 with Retry-After: the holder keeps the lane, and nothing is sent on it, until `untilMs`. */
+  pauseTurn(lane: string, ticket: number, untilMs: number, leaseMs: number): Promise<void>;
+  /**
+   * The holder's call returned: the next ticket is served from `nextMs` (the call's end + the
+   * spacing), and has until `nextMs + graceMs` to start. A holder that was skipped meanwhile only
+   * pushes `next` (never back).
+   */
+  finishTurn(lane: string, ticket: number, nextMs: number, graceMs: number): Promise<void>;
+  /** The served ticket's lease ran out (its holder crashed or lost its way): serve the next, from `nextMs`. */
+  skipTurn(lane: string, serving: number, nowMs: number, nextMs: number, graceMs: number): Promise<boolean>;
 }
 
 export const ALERT_TTL = {
@@ -91,7 +112,7 @@ export class MemoryAlertStore implements AlertStore {
   private readonly alerts = new Map<string, AlertRecord>();
   private readonly members = new Map<string, Map<string, StormMember>>();
   private readonly parents = new Map<string, StormParent>();
-  private readonly slots = new Map<string, number>();
+  private readonly lanes = new Map<string, LaneState & { issued: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -138,13 +159,51 @@ export class MemoryAlertStore implements AlertStore {
     return true;
   }
 
-  async reserveSlot(lane: string, spacingMs: number, nowMs: number) {
-    const slot = Math.max(nowMs, this.slots.get(lane) ?? 0);
-    this.slots.set(lane, slot + spacingMs);
-    return slot;
+  private lane(lane: string) {
+    let l = this.lanes.get(lane);
+    if (!l) this.lanes.set(lane, (l = { serving: 1, next: 0, leaseUntil: 0, issued: 0 }));
+    return l;
   }
 
-  async pauseLane(lane: string, untilMs: number) {
-    this.slots.set(lane, Math.max(untilMs, this.slots.get(lane) ?? 0));
+  private static state(l: LaneState): LaneState {
+    return { serving: l.serving, next: l.next, leaseUntil: l.leaseUntil };
+  }
+
+  async takeTicket(lane: string, nowMs: number, graceMs: number) {
+    const l = this.lane(lane);
+    if (l.serving > l.issued) l.leaseUntil = nowMs + graceMs;
+    l.issued += 1;
+    return { ...MemoryAlertStore.state(l), ticket: l.issued };
+  }
+
+  async readLane(lane: string) {
+    return MemoryAlertStore.state(this.lane(lane));
+  }
+
+  async startTurn(lane: string, ticket: number, nowMs: number, leaseMs: number) {
+    const l = this.lane(lane);
+    if (l.serving !== ticket || l.next > nowMs) return false;
+    l.leaseUntil = nowMs + leaseMs;
+    return true;
+  }
+
+  async pauseTurn(lane: string, ticket: number, untilMs: number, leaseMs: number) {
+    const l = this.lane(lane);
+    if (l.serving !== ticket) return;
+    l.next = untilMs;
+    l.leaseUntil = untilMs + leaseMs;
+  }
+
+  async finishTurn(lane: string, ticket: number, nextMs: number, graceMs: number) {
+    const l = this.lane(lane);
+    if (l.serving === ticket) Object.assign(l, { serving: ticket + 1, next: nextMs, leaseUntil: nextMs + graceMs });
+    else l.next = Math.max(l.next, nextMs);
+  }
+
+  async skipTurn(lane: string, serving: number, nowMs: number, nextMs: number, graceMs: number) {
+    const l = this.lane(lane);
+    if (l.serving !== serving || l.leaseUntil >= nowMs || l.serving > l.issued) return false;
+    Object.assign(l, { serving: serving + 1, next: Math.max(l.next, nextMs), leaseUntil: nextMs + graceMs });
+    return true;
   }
 }

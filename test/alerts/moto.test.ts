@@ -162,9 +162,22 @@ describe('the alert store against moto', () => {
     expect(await store.putAlert({ ...record, status: 'closed', version: 2 }, 1)).toBe(false);
     expect(await store.getAlert('u1')).toMatchObject({ status: 'open', ts: '1.2', history: [{ text: 'Failing' }] });
 
-    const slots = await Promise.all(Array.from({ length: 5 }, () => store.reserveSlot('post#C0ALERTS', 1100, clock.ms)));
-    const sorted = [...slots].sort((x, y) => x - y);
-    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(1100);
+    // The send lane: concurrent callers get distinct tickets, served one at a time; a call starts
+    // only once the previous one's end + spacing has come; a dead holder is skipped after its lease.
+    const lane = 'post#C0ALERTS';
+    const tickets = await Promise.all(Array.from({ length: 5 }, () => store.takeTicket(lane, clock.ms, 3000)));
+    expect(tickets.map((t) => t.ticket).sort()).toEqual([1, 2, 3, 4, 5]);
+    const starts = await Promise.all([1, 2, 3].map((t) => store.startTurn(lane, t, clock.ms, 12_000)));
+    expect(starts).toEqual([true, false, false]);
+    await store.finishTurn(lane, 1, clock.ms + 1100, 3000);
+    expect(await store.readLane(lane)).toEqual({ serving: 2, next: clock.ms + 1100, leaseUntil: clock.ms + 4100 });
+    expect(await store.startTurn(lane, 2, clock.ms + 1099, 12_000)).toBe(false);
+    expect(await store.skipTurn(lane, 2, clock.ms + 4100, clock.ms + 5200, 3000)).toBe(false);
+    expect(await store.skipTurn(lane, 2, clock.ms + 4101, clock.ms + 5201, 3000)).toBe(true);
+    expect(await store.startTurn(lane, 2, clock.ms + 5201, 12_000)).toBe(false);
+    expect(await store.startTurn(lane, 3, clock.ms + 5201, 12_000)).toBe(true);
+    await store.pauseTurn(lane, 3, clock.ms + 9000, 12_000);
+    expect(await store.readLane(lane)).toMatchObject({ serving: 3, next: clock.ms + 9000 });
 
     await store.putStormMember('k', { uuid: 'u1', at: '2026-11-20T09:00:00.000Z', open: true, label: 'orders-consumer' });
     await store.putStormMember('k', { uuid: 'u2', at: '2026-11-20T09:01:00.000Z', open: false, label: 'orders-audit', closedAt: '2026-11-20T09:03:00.000Z' });

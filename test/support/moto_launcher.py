@@ -18,6 +18,21 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
+def serialise_dynamodb(app):
+    """DynamoDB applies each request to an item atomically (a conditional update's check and write are
+    one step); moto's threaded server does not, so two concurrent UpdateItem calls could both pass
+    one condition. Serve DynamoDB requests one at a time, as the real service orders writes to one item."""
+    lock = threading.Lock()
+
+    def serve(environ, start_response):
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return app(environ, start_response)
+        with lock:
+            return list(app(environ, start_response))
+
+    return serve
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -35,7 +50,7 @@ def main() -> int:
     # One line per request on stderr costs CPU and buries the errors worth reading.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
-    app = moto_ext.wrap(DomainDispatcherApplication(create_backend_app))
+    app = serialise_dynamodb(moto_ext.wrap(DomainDispatcherApplication(create_backend_app)))
     server = make_server(args.host, args.port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
