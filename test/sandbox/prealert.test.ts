@@ -11,7 +11,7 @@ import { createLogger } from '../../bot/slack/log';
 const logger = createLogger({ level: 'error', sink: () => undefined });
 const blocksText = (m: ChannelMessage) => JSON.stringify(m.blocks ?? []);
 
-async function waitFor<T>(find: () => T | undefined, timeoutMs = 8000): Promise<T> {
+async function waitFor<T>(find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find();
@@ -25,7 +25,7 @@ it('posts the pre-alert for the revoked rule first; the failure alert joins its 
   const activity: string[] = [];
   const sandbox = await startSandbox({
     port: 0,
-    watcher: { changeAfterMs: 20, failAfterMs: 600, recoverAfterMs: 60_000 },
+    watcher: { changeAfterMs: 20, failAfterMs: 3_000, recoverAfterMs: 60_000 },
     diagnoseDelayMs: 0,
     logger,
     onActivity: (line: string) => activity.push(line),
