@@ -119,6 +119,20 @@ export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {
   });
 }
 
+/** The wiring built on the first event and reused by every later one in the container; a failed build is tried again on the next. */
+export function onceUntilFailed<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    if (!built) {
+      built = build();
+      built.catch(() => {
+        built = undefined;
+      });
+    }
+    return built;
+  };
+}
+
 /**
  * The notifier, built on the first event (the Slack tokens may have to be read from Secrets
  * Manager first) and reused by every later one in the container.
@@ -128,7 +142,6 @@ export function alertNotifierFromEnv(
   engine: EngineDiagnose,
   overrides: { logger?: SlackLogger; pacing?: AlertNotifierDeps['pacing'] } = {},
 ): () => Promise<AlertNotifier> {
-  let built: Promise<AlertNotifier> | undefined;
   const build = async (): Promise<AlertNotifier> => {
     const resolved = await slackEnvOnce(env);
     const slackConfig = loadSlackConfig(resolved, 'worker');
@@ -157,15 +170,7 @@ export function alertNotifierFromEnv(
       logger,
     });
   };
-  return () => {
-    if (!built) {
-      built = build();
-      built.catch(() => {
-        built = undefined;
-      });
-    }
-    return built;
-  };
+  return onceUntilFailed(build);
 }
 
 /** The engine, diagnosing an ESM of a watched account with that account's role (and ExternalId), as the watcher reads it. */
