@@ -58,15 +58,27 @@ export function watchedAccounts(config: AlertsConfig): WatchedAccountRef[] {
   return refs;
 }
 
-function lambdaClients(env: Env, credentials: Map<string, AwsCredentialIdentityProvider>): (account: string, region: string) => LambdaReader {
-  const cache = new Map<string, LambdaClient>();
-  const endpoint = configuredEndpoint('lambda', env);
+interface PerAccountClientConfig {
+  region: string;
+  maxAttempts: number;
+  retryMode: 'standard';
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  endpoint?: string;
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/** One SDK client per account and region, made on first use, with that account's credentials (the function's own when none). */
+function clientsPerAccount<C>(
+  service: Parameters<typeof configuredEndpoint>[0], env: Env, credentials: Map<string, AwsCredentialIdentityProvider>, make: (config: PerAccountClientConfig) => C,
+): (account: string, region: string) => C {
+  const cache = new Map<string, C>();
+  const endpoint = configuredEndpoint(service, env);
   return (account, region) => {
     const key = `${account}#${region}`;
     let client = cache.get(key);
     if (!client) {
       const creds = credentials.get(account);
-      client = new LambdaClient({
+      client = make({
         region,
         maxAttempts: DEFAULT_MAX_ATTEMPTS,
         retryMode: 'standard',
@@ -80,27 +92,13 @@ function lambdaClients(env: Env, credentials: Map<string, AwsCredentialIdentityP
   };
 }
 
+function lambdaClients(env: Env, credentials: Map<string, AwsCredentialIdentityProvider>): (account: string, region: string) => LambdaReader {
+  return clientsPerAccount('lambda', env, credentials, (config) => new LambdaClient(config));
+}
+
 /** The watcher's stall round: one CloudWatch client per account and region, with the same credentials as its Lambda client. */
 function cloudwatchClients(env: Env, credentials: Map<string, AwsCredentialIdentityProvider>): (account: string, region: string) => MetricsReader {
-  const cache = new Map<string, CloudWatchClient>();
-  const endpoint = configuredEndpoint('cloudwatch', env);
-  return (account, region) => {
-    const key = `${account}#${region}`;
-    let client = cache.get(key);
-    if (!client) {
-      const creds = credentials.get(account);
-      client = new CloudWatchClient({
-        region,
-        maxAttempts: DEFAULT_MAX_ATTEMPTS,
-        retryMode: 'standard',
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-        ...(endpoint ? { endpoint } : {}),
-        ...(creds ? { credentials: creds } : {}),
-      });
-      cache.set(key, client);
-    }
-    return client;
-  };
+  return clientsPerAccount('cloudwatch', env, credentials, (config) => new CloudWatchClient(config));
 }
 
 export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {}): Watcher {
@@ -121,6 +119,20 @@ export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {
   });
 }
 
+/** The wiring built on the first event and reused by every later one in the container; a failed build is tried again on the next. */
+export function onceUntilFailed<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    if (!built) {
+      built = build();
+      built.catch(() => {
+        built = undefined;
+      });
+    }
+    return built;
+  };
+}
+
 /**
  * The notifier, built on the first event (the Slack tokens may have to be read from Secrets
  * Manager first) and reused by every later one in the container.
@@ -130,7 +142,6 @@ export function alertNotifierFromEnv(
   engine: EngineDiagnose,
   overrides: { logger?: SlackLogger; pacing?: AlertNotifierDeps['pacing'] } = {},
 ): () => Promise<AlertNotifier> {
-  let built: Promise<AlertNotifier> | undefined;
   const build = async (): Promise<AlertNotifier> => {
     const resolved = await slackEnvOnce(env);
     const slackConfig = loadSlackConfig(resolved, 'worker');
@@ -160,15 +171,7 @@ export function alertNotifierFromEnv(
       logger,
     });
   };
-  return () => {
-    if (!built) {
-      built = build();
-      built.catch(() => {
-        built = undefined;
-      });
-    }
-    return built;
-  };
+  return onceUntilFailed(build);
 }
 
 /** The engine, diagnosing an ESM of a watched account with that account's role (and ExternalId), as the watcher reads it. */

@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { credentialsByAccount } from '../alerts/aws';
+import { credentialsByAccount, onceUntilFailed } from '../alerts/aws';
 import { DynamoAlertStore } from '../alerts/alert-store-dynamodb';
 import { loadAlertsConfig } from '../alerts/config';
 import { createChannelRouter, lambdaTagReader } from '../alerts/router';
@@ -27,7 +27,6 @@ export interface PreAlertWiring {
 }
 
 export function preAlertFromEnv(env: Env): () => Promise<PreAlertWiring> {
-  let built: Promise<PreAlertWiring> | undefined;
   const build = async (): Promise<PreAlertWiring> => {
     const resolved = await slackEnvOnce(env);
     const slackConfig = loadSlackConfig(resolved, 'worker');
@@ -70,13 +69,5 @@ export function preAlertFromEnv(env: Env): () => Promise<PreAlertWiring> {
     };
     return { preAlerter, clientsFor, logger };
   };
-  return () => {
-    if (!built) {
-      built = build();
-      built.catch(() => {
-        built = undefined;
-      });
-    }
-    return built;
-  };
+  return onceUntilFailed(build);
 }

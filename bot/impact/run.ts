@@ -89,8 +89,9 @@ export function judge(report: Report, touched: ReadonlySet<string>): Pick<Impact
   return { broken: true, cause, findings };
 }
 
-export async function assessImpact(call: ParsedCall, options: ImpactOptions): Promise<ImpactResult> {
-  const event = {
+/** The call as the result names it, whichever way the impact was assessed. */
+function eventOf(call: ParsedCall): ImpactResult['event'] {
+  return {
     name: call.name,
     time: call.time,
     principal: call.principal,
@@ -99,6 +100,10 @@ export async function assessImpact(call: ParsedCall, options: ImpactOptions): Pr
     ...(call.account ? { account: call.account } : {}),
     ...(call.failed ? { failed: call.failed } : {}),
   };
+}
+
+export async function assessImpact(call: ParsedCall, options: ImpactOptions): Promise<ImpactResult> {
+  const event = eventOf(call);
   if (call.failed || call.resources.length === 0) return { event, esms: [] };
   options.onProgress?.('Finding the ESMs that depend on what the call changed…');
   const { all, incomplete } = await dependencyIndex(options.clients);
@@ -124,15 +129,7 @@ export function impactExitCode(result: ImpactResult): number {
  * dependents and the same judgement as `assessImpact`, with `diagnoseSnapshot` instead of AWS.
  */
 export function assessImpactOffline(call: ParsedCall, snapshots: readonly Snapshot[]): ImpactResult {
-  const event = {
-    name: call.name,
-    time: call.time,
-    principal: call.principal,
-    resources: call.resources.map((r) => r.id),
-    region: call.region,
-    ...(call.account ? { account: call.account } : {}),
-    ...(call.failed ? { failed: call.failed } : {}),
-  };
+  const event = eventOf(call);
   if (call.failed) return { event, esms: [] };
   const touched = new Set(call.resources.map((r) => r.key));
   const esms = snapshots

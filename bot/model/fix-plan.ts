@@ -24,7 +24,7 @@ export const PlanStep = z.object({
   /** What the call changes, in words a reviewer can approve. */
   effect: z.string().min(1),
   undo: ApiCall,
-  /** The same call as an AWS CLI command (bot/checks/lib/commands.ts), runnable as printed. */
+  /** The same call as an AWS CLI command (bot/checks/lib/commands/), runnable as printed. */
   command: z.string().min(1),
   undoCommand: z.string().min(1),
 });

@@ -76,6 +76,17 @@ async function tell(job: Job, deps: JobDeps, text: string): Promise<void> {
   }
 }
 
+/** Edits the message in place; when Slack refuses, tells the user why and answers false. */
+async function updateOrTell(job: Job, deps: JobDeps, ts: string, message: SlackMessage): Promise<boolean> {
+  try {
+    await deps.slack.chat.update({ channel: job.channel, ts, ...message });
+    return true;
+  } catch (err) {
+    await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));
+    return false;
+  }
+}
+
 /** The acknowledgement to stamp on a report: only one for this ESM's current cause counts. */
 async function currentAck(store: SlackStore, report: SlackReport): Promise<Stamp | undefined> {
   return acknowledgedFor(await store.getAcknowledgement(report.target.uuid), causeOf(report));
@@ -176,12 +187,7 @@ async function editInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     rerun,
     ...(acknowledged ? { acknowledged } : {}),
   });
-  try {
-    await deps.slack.chat.update({ channel: job.channel, ts, ...message });
-  } catch (err) {
-    await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));
-    return 'failed';
-  }
+  if (!(await updateOrTell(job, deps, ts, message))) return 'failed';
   await deps.store.putMessage({
     channel: job.channel,
     ts,
@@ -210,12 +216,7 @@ async function stampInPlace(job: Job, deps: JobDeps): Promise<JobOutcome> {
     ...(stored.rerun ? { rerun: stored.rerun } : {}),
     ...(acknowledged ? { acknowledged } : {}),
   });
-  try {
-    await deps.slack.chat.update({ channel: job.channel, ts, ...message });
-  } catch (err) {
-    await tell(job, deps, explainFailure(err, deps.logger, { kind: job.kind, channel: job.channel }));
-    return 'failed';
-  }
+  if (!(await updateOrTell(job, deps, ts, message))) return 'failed';
   deps.logger.event('info', 'acknowledgement.stamped', { uuid: stored.target.uuid, channel: job.channel, ts });
   return 'updated';
 }

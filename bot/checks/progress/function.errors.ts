@@ -1,11 +1,10 @@
 import type { Remedy } from '../../model/report';
 import type { Snapshot } from '../../model/snapshot';
-import { pass, skip, valueOf, defineCheck, type Outcome } from '../check';
+import { pass, skip, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { functionNameOf, regionOf } from '../lib/resources';
 import { setFunctionTimeout, tailFunctionLogs, updateEsm } from '../lib/commands';
 import { fmt } from '../lib/trend';
-import { RECENT_MINUTES, FAILING_RATE, RISKY_RATE, type Progress, metricsOrOutcome, pct, lagSentence } from './lib';
+import { FAILING_RATE, RISKY_RATE, type Progress, functionProgressOrOutcome, pct, lagSentence } from './lib';
 
 export const functionErrors = defineCheck({
   id: 'function.errors',
@@ -13,13 +12,9 @@ export const functionErrors = defineCheck({
   title: 'The function succeeds on the batches it is sent',
   docs: AWS_DOCS.retries,
   run(snapshot): Outcome {
-    const m = metricsOrOutcome(snapshot);
-    if ('outcome' in m) return m.outcome;
-    const p = m.progress;
-    const fnArn = valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn;
-    const name = functionNameOf(snapshot);
-    const region = regionOf(snapshot);
-    const recent = Math.min(RECENT_MINUTES, p.windowMinutes);
+    const f = functionProgressOrOutcome(snapshot);
+    if ('outcome' in f) return f.outcome;
+    const { progress: p, fnArn, name, region, recent } = f;
     if (p.invocations.window === 0) {
       return skip(`The function was not invoked in the last ${p.windowMinutes} min (no Invocations data): there is no error rate to judge.`);
     }

@@ -2,10 +2,9 @@ import type { Remedy } from '../../model/report';
 import { SERIES } from '../../model/metrics';
 import { pass, valueOf, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { functionNameOf, regionOf } from '../lib/resources';
 import { accountSettings, concurrencyQuota, putFunctionConcurrency } from '../lib/commands';
 import { fmt, maxOf, pointsOf } from '../lib/trend';
-import { RECENT_MINUTES, metricsOrOutcome, lagSentence } from './lib';
+import { functionProgressOrOutcome, lagSentence } from './lib';
 
 export const functionThrottles = defineCheck({
   id: 'function.throttles',
@@ -13,13 +12,9 @@ export const functionThrottles = defineCheck({
   title: 'The function\'s invokes are not throttled',
   docs: AWS_DOCS.scaling,
   run(snapshot): Outcome {
-    const m = metricsOrOutcome(snapshot);
-    if ('outcome' in m) return m.outcome;
-    const p = m.progress;
-    const fnArn = valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn;
-    const name = functionNameOf(snapshot);
-    const region = regionOf(snapshot);
-    const recent = Math.min(RECENT_MINUTES, p.windowMinutes);
+    const f = functionProgressOrOutcome(snapshot);
+    if ('outcome' in f) return f.outcome;
+    const { progress: p, fnArn, name, region, recent } = f;
     if (p.throttles.window === 0) return pass(`No throttled invokes in the last ${p.windowMinutes} min.`, { resources: [fnArn] });
     const reserved = valueOf(snapshot.concurrency)?.ReservedConcurrentExecutions;
     const topic = valueOf(snapshot.topic);

@@ -3,6 +3,7 @@ import type { Trend } from '../../model/report';
 import type { ProgressMetrics, Snapshot } from '../../model/snapshot';
 import { SERIES } from '../../model/metrics';
 import { type Outcome, couldNotRead, skip, valueOf } from '../check';
+import { functionNameOf, regionOf } from '../lib/resources';
 import { fmt, lagTrend, maxOf, pointsOf, since, sum, type LagTrend, type Point } from '../lib/trend';
 
 /** The error and throttle rates are judged on the window's last minutes: a poison batch that arrived ten minutes ago is diluted over an hour. */
@@ -48,6 +49,29 @@ export function metricsOrOutcome(snapshot: Snapshot): MetricsOutcome {
   }
   if (!f.ok) return { outcome: couldNotRead('the CloudWatch progress metrics', f) };
   return { progress: progressOf(f.value, snapshot) };
+}
+
+/** What the checks on the function's own metrics (errors, throttles) start from: the metrics and who they are about. */
+export interface FunctionProgress {
+  progress: Progress;
+  fnArn: string;
+  name: string;
+  region: string;
+  /** The minutes the recent rates are judged on (the window's, when shorter). */
+  recent: number;
+}
+
+export function functionProgressOrOutcome(snapshot: Snapshot): FunctionProgress | { outcome: Outcome } {
+  const m = metricsOrOutcome(snapshot);
+  if ('outcome' in m) return m;
+  const p = m.progress;
+  return {
+    progress: p,
+    fnArn: valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn,
+    name: functionNameOf(snapshot),
+    region: regionOf(snapshot),
+    recent: Math.min(RECENT_MINUTES, p.windowMinutes),
+  };
 }
 
 export function rate(errors: number, invocations: number): number | undefined {

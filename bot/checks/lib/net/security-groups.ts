@@ -97,7 +97,7 @@ export function securityGroupsAllowingEgress(groups: SecurityGroup[], port: numb
   return evaluateGroups(groups, port, to, 'egress');
 }
 
-/** The egress rule as a CLI command (commands.ts builds it). */
+/** The egress rule as a CLI command (lib/commands/ec2.ts builds it). */
 export function authorizeEgressCommand(groupId: string, port: number, to: { groupId?: string; cidr?: string }, region: string): string {
   return authorizeSgEgress({ groupId, port, to: to.groupId ? { groupId: to.groupId } : { cidr: to.cidr ?? ANYWHERE }, region });
 }
