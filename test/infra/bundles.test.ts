@@ -89,7 +89,7 @@ describe('the Lambda bundles', () => {
           ESM_DOCTOR_WORKER_FUNCTION: 'esm-doctor-worker',
           ESM_DOCTOR_DEFAULT_REGION: 'eu-west-1',
           AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+          AWS_ACCESS_KEY_ID: 'fake-access-key-id',
           AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-key-for-the-local-listener',
           LOG_LEVEL: 'warn',
         },
