@@ -20,7 +20,7 @@ import {
   setClusterState,
   setEsmStatus,
 } from '../support/aws-seed';
-import { withMoto } from './harness';
+import { withMoto, cliEnv } from './harness';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { poisonBatch } from '../../scenarios/metrics';
 
@@ -48,22 +48,10 @@ interface CliResult {
 withMoto('esm-doctor against the extended moto', (ctx) => {
   const saved: Record<string, string | undefined> = {};
 
-  /** The CLI's environment: moto's endpoint and test credentials, nothing inherited that could reach AWS. */
-  function cliEnv(): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      NO_COLOR: '1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      // The SDK warns on Node < 22 through process.emitWarning; that is this machine, not the CLI.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...ctx.moto().env,
-    };
-  }
 
   function cli(args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: cliEnv(), timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [CLI, ...args], { env: cliEnv(ctx), timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
         resolve({ code, stdout, stderr });
       });

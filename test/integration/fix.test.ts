@@ -17,7 +17,7 @@ import type { Report } from '../../bot/model/report';
 import { applyPlan, createRemediationClients, PlanRefused, undoPlan, type RemediationClients } from '../../bot/remediate/apply';
 import { plansOf, POLICY_PREFIX } from '../../bot/remediate/plans';
 import { seedMskIamWithNat, seedMskScram, setEsmStatus, type MskScenario } from '../support/aws-seed';
-import { withMoto } from './harness';
+import { withMoto, cliEnv } from './harness';
 
 const REGION = 'eu-west-1';
 const CLI = path.resolve(__dirname, '../../bin/esm-doctor.cjs');
@@ -36,21 +36,11 @@ withMoto('esm-doctor fix against the extended moto', (ctx) => {
   const lines: string[] = [];
   const log = (line: string) => void lines.push(line);
 
-  function cliEnv(): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      NO_COLOR: '1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...ctx.moto().env,
-    };
-  }
 
   /** stdin is /dev/null-like (a pipe closed at once): not a terminal, as in a script or CI. */
   function cli(args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      const child = execFile(process.execPath, [CLI, ...args], { env: cliEnv(), timeout: 90_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const child = execFile(process.execPath, [CLI, ...args], { env: cliEnv(ctx), timeout: 90_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
         resolve({ code, stdout, stderr });
       });

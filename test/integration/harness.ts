@@ -63,3 +63,19 @@ const unreachable: MotoContext = {
     throw new Error('moto is not available');
   },
 };
+
+/**
+ * The CLI's environment for a child process: moto's endpoint and test credentials, nothing inherited
+ * that could reach AWS. The SDK warns on Node < 22 through process.emitWarning; that is this machine,
+ * not the CLI, so the warning is off.
+ */
+export function cliEnv(ctx: MotoContext): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NO_COLOR: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...ctx.moto().env,
+  };
+}
