@@ -1,5 +1,5 @@
 /**
- * The alert messages, built on the Slack app's report message (blocks.ts `renderReport`) so that an
+ * The alert messages, built on the Slack app's report message (blocks/ `renderReport`) so that an
  * alert looks, and its buttons work, exactly like an `/esm diagnose` answer. Pure functions.
  *
  *   live alert      the report, with an "Alert · failing since …" line and the history under the header
