@@ -11,12 +11,12 @@
  * also compares `expiresAt` with the clock: an expired item counts as absent.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { FixPlan } from '../model/fix-plan';
 import { Report } from '../model/report';
 import { Target } from '../model/target';
+import { conditionally, documentClient, Table, TTL_ATTRIBUTE } from '../store/dynamodb';
 import type { AcknowledgeResult, Acknowledgement, CreateFixResult, FixRequest, FixState, SlackStore, StoredMessage } from './store';
 import { acknowledgedFor, TTL } from './store';
 
@@ -39,7 +39,7 @@ const FixItem = z.object({
   outcome: z.string().optional(),
 });
 
-export const TTL_ATTRIBUTE = 'expiresAt';
+export { TTL_ATTRIBUTE } from '../store/dynamodb';
 
 const StoredMessageItem = z.object({
   channel: z.string(),
@@ -70,8 +70,11 @@ export interface DynamoStoreOptions {
   now?: () => number;
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+/** DynamoDB refused a put for an item that, read right after, is not there (deleted or expired in between). */
+class RefusedWithoutHolder extends Error {
+  constructor(pk: string) {
+    super(`the conditional put on ${pk} was refused, yet no live item holds that key`);
+  }
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
@@ -79,32 +82,25 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 export class DynamoStore implements SlackStore {
+  private readonly dynamo: Table;
   private readonly table: string;
   private readonly db: DynamoDBDocumentClient;
   private readonly now: () => number;
 
   constructor(options: DynamoStoreOptions) {
+    this.dynamo = new Table(options.table, options.client ?? documentClient(), options.now);
     this.table = options.table;
-    this.db =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+    this.db = this.dynamo.db;
     this.now = options.now ?? Date.now;
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.now() / 1000);
+    return this.dynamo.nowSeconds();
   }
 
-  private async getLive(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }));
-    const item = out.Item;
-    if (!item) return undefined;
-    if (typeof item[TTL_ATTRIBUTE] === 'number' && item[TTL_ATTRIBUTE] <= this.nowSeconds()) return undefined;
-    return item;
-  }
 
   async getMessage(channel: string, ts: string): Promise<StoredMessage | undefined> {
-    const item = await this.getLive(`msg#${channel}#${ts}`, 'report');
+    const item = await this.dynamo.get(`msg#${channel}#${ts}`, 'report');
     if (!item) return undefined;
     const parsed = StoredMessageItem.safeParse(item);
     if (!parsed.success) return undefined;
@@ -146,30 +142,19 @@ export class DynamoStore implements SlackStore {
   }
 
   private async tryAcknowledge(ack: Acknowledgement, attempts: number): Promise<AcknowledgeResult> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `ack#${ack.uuid}`, sk: 'ack', ...withoutUndefined(ack), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.ackSeconds },
-          // A new cause, or a lapsed acknowledgement, may be acknowledged again.
-          ConditionExpression: 'attribute_not_exists(pk) OR #cause <> :cause OR #exp <= :now',
-          ExpressionAttributeNames: { '#cause': 'cause', '#exp': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':cause': ack.cause, ':now': this.nowSeconds() },
-        }),
-      );
-      return { recorded: true, ack };
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const existing = await this.getAcknowledgement(ack.uuid);
-      // Cleared between the write and the read: try once more rather than report a ghost.
-      if (!existing && attempts > 1) return this.tryAcknowledge(ack, attempts - 1);
-      if (!existing) throw err;
-      return { recorded: false, existing };
-    }
+    const item = { pk: `ack#${ack.uuid}`, sk: 'ack', ...withoutUndefined(ack), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.ackSeconds };
+    // A new cause, or a lapsed acknowledgement, may be acknowledged again.
+    const recorded = await this.dynamo.putIfFree(item, { expression: '#cause <> :cause', names: { '#cause': 'cause' }, values: { ':cause': ack.cause } });
+    if (recorded) return { recorded: true, ack };
+    const existing = await this.getAcknowledgement(ack.uuid);
+    // Cleared between the write and the read: try once more rather than report a ghost.
+    if (!existing && attempts > 1) return this.tryAcknowledge(ack, attempts - 1);
+    if (!existing) throw new RefusedWithoutHolder(item.pk);
+    return { recorded: false, existing };
   }
 
   async getAcknowledgement(uuid: string): Promise<Acknowledgement | undefined> {
-    const item = await this.getLive(`ack#${uuid}`, 'ack');
+    const item = await this.dynamo.get(`ack#${uuid}`, 'ack');
     const parsed = item ? AckItem.safeParse(item) : undefined;
     if (!parsed?.success) return undefined;
     const { channel, ts, ...rest } = parsed.data;
@@ -185,54 +170,26 @@ export class DynamoStore implements SlackStore {
   }
 
   async claim(key: string, ttlSeconds: number = TTL.claimSeconds): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `claim#${key}`, sk: 'claim', [TTL_ATTRIBUTE]: this.nowSeconds() + ttlSeconds },
-          ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now',
-          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': this.nowSeconds() },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return this.dynamo.putIfAbsent({ pk: `claim#${key}`, sk: 'claim', [TTL_ATTRIBUTE]: this.nowSeconds() + ttlSeconds });
   }
 
   async createFixRequest(request: FixRequest): Promise<CreateFixResult> {
     const { plan, expiresAt, ...rest } = request;
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `fix#${request.hash}`, sk: 'fix', ...withoutUndefined(rest), requestExpiresAt: expiresAt, plan: JSON.stringify(plan), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.fixSeconds },
-          // Free when absent, lapsed, finished, or pending past its expiry (ISO strings compare in time order).
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #exp <= :now OR NOT (#state IN (:pending, :approved, :applying)) OR (#state = :pending AND requestExpiresAt <= :nowIso)',
-          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE, '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':now': this.nowSeconds(),
-            ':nowIso': new Date(this.now()).toISOString(),
-            ':pending': 'pending',
-            ':approved': 'approved',
-            ':applying': 'applying',
-          },
-        }),
-      );
-      return { created: true, request };
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const existing = await this.getFixRequest(request.hash);
-      if (!existing) throw err;
-      return { created: false, existing };
-    }
+    const item = { pk: `fix#${request.hash}`, sk: 'fix', ...withoutUndefined(rest), requestExpiresAt: expiresAt, plan: JSON.stringify(plan), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.fixSeconds };
+    // Free when absent, lapsed, finished, or pending past its expiry (ISO strings compare in time order).
+    const created = await this.dynamo.putIfFree(item, {
+      expression: 'NOT (#state IN (:pending, :approved, :applying)) OR (#state = :pending AND requestExpiresAt <= :nowIso)',
+      names: { '#state': 'state' },
+      values: { ':nowIso': new Date(this.now()).toISOString(), ':pending': 'pending', ':approved': 'approved', ':applying': 'applying' },
+    });
+    if (created) return { created: true, request };
+    const existing = await this.getFixRequest(request.hash);
+    if (!existing) throw new RefusedWithoutHolder(item.pk);
+    return { created: false, existing };
   }
 
   async getFixRequest(hash: string): Promise<FixRequest | undefined> {
-    const item = await this.getLive(`fix#${hash}`, 'fix');
+    const item = await this.dynamo.get(`fix#${hash}`, 'fix');
     const parsed = item ? FixItem.safeParse(item) : undefined;
     if (!parsed?.success) return undefined;
     const plan = FixPlan.safeParse(JSON.parse(parsed.data.plan));
@@ -256,8 +213,8 @@ export class DynamoStore implements SlackStore {
       return `#f${i} = :v${i}`;
     });
     if (!sets.length || !from.length) return undefined;
-    try {
-      const out = await this.db.send(
+    const out = await conditionally(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `fix#${hash}`, sk: 'fix' },
@@ -267,14 +224,12 @@ export class DynamoStore implements SlackStore {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      const parsed = FixItem.safeParse(out.Attributes);
-      const plan = parsed.success ? FixPlan.safeParse(JSON.parse(parsed.data.plan)) : undefined;
-      if (!parsed.success || !plan?.success) return undefined;
-      return fixRequestOf(parsed.data, plan.data);
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      throw err;
-    }
+      ),
+    );
+    if (out === false) return undefined;
+    const parsed = FixItem.safeParse(out.Attributes);
+    const plan = parsed.success ? FixPlan.safeParse(JSON.parse(parsed.data.plan)) : undefined;
+    if (!parsed.success || !plan?.success) return undefined;
+    return fixRequestOf(parsed.data, plan.data);
   }
 }
