@@ -70,11 +70,10 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async getAlert(uuid: string): Promise<AlertRecord | undefined> {
-    const item = await this.table.get(`alert#${uuid}`, 'alert');
-    const parsed = item ? AlertItem.safeParse(item) : undefined;
-    if (!parsed?.success) return undefined;
-    const history = History.safeParse(JSON.parse(parsed.data.history));
-    return { ...parsed.data, history: history.success ? history.data : [] };
+    const stored = await this.table.getParsed(`alert#${uuid}`, 'alert', AlertItem);
+    if (!stored) return undefined;
+    const history = History.safeParse(JSON.parse(stored.history));
+    return { ...stored, history: history.success ? history.data : [] };
   }
 
   async putAlert(record: AlertRecord, expected: number | undefined): Promise<boolean> {
@@ -112,9 +111,7 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async getStormParent(stormKey: string): Promise<StormParent | undefined> {
-    const item = await this.table.get(`storm#${stormKey}`, 'parent');
-    const parsed = item ? ParentItem.safeParse(item) : undefined;
-    return parsed?.success ? parsed.data : undefined;
+    return this.table.getParsed(`storm#${stormKey}`, 'parent', ParentItem);
   }
 
   async putStormParent(stormKey: string, parent: StormParent, expected: number | undefined): Promise<boolean> {

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { FixPlan } from '../model/fix-plan';
 import { Report } from '../model/report';
 import { Target } from '../model/target';
-import { conditionally, documentClient, Table, TTL_ATTRIBUTE } from '../store/dynamodb';
+import { conditionally, documentClient, Table, TTL_ATTRIBUTE, type Condition, type Item } from '../store/dynamodb';
 import type { AcknowledgeResult, Acknowledgement, CreateFixResult, FixRequest, FixState, SlackStore, StoredMessage } from './store';
 import { acknowledgedFor, TTL } from './store';
 
@@ -70,13 +70,6 @@ export interface DynamoStoreOptions {
   now?: () => number;
 }
 
-/** DynamoDB refused a put for an item that, read right after, is not there (deleted or expired in between). */
-class RefusedWithoutHolder extends Error {
-  constructor(pk: string) {
-    super(`the conditional put on ${pk} was refused, yet no live item holds that key`);
-  }
-}
-
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -100,21 +93,19 @@ export class DynamoStore implements SlackStore {
 
 
   async getMessage(channel: string, ts: string): Promise<StoredMessage | undefined> {
-    const item = await this.dynamo.get(`msg#${channel}#${ts}`, 'report');
-    if (!item) return undefined;
-    const parsed = StoredMessageItem.safeParse(item);
-    if (!parsed.success) return undefined;
-    const report = Report.safeParse(JSON.parse(parsed.data.report));
+    const stored = await this.dynamo.getParsed(`msg#${channel}#${ts}`, 'report', StoredMessageItem);
+    if (!stored) return undefined;
+    const report = Report.safeParse(JSON.parse(stored.report));
     if (!report.success) return undefined;
-    const raw = JSON.parse(parsed.data.report) as { pollerMode?: unknown };
+    const raw = JSON.parse(stored.report) as { pollerMode?: unknown };
     return {
-      channel: parsed.data.channel,
-      ts: parsed.data.ts,
-      target: parsed.data.target,
+      channel: stored.channel,
+      ts: stored.ts,
+      target: stored.target,
       // zod strips what the Report contract does not name; the Slack extras are put back.
       report: { ...report.data, ...(raw.pollerMode === 'on-demand' || raw.pollerMode === 'provisioned' ? { pollerMode: raw.pollerMode } : {}) },
-      ...(parsed.data.rerun ? { rerun: JSON.parse(parsed.data.rerun) } : {}),
-      ...(parsed.data.preface ? { preface: parsed.data.preface } : {}),
+      ...(stored.rerun ? { rerun: JSON.parse(stored.rerun) } : {}),
+      ...(stored.preface ? { preface: stored.preface } : {}),
     };
   }
 
@@ -137,27 +128,30 @@ export class DynamoStore implements SlackStore {
     );
   }
 
-  async acknowledge(ack: Acknowledgement): Promise<AcknowledgeResult> {
-    return this.tryAcknowledge(ack, 2);
+  /**
+   * Puts `item` when its key is free (`putIfFree`): undefined. Otherwise the live item that holds it,
+   * read back; one freed between the write and the read is tried once more rather than reported as a ghost.
+   */
+  private async putOrHolder<T>(item: Item, orWhen: Condition, holder: () => Promise<T | undefined>, attempts = 2): Promise<T | undefined> {
+    if (await this.dynamo.putIfFree(item, orWhen)) return undefined;
+    const existing = await holder();
+    if (existing) return existing;
+    if (attempts > 1) return this.putOrHolder(item, orWhen, holder, attempts - 1);
+    throw new Error(`the conditional put on ${String(item.pk)} was refused, yet no live item holds that key`);
   }
 
-  private async tryAcknowledge(ack: Acknowledgement, attempts: number): Promise<AcknowledgeResult> {
+  async acknowledge(ack: Acknowledgement): Promise<AcknowledgeResult> {
     const item = { pk: `ack#${ack.uuid}`, sk: 'ack', ...withoutUndefined(ack), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.ackSeconds };
     // A new cause, or a lapsed acknowledgement, may be acknowledged again.
-    const recorded = await this.dynamo.putIfFree(item, { expression: '#cause <> :cause', names: { '#cause': 'cause' }, values: { ':cause': ack.cause } });
-    if (recorded) return { recorded: true, ack };
-    const existing = await this.getAcknowledgement(ack.uuid);
-    // Cleared between the write and the read: try once more rather than report a ghost.
-    if (!existing && attempts > 1) return this.tryAcknowledge(ack, attempts - 1);
-    if (!existing) throw new RefusedWithoutHolder(item.pk);
-    return { recorded: false, existing };
+    const newCause = { expression: '#cause <> :cause', names: { '#cause': 'cause' }, values: { ':cause': ack.cause } };
+    const existing = await this.putOrHolder(item, newCause, () => this.getAcknowledgement(ack.uuid));
+    return existing ? { recorded: false, existing } : { recorded: true, ack };
   }
 
   async getAcknowledgement(uuid: string): Promise<Acknowledgement | undefined> {
-    const item = await this.dynamo.get(`ack#${uuid}`, 'ack');
-    const parsed = item ? AckItem.safeParse(item) : undefined;
-    if (!parsed?.success) return undefined;
-    const { channel, ts, ...rest } = parsed.data;
+    const stored = await this.dynamo.getParsed(`ack#${uuid}`, 'ack', AckItem);
+    if (!stored) return undefined;
+    const { channel, ts, ...rest } = stored;
     return { ...rest, ...(channel ? { channel } : {}), ...(ts ? { ts } : {}) };
   }
 
@@ -177,24 +171,20 @@ export class DynamoStore implements SlackStore {
     const { plan, expiresAt, ...rest } = request;
     const item = { pk: `fix#${request.hash}`, sk: 'fix', ...withoutUndefined(rest), requestExpiresAt: expiresAt, plan: JSON.stringify(plan), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.fixSeconds };
     // Free when absent, lapsed, finished, or pending past its expiry (ISO strings compare in time order).
-    const created = await this.dynamo.putIfFree(item, {
+    const finished = {
       expression: 'NOT (#state IN (:pending, :approved, :applying)) OR (#state = :pending AND requestExpiresAt <= :nowIso)',
       names: { '#state': 'state' },
       values: { ':nowIso': new Date(this.now()).toISOString(), ':pending': 'pending', ':approved': 'approved', ':applying': 'applying' },
-    });
-    if (created) return { created: true, request };
-    const existing = await this.getFixRequest(request.hash);
-    if (!existing) throw new RefusedWithoutHolder(item.pk);
-    return { created: false, existing };
+    };
+    const existing = await this.putOrHolder(item, finished, () => this.getFixRequest(request.hash));
+    return existing ? { created: false, existing } : { created: true, request };
   }
 
   async getFixRequest(hash: string): Promise<FixRequest | undefined> {
-    const item = await this.dynamo.get(`fix#${hash}`, 'fix');
-    const parsed = item ? FixItem.safeParse(item) : undefined;
-    if (!parsed?.success) return undefined;
-    const plan = FixPlan.safeParse(JSON.parse(parsed.data.plan));
-    if (!plan.success) return undefined;
-    return fixRequestOf(parsed.data, plan.data);
+    const stored = await this.dynamo.getParsed(`fix#${hash}`, 'fix', FixItem);
+    if (!stored) return undefined;
+    const plan = FixPlan.safeParse(JSON.parse(stored.plan));
+    return plan.success ? fixRequestOf(stored, plan.data) : undefined;
   }
 
   async updateFixRequest(

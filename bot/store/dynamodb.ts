@@ -8,6 +8,7 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -58,6 +59,13 @@ export class Table {
   async get(pk: string, sk: string): Promise<Item | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.name, Key: { pk, sk }, ConsistentRead: true }));
     return out.Item && !this.isExpired(out.Item) ? out.Item : undefined;
+  }
+
+  /** `get`, validated: undefined also when the item is not of the schema's shape (foreign or from an older version). */
+  async getParsed<S extends z.ZodType>(pk: string, sk: string, schema: S): Promise<z.output<S> | undefined> {
+    const item = await this.get(pk, sk);
+    const parsed = item ? schema.safeParse(item) : undefined;
+    return parsed?.success ? parsed.data : undefined;
   }
 
   /** Puts the item when no live one holds its key; false when one does. */
