@@ -35,6 +35,12 @@ export const NatGateway = z.looseObject({
 });
 export type NatGateway = z.infer<typeof NatGateway>;
 
+/**
+ * EC2's SecurityGroupIdentifier, how a VPC endpoint names its groups (VpcEndpoint.Groups), and the head of a SecurityGroup.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupIdentifier.html
+ */
+const SecurityGroupIdentifier = z.looseObject({ GroupId: z.string(), GroupName: z.string().optional() });
+
 export const VpcEndpoint = z.looseObject({
   VpcEndpointId: z.string(),
   ...optionalStrings('VpcEndpointType', 'VpcId'),
@@ -42,7 +48,7 @@ export const VpcEndpoint = z.looseObject({
   ...optionalStrings('State', 'PolicyDocument'),
   PrivateDnsEnabled: z.boolean().optional(),
   ...fields(z.array(z.string()).optional(), 'SubnetIds', 'RouteTableIds'),
-  Groups: z.array(z.looseObject({ GroupId: z.string(), GroupName: z.string().optional() })).optional(),
+  Groups: z.array(SecurityGroupIdentifier).optional(),
 });
 export type VpcEndpoint = z.infer<typeof VpcEndpoint>;
 
@@ -56,9 +62,8 @@ export const IpPermission = z.looseObject({
 });
 export type IpPermission = z.infer<typeof IpPermission>;
 
-export const SecurityGroup = z.looseObject({
-  GroupId: z.string(),
-  ...optionalStrings('GroupName', 'VpcId'),
+export const SecurityGroup = SecurityGroupIdentifier.extend({
+  VpcId: z.string().optional(),
   ...fields(z.array(IpPermission).optional(), 'IpPermissions', 'IpPermissionsEgress'),
 });
 export type SecurityGroup = z.infer<typeof SecurityGroup>;
