@@ -237,19 +237,8 @@ function singleTarget(positionals: string[], options: Options, io: Io): Target {
 }
 
 async function loadSnapshotFile(file: string): Promise<Snapshot> {
-  const [{ readFile }, { Snapshot }] = await Promise.all([import('node:fs/promises'), import('./model/snapshot')]);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InvalidSnapshot(`cannot read snapshot ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new InvalidSnapshot(`${file} is not JSON (write one with: esm-doctor collect <uuid> > ${file})`);
-  }
+  const [{ readJsonFile }, { Snapshot }] = await Promise.all([import('./commands/json-file'), import('./model/snapshot')]);
+  const json = await readJsonFile(file, 'snapshot', `write one with: esm-doctor collect <uuid> > ${file}`, (message) => new InvalidSnapshot(message));
   const result = Snapshot.safeParse(json);
   if (!result.success) throw new InvalidSnapshot(`${file} is not an esm-doctor snapshot: ${firstIssue(result.error)}`);
   return result.data;

@@ -10,11 +10,10 @@
  *
  * As in the Slack store, expired items count as absent (DynamoDB deletes them lazily).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { TTL_ATTRIBUTE } from '../slack/store-dynamodb';
+import { conditionally, documentClient, Table, TTL_ATTRIBUTE } from '../store/dynamodb';
 import { ALERT_TTL, type AlertRecord, type AlertStore, type LaneState, type StormMember, type StormParent } from './alert-store';
-import { documentClient, isConditionFailure } from './watch-store-dynamodb';
 
 const History = z.array(z.object({ at: z.string(), text: z.string() }));
 
@@ -50,55 +49,20 @@ const ParentItem = z.object({
 const SLOT_TTL_SECONDS = 24 * 3600;
 
 export class DynamoAlertStore implements AlertStore {
+  private readonly table: Table;
   private readonly db: DynamoDBDocumentClient;
-  private readonly now: () => number;
 
   constructor(private readonly options: { table: string; client?: DynamoDBDocumentClient; now?: () => number }) {
-    this.db = options.client ?? documentClient();
-    this.now = options.now ?? Date.now;
+    this.table = new Table(options.table, options.client ?? documentClient(), options.now);
+    this.db = this.table.db;
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.now() / 1000);
-  }
-
-  private async getLive(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.options.table, Key: { pk, sk }, ConsistentRead: true }));
-    const item = out.Item;
-    if (!item) return undefined;
-    if (typeof item[TTL_ATTRIBUTE] === 'number' && item[TTL_ATTRIBUTE] <= this.nowSeconds()) return undefined;
-    return item;
-  }
-
-  /** Put conditional on `version` (undefined: absent or expired). */
-  private async putVersioned(item: Record<string, unknown>, expected: number | undefined): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.options.table,
-          Item: item,
-          ...(expected === undefined
-            ? {
-                ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now',
-                ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: { ':now': this.nowSeconds() },
-              }
-            : {
-                ConditionExpression: '#v = :v',
-                ExpressionAttributeNames: { '#v': 'version' },
-                ExpressionAttributeValues: { ':v': expected },
-              }),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return this.table.nowSeconds();
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    return this.putVersioned({ pk: `aclaim#${key}`, sk: 'claim', [TTL_ATTRIBUTE]: this.nowSeconds() + ttlSeconds }, undefined);
+    return this.table.putIfAbsent({ pk: `aclaim#${key}`, sk: 'claim', [TTL_ATTRIBUTE]: this.nowSeconds() + ttlSeconds });
   }
 
   async release(key: string): Promise<void> {
@@ -106,15 +70,14 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async getAlert(uuid: string): Promise<AlertRecord | undefined> {
-    const item = await this.getLive(`alert#${uuid}`, 'alert');
-    const parsed = item ? AlertItem.safeParse(item) : undefined;
-    if (!parsed?.success) return undefined;
-    const history = History.safeParse(JSON.parse(parsed.data.history));
-    return { ...parsed.data, history: history.success ? history.data : [] };
+    const stored = await this.table.getParsed(`alert#${uuid}`, 'alert', AlertItem);
+    if (!stored) return undefined;
+    const history = History.safeParse(JSON.parse(stored.history));
+    return { ...stored, history: history.success ? history.data : [] };
   }
 
   async putAlert(record: AlertRecord, expected: number | undefined): Promise<boolean> {
-    return this.putVersioned(
+    return this.table.putVersioned(
       {
         pk: `alert#${record.uuid}`,
         sk: 'alert',
@@ -136,36 +99,23 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async stormMembers(stormKey: string): Promise<StormMember[]> {
-    const out: StormMember[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.options.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
-          ExpressionAttributeValues: { ':pk': `storm#${stormKey}`, ':member': 'member#' },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (typeof item[TTL_ATTRIBUTE] === 'number' && item[TTL_ATTRIBUTE] <= this.nowSeconds()) continue;
-        const m = MemberItem.safeParse(item);
-        if (m.success) out.push(m.data);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
+      ExpressionAttributeValues: { ':pk': `storm#${stormKey}`, ':member': 'member#' },
+      ConsistentRead: true,
+    });
+    return items.flatMap((item) => {
+      const m = this.table.isExpired(item) ? undefined : MemberItem.safeParse(item);
+      return m?.success ? [m.data] : [];
+    });
   }
 
   async getStormParent(stormKey: string): Promise<StormParent | undefined> {
-    const item = await this.getLive(`storm#${stormKey}`, 'parent');
-    const parsed = item ? ParentItem.safeParse(item) : undefined;
-    return parsed?.success ? parsed.data : undefined;
+    return this.table.getParsed(`storm#${stormKey}`, 'parent', ParentItem);
   }
 
   async putStormParent(stormKey: string, parent: StormParent, expected: number | undefined): Promise<boolean> {
-    return this.putVersioned({ pk: `storm#${stormKey}`, sk: 'parent', ...parent, [TTL_ATTRIBUTE]: this.nowSeconds() + ALERT_TTL.stormSeconds }, expected);
+    return this.table.putVersioned({ pk: `storm#${stormKey}`, sk: 'parent', ...parent, [TTL_ATTRIBUTE]: this.nowSeconds() + ALERT_TTL.stormSeconds }, expected);
   }
 
   private laneKey(lane: string) {
@@ -178,8 +128,8 @@ export class DynamoAlertStore implements AlertStore {
 
   /** A conditional update on the lane item; false when its condition does not hold. */
   private async updateLane(lane: string, nowMs: number, update: string, condition: string, values: Record<string, unknown>): Promise<Record<string, unknown> | false> {
-    try {
-      const out = await this.db.send(
+    const out = await conditionally(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.options.table,
           Key: this.laneKey(lane),
@@ -189,12 +139,9 @@ export class DynamoAlertStore implements AlertStore {
           ExpressionAttributeValues: { ...values, ':exp': Math.floor(nowMs / 1000) + SLOT_TTL_SECONDS },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return out.Attributes ?? {};
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
+    return out && (out.Attributes ?? {});
   }
 
   /**

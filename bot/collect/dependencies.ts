@@ -6,17 +6,15 @@
  * 100 ESMs on one cluster cost one DescribeClusterV2, not 100. No IAM simulation, no topic, no
  * bootstrap brokers: those are what a diagnosis adds, not what it depends on.
  */
-import { DescribeNatGatewaysCommand, DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeVpcEndpointsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
 import { esmPlacement, esmSource, isVpcConnectionArn, secretConfigs } from '../model/esm';
-import { EsmConfig, NatGateway, NetworkAcl, RouteTable, VpcEndpoint, type ClusterInfo, type Fact, type KeyMetadata, type NetworkFacts, type SecretFacts, type Subnet } from '../model/snapshot';
+import { EsmConfig, type ClusterInfo, type Fact, type KeyMetadata, type NetworkFacts, type SecretFacts, type Subnet } from '../model/snapshot';
 import type { AwsClients } from './clients';
-import { jsonSafe, paginate, readFact } from './fact';
+import { jsonSafe } from './fact';
 import { listEventSourceMappings } from './inventory';
 import { readCluster } from './kafka';
 import { readFunction } from './lambda';
 import { readKey, readSecretDescription } from './secrets';
-import { readSubnets } from './ec2';
+import { readSubnets, readVpcRouting, type VpcRouting } from './ec2';
 import type { DependencyFacts } from '../impact/dependencies';
 
 export type DependencyClients = Pick<AwsClients, 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms'>;
@@ -44,39 +42,6 @@ function memo<T>(): (key: string, read: () => Promise<T>) => Promise<T> {
     if (!p) cache.set(key, (p = read()));
     return p;
   };
-}
-
-type VpcRouting = Pick<NetworkFacts, 'routeTables' | 'natGateways' | 'vpcEndpoints' | 'networkAcls'>;
-
-function readVpcRouting(ec2: EC2Client, vpcId: string): Promise<VpcRouting> {
-  const byVpc = [{ Name: 'vpc-id', Values: [vpcId] }];
-  const token = (t: string | undefined) => (t ? { NextToken: t } : {});
-  return Promise.all([
-    readFact('ec2:DescribeRouteTables', z.array(RouteTable), () =>
-      paginate(async (t) => {
-        const out = await ec2.send(new DescribeRouteTablesCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.RouteTables, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeNatGateways', z.array(NatGateway), () =>
-      paginate(async (t) => {
-        const out = await ec2.send(new DescribeNatGatewaysCommand({ Filter: byVpc, ...token(t) }));
-        return { items: out?.NatGateways, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeVpcEndpoints', z.array(VpcEndpoint), () =>
-      paginate(async (t) => {
-        const out = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.VpcEndpoints, next: out?.NextToken };
-      }),
-    ),
-    readFact('ec2:DescribeNetworkAcls', z.array(NetworkAcl), () =>
-      paginate(async (t) => {
-        const out = await ec2.send(new DescribeNetworkAclsCommand({ Filters: byVpc, ...token(t) }));
-        return { items: out?.NetworkAcls, next: out?.NextToken };
-      }),
-    ),
-  ]).then(([routeTables, natGateways, vpcEndpoints, networkAcls]) => ({ routeTables, natGateways, vpcEndpoints, networkAcls }));
 }
 
 /**
@@ -123,7 +88,7 @@ export function dependencyReader(clients: DependencyClients) {
       note(subnetFact);
       const vpcId = subnetFact.ok ? subnetFact.value[0]?.VpcId : undefined;
       if (vpcId) {
-        const routing = await vpcs(vpcId, () => readVpcRouting(clients.ec2, vpcId));
+        const routing = await vpcs(vpcId, () => readVpcRouting(clients.ec2, [vpcId]));
         for (const f of Object.values(routing)) note(f);
         network = { subnets: subnetFact, vpcId, ...routing };
       } else {

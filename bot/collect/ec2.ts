@@ -45,32 +45,46 @@ export function readSubnets(client: EC2Client, subnetIds: string[]): Promise<Fac
 }
 
 export type VpcWideFacts = Required<Pick<NetworkFacts, 'securityGroups' | 'routeTables' | 'natGateways' | 'vpcEndpoints' | 'networkAcls' | 'vpcDns'>>;
+export type VpcRouting = Pick<VpcWideFacts, 'routeTables' | 'natGateways' | 'vpcEndpoints' | 'networkAcls'>;
+
+const byVpc = (vpcIds: string[]) => [{ Name: 'vpc-id', Values: vpcIds }];
+const token = (NextToken: string | undefined) => (NextToken ? { NextToken } : {});
+
+/** One paginated Describe call filtered by VPC, as one fact. */
+function listed<S extends z.ZodType, O extends { NextToken?: string | undefined }>(action: CollectorAction, item: S, send: (token: string | undefined) => Promise<O>, items: (out: O) => unknown[] | undefined) {
+  return readFact(action, z.array(item), () =>
+    paginate(async (t) => {
+      const out = await send(t);
+      return { items: out ? items(out) : undefined, next: out?.NextToken };
+    }),
+  );
+}
 
 /**
  * The VPC-wide facts, all concurrently. `vpcIds` are every VPC the ESM's subnets belong to (normally
  * one; a self-managed ESM may name subnets of several); the DNS attributes are those of `vpcIds[0]`.
  */
 export async function readVpcWide(client: EC2Client, vpcIds: string[]): Promise<VpcWideFacts> {
-  const byVpc = [{ Name: 'vpc-id', Values: vpcIds }];
-  const token = (NextToken: string | undefined) => (NextToken ? { NextToken } : {});
-  // Every list is one paginated Describe call filtered by VPC, as one fact.
-  const listed = <S extends z.ZodType, O extends { NextToken?: string | undefined }>(action: CollectorAction, item: S, send: (token: string | undefined) => Promise<O>, items: (out: O) => unknown[] | undefined) =>
-    readFact(action, z.array(item), () =>
-      paginate(async (t) => {
-        const out = await send(t);
-        return { items: out ? items(out) : undefined, next: out?.NextToken };
-      }),
-    );
-  const [securityGroups, routeTables, natGateways, vpcEndpoints, networkAcls, vpcDns] = await Promise.all([
-    listed('ec2:DescribeSecurityGroups', SecurityGroup, (t) => client.send(new DescribeSecurityGroupsCommand({ Filters: byVpc, ...token(t) })), (o) => o.SecurityGroups),
-    listed('ec2:DescribeRouteTables', RouteTable, (t) => client.send(new DescribeRouteTablesCommand({ Filters: byVpc, ...token(t) })), (o) => o.RouteTables),
-    // DescribeNatGateways names its filter list `Filter`, not `Filters`.
-    listed('ec2:DescribeNatGateways', NatGateway, (t) => client.send(new DescribeNatGatewaysCommand({ Filter: byVpc, ...token(t) })), (o) => o.NatGateways),
-    listed('ec2:DescribeVpcEndpoints', VpcEndpoint, (t) => client.send(new DescribeVpcEndpointsCommand({ Filters: byVpc, ...token(t) })), (o) => o.VpcEndpoints),
-    listed('ec2:DescribeNetworkAcls', NetworkAcl, (t) => client.send(new DescribeNetworkAclsCommand({ Filters: byVpc, ...token(t) })), (o) => o.NetworkAcls),
+  const Filters = byVpc(vpcIds);
+  const [securityGroups, routing, vpcDns] = await Promise.all([
+    listed('ec2:DescribeSecurityGroups', SecurityGroup, (t) => client.send(new DescribeSecurityGroupsCommand({ Filters, ...token(t) })), (o) => o.SecurityGroups),
+    readVpcRouting(client, vpcIds),
     readVpcDns(client, vpcIds[0]!),
   ]);
-  return { securityGroups, routeTables, natGateways, vpcEndpoints, networkAcls, vpcDns };
+  return { securityGroups, ...routing, vpcDns };
+}
+
+/** Where traffic from the VPCs' subnets can go: route tables, NAT gateways, VPC endpoints, network ACLs (also what `dependents` reads). */
+export async function readVpcRouting(client: EC2Client, vpcIds: string[]): Promise<VpcRouting> {
+  const Filters = byVpc(vpcIds);
+  const [routeTables, natGateways, vpcEndpoints, networkAcls] = await Promise.all([
+    listed('ec2:DescribeRouteTables', RouteTable, (t) => client.send(new DescribeRouteTablesCommand({ Filters, ...token(t) })), (o) => o.RouteTables),
+    // DescribeNatGateways names its filter list `Filter`, not `Filters`.
+    listed('ec2:DescribeNatGateways', NatGateway, (t) => client.send(new DescribeNatGatewaysCommand({ Filter: Filters, ...token(t) })), (o) => o.NatGateways),
+    listed('ec2:DescribeVpcEndpoints', VpcEndpoint, (t) => client.send(new DescribeVpcEndpointsCommand({ Filters, ...token(t) })), (o) => o.VpcEndpoints),
+    listed('ec2:DescribeNetworkAcls', NetworkAcl, (t) => client.send(new DescribeNetworkAclsCommand({ Filters, ...token(t) })), (o) => o.NetworkAcls),
+  ]);
+  return { routeTables, natGateways, vpcEndpoints, networkAcls };
 }
 
 /** DescribeVpcAttribute answers one attribute per call: both DNS attributes, folded into one fact. */

@@ -4,12 +4,12 @@
  * ESM fails, 1 when one does, 2 for an unreadable or unsupported event; dependents 0, or 2 for bad
  * input.
  */
-import { readFile } from 'node:fs/promises';
 import { createClients, type AwsClients } from '../collect/clients';
 import { InvalidTarget } from '../model/errors';
 import { REGION_PATTERN } from '../model/target';
 import { parseCall, UnusableEvent, type ParsedCall } from '../impact/events';
 import { assessImpact, findDependents, impactExitCode, type DependentsResult, type ImpactResult } from '../impact/run';
+import { readJsonFile } from './json-file';
 
 export interface CommandIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -28,18 +28,7 @@ export interface CommandOptions {
 export class InvalidEvent extends InvalidTarget {}
 
 export async function readEventFile(file: string): Promise<ParsedCall> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InvalidEvent(`cannot read event ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new InvalidEvent(`${file} is not JSON (expected a CloudTrail event as EventBridge delivers it)`);
-  }
+  const json = await readJsonFile(file, 'event', 'expected a CloudTrail event as EventBridge delivers it', (message) => new InvalidEvent(message));
   try {
     return parseCall(json);
   } catch (err) {

@@ -80,6 +80,8 @@ function wrapped(params: Params, request: string): Params {
 const field = (...names: string[]) => (params: Params) => names.flatMap((n) => strings(params[n]));
 
 const ec2: (...names: string[]) => Extract = (...names) => (p) => field(...names)(p).map((id) => ['ec2', id]);
+/** The same for EC2's newer calls, whose fields sit inside `request` (see `wrapped`). */
+const ec2In = (request: string, ...names: string[]): Extract => (p, event) => ec2(...names)(wrapped(p, request), event);
 
 export interface CallFamily {
   /** CloudTrail eventSource. */
@@ -99,29 +101,13 @@ export const CALL_FAMILIES: readonly CallFamily[] = [
     names: ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress'],
     extract: ec2('groupId'),
   },
-  {
-    source: 'ec2.amazonaws.com',
-    names: ['ModifySecurityGroupRules'],
-    extract: (p) => field('GroupId', 'groupId')(wrapped(p, 'ModifySecurityGroupRulesRequest')).map((id) => ['ec2', id]),
-  },
+  { source: 'ec2.amazonaws.com', names: ['ModifySecurityGroupRules'], extract: ec2In('ModifySecurityGroupRulesRequest', 'GroupId', 'groupId') },
   { source: 'ec2.amazonaws.com', names: ['CreateRoute', 'ReplaceRoute', 'DeleteRoute'], extract: ec2('routeTableId') },
   // The association id names the subnet's current link; the route table id is the one it moves to.
   { source: 'ec2.amazonaws.com', names: ['ReplaceRouteTableAssociation'], extract: ec2('associationId', 'routeTableId') },
-  {
-    source: 'ec2.amazonaws.com',
-    names: ['DeleteNatGateway'],
-    extract: (p) => field('NatGatewayId', 'natGatewayId')(wrapped(p, 'DeleteNatGatewayRequest')).map((id) => ['ec2', id]),
-  },
-  {
-    source: 'ec2.amazonaws.com',
-    names: ['DeleteVpcEndpoints'],
-    extract: (p) => field('VpcEndpointId', 'vpcEndpointId')(wrapped(p, 'DeleteVpcEndpointsRequest')).map((id) => ['ec2', id]),
-  },
-  {
-    source: 'ec2.amazonaws.com',
-    names: ['ModifyVpcEndpoint'],
-    extract: (p) => field('VpcEndpointId', 'vpcEndpointId')(wrapped(p, 'ModifyVpcEndpointRequest')).map((id) => ['ec2', id]),
-  },
+  { source: 'ec2.amazonaws.com', names: ['DeleteNatGateway'], extract: ec2In('DeleteNatGatewayRequest', 'NatGatewayId', 'natGatewayId') },
+  { source: 'ec2.amazonaws.com', names: ['DeleteVpcEndpoints'], extract: ec2In('DeleteVpcEndpointsRequest', 'VpcEndpointId', 'vpcEndpointId') },
+  { source: 'ec2.amazonaws.com', names: ['ModifyVpcEndpoint'], extract: ec2In('ModifyVpcEndpointRequest', 'VpcEndpointId', 'vpcEndpointId') },
   { source: 'ec2.amazonaws.com', names: ['CreateNetworkAclEntry', 'ReplaceNetworkAclEntry', 'DeleteNetworkAclEntry'], extract: ec2('networkAclId') },
   { source: 'ec2.amazonaws.com', names: ['ReplaceNetworkAclAssociation'], extract: ec2('associationId', 'networkAclId') },
   {

@@ -5,6 +5,7 @@
  * rules on them (paging, tickets, auto-disable) without touching esm-doctor.
  */
 import { z } from 'zod';
+import { optionalStrings, strings } from './fields';
 
 export const EVENT_SOURCE = 'esm-doctor';
 export const EVENT_DETAIL_TYPE = 'ESM State Change';
@@ -16,21 +17,15 @@ export type EsmHealth = z.infer<typeof EsmHealth>;
 /** What ListEventSourceMappings says of an ESM at one moment. */
 export const ObservedState = z.object({
   state: z.string(),
-  lastProcessingResult: z.string().optional(),
-  stateTransitionReason: z.string().optional(),
+  ...optionalStrings('lastProcessingResult', 'stateTransitionReason'),
 });
 export type ObservedState = z.infer<typeof ObservedState>;
 
-/** Which ESM: what every event, watcher record and observation says about its subject. */
-export const EsmIdentity = z.object({
-  uuid: z.string(),
-  esmArn: z.string(),
-  functionArn: z.string(),
-  /** The MSK cluster ARN, or the self-managed bootstrap servers joined with commas. */
-  eventSource: z.string(),
-  region: z.string(),
-  account: z.string(),
-});
+/**
+ * Which ESM: what every event, watcher record and observation says about its subject. `eventSource` is
+ * the MSK cluster ARN, or the self-managed bootstrap servers joined with commas.
+ */
+export const EsmIdentity = z.object(strings('uuid', 'esmArn', 'functionArn', 'eventSource', 'region', 'account'));
 export type EsmIdentity = z.infer<typeof EsmIdentity>;
 
 export const EsmStateChange = EsmIdentity.extend({

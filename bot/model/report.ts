@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { FixPlan } from './fix-plan';
+import { optionalStrings, strings } from './fields';
+import { metricWindow } from './snapshot/metrics';
 
 /** error = the check could not run (a call was denied or throttled); never a crash. */
 export const Status = z.enum(['fail', 'warn', 'pass', 'skip', 'error']);
@@ -60,10 +62,7 @@ export type Verdict = z.infer<typeof Verdict>;
 
 /** A management event on a resource a failing finding names (CloudTrail), newest first. */
 export const Change = z.object({
-  time: z.string(),
-  event: z.string(),
-  resource: z.string(),
-  principal: z.string(),
+  ...strings('time', 'event', 'resource', 'principal'),
   source: z.literal('cloudtrail'),
 });
 export type Change = z.infer<typeof Change>;
@@ -73,25 +72,17 @@ export const Trend = z.object({
   /** lag | errors | throttles */
   name: z.string(),
   label: z.string(),
-  start: z.string(),
-  end: z.string(),
-  periodSeconds: z.number(),
+  ...metricWindow,
   values: z.array(z.number().nullable()),
 });
 export type Trend = z.infer<typeof Trend>;
 
 export const Report = z.object({
-  target: z.object({
-    uuid: z.string(),
-    region: z.string(),
-    account: z.string().optional(),
-    arn: z.string().optional(),
-  }),
+  target: z.object({ ...strings('uuid', 'region'), ...optionalStrings('account', 'arn') }),
   esm: z
     .object({
       state: z.string(),
-      stateTransitionReason: z.string().optional(),
-      lastProcessingResult: z.string().optional(),
+      ...optionalStrings('stateTransitionReason', 'lastProcessingResult'),
       source: z.enum(['msk', 'self-managed']),
       functionArn: z.string(),
       topics: z.array(z.string()),

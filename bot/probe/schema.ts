@@ -4,6 +4,8 @@
  * timings): never a secret value, a username or a password. The probe.* checks judge it.
  */
 import { z } from 'zod';
+import { optionalStrings, strings } from '../model/fields';
+import { ResolvedEndpoint } from '../model/snapshot/dns';
 
 /** The probe's steps, in the order the ESM runs them (setup steps 3, 4, 5, 5, 6, 6). */
 export const PROBE_STEPS = ['dns', 'tcp', 'tls', 'sasl', 'metadata', 'group'] as const;
@@ -20,16 +22,8 @@ export type ProbeStatus = z.infer<typeof ProbeStatus>;
 // ---------------------------------------------------------------------------------------------
 // Evidence per step
 
-export const DnsAnswer = z.object({
-  /** The bootstrap entry as configured ("b-1.x.kafka.eu-west-1.amazonaws.com:9098"). */
-  entry: z.string(),
-  host: z.string().optional(),
-  port: z.number().optional(),
-  addresses: z.array(z.string()),
-  /** ENOTFOUND, EAI_AGAIN, ETIMEOUT, "malformed", ... */
-  error: z.string().optional(),
-  ms: z.number(),
-});
+/** A bootstrap entry resolved as the snapshot's `dns` fact resolves it (error may also be ETIMEOUT here), and how long it took. */
+export const DnsAnswer = ResolvedEndpoint.extend({ ms: z.number() });
 export type DnsAnswer = z.infer<typeof DnsAnswer>;
 
 export const DnsEvidence = z.object({
@@ -41,10 +35,14 @@ export const DnsEvidence = z.object({
 export const TcpOutcome = z.enum(['connected', 'refused', 'timeout', 'unreachable', 'error']);
 export type TcpOutcome = z.infer<typeof TcpOutcome>;
 
+/** One connection to one address of a broker. */
+const connection = { host: z.string(), port: z.number(), address: z.string() };
+
+/** A Kafka error name (SASL_AUTHENTICATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION, ...) and the broker's or client's message, scrubbed of credentials. */
+const kafkaError = optionalStrings('errorType', 'message');
+
 export const TcpAttempt = z.object({
-  host: z.string(),
-  port: z.number(),
-  address: z.string(),
+  ...connection,
   outcome: TcpOutcome,
   /** The socket error code: ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ... */
   code: z.string().optional(),
@@ -55,11 +53,9 @@ export type TcpAttempt = z.infer<typeof TcpAttempt>;
 export const TcpEvidence = z.object({ attempts: z.array(TcpAttempt) });
 
 export const CertificateSummary = z.object({
-  subject: z.string(),
-  issuer: z.string(),
+  ...strings('subject', 'issuer'),
   subjectAltNames: z.array(z.string()),
-  validFrom: z.string(),
-  validTo: z.string(),
+  ...strings('validFrom', 'validTo'),
   fingerprint256: z.string().optional(),
 });
 export type CertificateSummary = z.infer<typeof CertificateSummary>;
@@ -81,19 +77,15 @@ export const TlsOutcome = z.enum([
 export type TlsOutcome = z.infer<typeof TlsOutcome>;
 
 export const TlsAttempt = z.object({
-  host: z.string(),
-  port: z.number(),
-  address: z.string(),
+  ...connection,
   /** The SNI / name verified against the certificate (absent when connecting to an IP). */
   servername: z.string().optional(),
   outcome: TlsOutcome,
-  code: z.string().optional(),
-  message: z.string().optional(),
-  protocol: z.string().optional(),
+  ...optionalStrings('code', 'message', 'protocol'),
   /** The server's leaf certificate, as received (also when it failed verification). */
   certificate: CertificateSummary.optional(),
   /** The chain as the server sent it, leaf first: subject ← issuer. */
-  chain: z.array(z.object({ subject: z.string(), issuer: z.string() })).optional(),
+  chain: z.array(CertificateSummary.pick({ subject: true, issuer: true })).optional(),
   /** The broker answered a Kafka ApiVersions request over the TLS connection (it speaks Kafka and accepted the client). */
   kafkaAnswered: z.boolean().optional(),
   ms: z.number(),
@@ -116,10 +108,7 @@ export const SaslEvidence = z.object({
   mechanism: z.string(),
   broker: z.string(),
   outcome: SaslOutcome,
-  /** The Kafka error name (SASL_AUTHENTICATION_FAILED, UNSUPPORTED_SASL_MECHANISM, ...). */
-  errorType: z.string().optional(),
-  /** The broker's or client's message, scrubbed of credentials. */
-  message: z.string().optional(),
+  ...kafkaError,
   /** For IAM: whose credentials signed the token (the probe's, not the ESM's execution role). */
   signedBy: z.string().optional(),
   ms: z.number(),
@@ -148,8 +137,7 @@ export const MetadataEvidence = z.object({
   broker: z.string(),
   /** true: listed; false: the broker answered UNKNOWN_TOPIC_OR_PARTITION; absent: could not tell. */
   found: z.boolean().optional(),
-  errorType: z.string().optional(),
-  message: z.string().optional(),
+  ...kafkaError,
   partitions: z.array(PartitionState),
   /** The brokers as the cluster advertises them: the addresses the ESM connects to after bootstrapping. */
   brokers: z.array(AdvertisedBroker),
@@ -162,11 +150,9 @@ export const GroupEvidence = z.object({
   groupId: z.string(),
   outcome: z.enum(['described', 'not-authorized', 'coordinator-unavailable', 'unsupported', 'timeout', 'error']),
   /** Kafka's group state: Empty, Stable, PreparingRebalance, CompletingRebalance, Dead (no such group yet). */
-  state: z.string().optional(),
-  protocolType: z.string().optional(),
-  members: z.array(z.object({ clientId: z.string(), clientHost: z.string() })).optional(),
-  errorType: z.string().optional(),
-  message: z.string().optional(),
+  ...optionalStrings('state', 'protocolType'),
+  members: z.array(z.object(strings('clientId', 'clientHost'))).optional(),
+  ...kafkaError,
   ms: z.number(),
 });
 

@@ -11,12 +11,12 @@
  * also compares `expiresAt` with the clock: an expired item counts as absent.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { FixPlan } from '../model/fix-plan';
 import { Report } from '../model/report';
 import { Target } from '../model/target';
+import { conditionally, documentClient, Table, TTL_ATTRIBUTE, type Condition, type Item } from '../store/dynamodb';
 import type { AcknowledgeResult, Acknowledgement, CreateFixResult, FixRequest, FixState, SlackStore, StoredMessage } from './store';
 import { acknowledgedFor, TTL } from './store';
 
@@ -39,7 +39,7 @@ const FixItem = z.object({
   outcome: z.string().optional(),
 });
 
-export const TTL_ATTRIBUTE = 'expiresAt';
+export { TTL_ATTRIBUTE } from '../store/dynamodb';
 
 const StoredMessageItem = z.object({
   channel: z.string(),
@@ -70,55 +70,42 @@ export interface DynamoStoreOptions {
   now?: () => number;
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
-
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export class DynamoStore implements SlackStore {
+  private readonly dynamo: Table;
   private readonly table: string;
   private readonly db: DynamoDBDocumentClient;
   private readonly now: () => number;
 
   constructor(options: DynamoStoreOptions) {
+    this.dynamo = new Table(options.table, options.client ?? documentClient(), options.now);
     this.table = options.table;
-    this.db =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+    this.db = this.dynamo.db;
     this.now = options.now ?? Date.now;
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.now() / 1000);
+    return this.dynamo.nowSeconds();
   }
 
-  private async getLive(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }));
-    const item = out.Item;
-    if (!item) return undefined;
-    if (typeof item[TTL_ATTRIBUTE] === 'number' && item[TTL_ATTRIBUTE] <= this.nowSeconds()) return undefined;
-    return item;
-  }
 
   async getMessage(channel: string, ts: string): Promise<StoredMessage | undefined> {
-    const item = await this.getLive(`msg#${channel}#${ts}`, 'report');
-    if (!item) return undefined;
-    const parsed = StoredMessageItem.safeParse(item);
-    if (!parsed.success) return undefined;
-    const report = Report.safeParse(JSON.parse(parsed.data.report));
+    const stored = await this.dynamo.getParsed(`msg#${channel}#${ts}`, 'report', StoredMessageItem);
+    if (!stored) return undefined;
+    const report = Report.safeParse(JSON.parse(stored.report));
     if (!report.success) return undefined;
-    const raw = JSON.parse(parsed.data.report) as { pollerMode?: unknown };
+    const raw = JSON.parse(stored.report) as { pollerMode?: unknown };
     return {
-      channel: parsed.data.channel,
-      ts: parsed.data.ts,
-      target: parsed.data.target,
+      channel: stored.channel,
+      ts: stored.ts,
+      target: stored.target,
       // zod strips what the Report contract does not name; the Slack extras are put back.
       report: { ...report.data, ...(raw.pollerMode === 'on-demand' || raw.pollerMode === 'provisioned' ? { pollerMode: raw.pollerMode } : {}) },
-      ...(parsed.data.rerun ? { rerun: JSON.parse(parsed.data.rerun) } : {}),
-      ...(parsed.data.preface ? { preface: parsed.data.preface } : {}),
+      ...(stored.rerun ? { rerun: JSON.parse(stored.rerun) } : {}),
+      ...(stored.preface ? { preface: stored.preface } : {}),
     };
   }
 
@@ -141,38 +128,30 @@ export class DynamoStore implements SlackStore {
     );
   }
 
-  async acknowledge(ack: Acknowledgement): Promise<AcknowledgeResult> {
-    return this.tryAcknowledge(ack, 2);
+  /**
+   * Puts `item` when its key is free (`putIfFree`): undefined. Otherwise the live item that holds it,
+   * read back; one freed between the write and the read is tried once more rather than reported as a ghost.
+   */
+  private async putOrHolder<T>(item: Item, orWhen: Condition, holder: () => Promise<T | undefined>, attempts = 2): Promise<T | undefined> {
+    if (await this.dynamo.putIfFree(item, orWhen)) return undefined;
+    const existing = await holder();
+    if (existing) return existing;
+    if (attempts > 1) return this.putOrHolder(item, orWhen, holder, attempts - 1);
+    throw new Error(`the conditional put on ${String(item.pk)} was refused, yet no live item holds that key`);
   }
 
-  private async tryAcknowledge(ack: Acknowledgement, attempts: number): Promise<AcknowledgeResult> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `ack#${ack.uuid}`, sk: 'ack', ...withoutUndefined(ack), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.ackSeconds },
-          // A new cause, or a lapsed acknowledgement, may be acknowledged again.
-          ConditionExpression: 'attribute_not_exists(pk) OR #cause <> :cause OR #exp <= :now',
-          ExpressionAttributeNames: { '#cause': 'cause', '#exp': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':cause': ack.cause, ':now': this.nowSeconds() },
-        }),
-      );
-      return { recorded: true, ack };
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const existing = await this.getAcknowledgement(ack.uuid);
-      // Cleared between the write and the read: try once more rather than report a ghost.
-      if (!existing && attempts > 1) return this.tryAcknowledge(ack, attempts - 1);
-      if (!existing) throw err;
-      return { recorded: false, existing };
-    }
+  async acknowledge(ack: Acknowledgement): Promise<AcknowledgeResult> {
+    const item = { pk: `ack#${ack.uuid}`, sk: 'ack', ...withoutUndefined(ack), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.ackSeconds };
+    // A new cause, or a lapsed acknowledgement, may be acknowledged again.
+    const newCause = { expression: '#cause <> :cause', names: { '#cause': 'cause' }, values: { ':cause': ack.cause } };
+    const existing = await this.putOrHolder(item, newCause, () => this.getAcknowledgement(ack.uuid));
+    return existing ? { recorded: false, existing } : { recorded: true, ack };
   }
 
   async getAcknowledgement(uuid: string): Promise<Acknowledgement | undefined> {
-    const item = await this.getLive(`ack#${uuid}`, 'ack');
-    const parsed = item ? AckItem.safeParse(item) : undefined;
-    if (!parsed?.success) return undefined;
-    const { channel, ts, ...rest } = parsed.data;
+    const stored = await this.dynamo.getParsed(`ack#${uuid}`, 'ack', AckItem);
+    if (!stored) return undefined;
+    const { channel, ts, ...rest } = stored;
     return { ...rest, ...(channel ? { channel } : {}), ...(ts ? { ts } : {}) };
   }
 
@@ -185,59 +164,27 @@ export class DynamoStore implements SlackStore {
   }
 
   async claim(key: string, ttlSeconds: number = TTL.claimSeconds): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `claim#${key}`, sk: 'claim', [TTL_ATTRIBUTE]: this.nowSeconds() + ttlSeconds },
-          ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now',
-          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': this.nowSeconds() },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return this.dynamo.putIfAbsent({ pk: `claim#${key}`, sk: 'claim', [TTL_ATTRIBUTE]: this.nowSeconds() + ttlSeconds });
   }
 
   async createFixRequest(request: FixRequest): Promise<CreateFixResult> {
     const { plan, expiresAt, ...rest } = request;
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `fix#${request.hash}`, sk: 'fix', ...withoutUndefined(rest), requestExpiresAt: expiresAt, plan: JSON.stringify(plan), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.fixSeconds },
-          // Free when absent, lapsed, finished, or pending past its expiry (ISO strings compare in time order).
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #exp <= :now OR NOT (#state IN (:pending, :approved, :applying)) OR (#state = :pending AND requestExpiresAt <= :nowIso)',
-          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE, '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':now': this.nowSeconds(),
-            ':nowIso': new Date(this.now()).toISOString(),
-            ':pending': 'pending',
-            ':approved': 'approved',
-            ':applying': 'applying',
-          },
-        }),
-      );
-      return { created: true, request };
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const existing = await this.getFixRequest(request.hash);
-      if (!existing) throw err;
-      return { created: false, existing };
-    }
+    const item = { pk: `fix#${request.hash}`, sk: 'fix', ...withoutUndefined(rest), requestExpiresAt: expiresAt, plan: JSON.stringify(plan), [TTL_ATTRIBUTE]: this.nowSeconds() + TTL.fixSeconds };
+    // Free when absent, lapsed, finished, or pending past its expiry (ISO strings compare in time order).
+    const finished = {
+      expression: 'NOT (#state IN (:pending, :approved, :applying)) OR (#state = :pending AND requestExpiresAt <= :nowIso)',
+      names: { '#state': 'state' },
+      values: { ':nowIso': new Date(this.now()).toISOString(), ':pending': 'pending', ':approved': 'approved', ':applying': 'applying' },
+    };
+    const existing = await this.putOrHolder(item, finished, () => this.getFixRequest(request.hash));
+    return existing ? { created: false, existing } : { created: true, request };
   }
 
   async getFixRequest(hash: string): Promise<FixRequest | undefined> {
-    const item = await this.getLive(`fix#${hash}`, 'fix');
-    const parsed = item ? FixItem.safeParse(item) : undefined;
-    if (!parsed?.success) return undefined;
-    const plan = FixPlan.safeParse(JSON.parse(parsed.data.plan));
-    if (!plan.success) return undefined;
-    return fixRequestOf(parsed.data, plan.data);
+    const stored = await this.dynamo.getParsed(`fix#${hash}`, 'fix', FixItem);
+    if (!stored) return undefined;
+    const plan = FixPlan.safeParse(JSON.parse(stored.plan));
+    return plan.success ? fixRequestOf(stored, plan.data) : undefined;
   }
 
   async updateFixRequest(
@@ -256,8 +203,8 @@ export class DynamoStore implements SlackStore {
       return `#f${i} = :v${i}`;
     });
     if (!sets.length || !from.length) return undefined;
-    try {
-      const out = await this.db.send(
+    const out = await conditionally(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `fix#${hash}`, sk: 'fix' },
@@ -267,14 +214,12 @@ export class DynamoStore implements SlackStore {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      const parsed = FixItem.safeParse(out.Attributes);
-      const plan = parsed.success ? FixPlan.safeParse(JSON.parse(parsed.data.plan)) : undefined;
-      if (!parsed.success || !plan?.success) return undefined;
-      return fixRequestOf(parsed.data, plan.data);
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      throw err;
-    }
+      ),
+    );
+    if (out === false) return undefined;
+    const parsed = FixItem.safeParse(out.Attributes);
+    const plan = parsed.success ? FixPlan.safeParse(JSON.parse(parsed.data.plan)) : undefined;
+    if (!parsed.success || !plan?.success) return undefined;
+    return fixRequestOf(parsed.data, plan.data);
   }
 }

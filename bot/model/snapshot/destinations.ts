@@ -1,13 +1,11 @@
 /** Glue schema registry and on-failure destinations. */
 import { z } from 'zod';
 import { fact } from './fact';
+import { optionalStrings } from '../fields';
+import { KeyMetadata } from './secrets';
 
 /** glue:GetRegistry output. */
-export const GlueRegistry = z.looseObject({
-  RegistryName: z.string().optional(),
-  RegistryArn: z.string().optional(),
-  Status: z.string().optional(),
-});
+export const GlueRegistry = z.looseObject(optionalStrings('RegistryName', 'RegistryArn', 'Status'));
 export type GlueRegistry = z.infer<typeof GlueRegistry>;
 
 /**
@@ -16,6 +14,6 @@ export type GlueRegistry = z.infer<typeof GlueRegistry>;
  */
 export const DestinationEncryption = z.object({
   KmsMasterKeyId: z.string().optional(),
-  key: fact(z.looseObject({ KeyId: z.string(), Arn: z.string().optional(), KeyManager: z.string().optional(), KeyState: z.string().optional() })).optional(),
+  key: fact(KeyMetadata.pick({ KeyId: true, Arn: true, KeyManager: true, KeyState: true })).optional(),
 });
 export type DestinationEncryption = z.infer<typeof DestinationEncryption>;

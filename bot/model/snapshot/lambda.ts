@@ -1,41 +1,37 @@
 /** Lambda: the mapping, its function, and the other mappings of the same source. */
 import { z } from 'zod';
+import { fields, optionalStrings, strings } from '../fields';
 
-export const SourceAccessConfiguration = z.looseObject({
-  Type: z.string(),
-  URI: z.string(),
-});
+export const SourceAccessConfiguration = z.looseObject(strings('Type', 'URI'));
 export type SourceAccessConfiguration = z.infer<typeof SourceAccessConfiguration>;
 
 /** KafkaSchemaRegistryConfig: a Glue registry ARN or a Confluent registry URL, with its access configs. */
 export const KafkaSchemaRegistryConfig = z.looseObject({
-  SchemaRegistryURI: z.string().optional(),
-  EventRecordFormat: z.string().optional(),
-  AccessConfigs: z.array(z.looseObject({ Type: z.string().optional(), URI: z.string().optional() })).optional(),
+  ...optionalStrings('SchemaRegistryURI', 'EventRecordFormat'),
+  AccessConfigs: z.array(z.looseObject(optionalStrings('Type', 'URI'))).optional(),
   SchemaValidationConfigs: z.array(z.looseObject({ Attribute: z.string().optional() })).optional(),
 });
 export type KafkaSchemaRegistryConfig = z.infer<typeof KafkaSchemaRegistryConfig>;
 
+const SelfManagedEventSource = z.looseObject({ Endpoints: z.record(z.string(), z.array(z.string())).optional() });
+const ConsumerGroupConfig = z.looseObject({ ConsumerGroupId: z.string().optional() });
+/** AmazonManagedKafkaEventSourceConfig and SelfManagedKafkaEventSourceConfig have one shape. */
+const kafkaEventSourceConfigs = <T extends z.ZodType>(config: T) =>
+  fields(config.optional(), 'AmazonManagedKafkaEventSourceConfig', 'SelfManagedKafkaEventSourceConfig');
+
 /** GetEventSourceMapping output (EventSourceMappingConfiguration). */
 export const EsmConfig = z.looseObject({
   UUID: z.string(),
-  EventSourceMappingArn: z.string().optional(),
-  EventSourceArn: z.string().optional(),
-  FunctionArn: z.string(),
-  State: z.string(),
-  StateTransitionReason: z.string().optional(),
-  LastProcessingResult: z.string().optional(),
-  LastModified: z.string().optional(),
+  ...optionalStrings('EventSourceMappingArn', 'EventSourceArn'),
+  ...strings('FunctionArn', 'State'),
+  ...optionalStrings('StateTransitionReason', 'LastProcessingResult', 'LastModified'),
   Topics: z.array(z.string()).optional(),
   StartingPosition: z.string().optional(),
-  BatchSize: z.number().optional(),
-  MaximumBatchingWindowInSeconds: z.number().optional(),
-  SelfManagedEventSource: z.looseObject({ Endpoints: z.record(z.string(), z.array(z.string())).optional() }).optional(),
+  ...fields(z.number().optional(), 'BatchSize', 'MaximumBatchingWindowInSeconds'),
+  SelfManagedEventSource: SelfManagedEventSource.optional(),
   SourceAccessConfigurations: z.array(SourceAccessConfiguration).optional(),
-  AmazonManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional(), SchemaRegistryConfig: KafkaSchemaRegistryConfig.optional() }).optional(),
-  SelfManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional(), SchemaRegistryConfig: KafkaSchemaRegistryConfig.optional() }).optional(),
-  MaximumRetryAttempts: z.number().optional(),
-  MaximumRecordAgeInSeconds: z.number().optional(),
+  ...kafkaEventSourceConfigs(ConsumerGroupConfig.extend({ SchemaRegistryConfig: KafkaSchemaRegistryConfig.optional() })),
+  ...fields(z.number().optional(), 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds'),
   BisectBatchOnFunctionError: z.boolean().optional(),
   FunctionResponseTypes: z.array(z.string()).optional(),
   DestinationConfig: z
@@ -43,8 +39,7 @@ export const EsmConfig = z.looseObject({
     .optional(),
   ProvisionedPollerConfig: z
     .looseObject({
-      MinimumPollers: z.number().optional(),
-      MaximumPollers: z.number().optional(),
+      ...fields(z.number().optional(), 'MinimumPollers', 'MaximumPollers'),
       PollerGroupName: z.string().optional(),
     })
     .optional(),
@@ -54,17 +49,11 @@ export type EsmConfig = z.infer<typeof EsmConfig>;
 /** GetFunction output, minus `Code` (a presigned URL we have no use for). */
 export const FunctionInfo = z.looseObject({
   Configuration: z.looseObject({
-    FunctionName: z.string(),
-    FunctionArn: z.string(),
-    Role: z.string().optional(),
-    Runtime: z.string().optional(),
+    ...strings('FunctionName', 'FunctionArn'),
+    ...optionalStrings('Role', 'Runtime'),
     Timeout: z.number().optional(),
-    State: z.string().optional(),
-    StateReason: z.string().optional(),
-    StateReasonCode: z.string().optional(),
-    LastUpdateStatus: z.string().optional(),
-    LastUpdateStatusReason: z.string().optional(),
-    LastUpdateStatusReasonCode: z.string().optional(),
+    ...optionalStrings('State', 'StateReason', 'StateReasonCode'),
+    ...optionalStrings('LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode'),
   }),
   Tags: z.record(z.string(), z.string()).optional(),
 });
@@ -77,12 +66,9 @@ export type FunctionConcurrency = z.infer<typeof FunctionConcurrency>;
 /** One entry of ListEventSourceMappings, kept small: what consumer-group.unique compares. */
 export const SiblingEsm = z.looseObject({
   UUID: z.string(),
-  FunctionArn: z.string().optional(),
-  EventSourceArn: z.string().optional(),
-  State: z.string().optional(),
+  ...optionalStrings('FunctionArn', 'EventSourceArn', 'State'),
   Topics: z.array(z.string()).optional(),
-  SelfManagedEventSource: z.looseObject({ Endpoints: z.record(z.string(), z.array(z.string())).optional() }).optional(),
-  AmazonManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional() }).optional(),
-  SelfManagedKafkaEventSourceConfig: z.looseObject({ ConsumerGroupId: z.string().optional() }).optional(),
+  SelfManagedEventSource: SelfManagedEventSource.optional(),
+  ...kafkaEventSourceConfigs(ConsumerGroupConfig),
 });
 export type SiblingEsm = z.infer<typeof SiblingEsm>;

@@ -15,11 +15,12 @@ export const MetricSeries = z.object({
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;
 
+/** A metrics window: ISO start and end, and the period of one point. Shared with the report's trends. */
+export const metricWindow = { start: z.string(), end: z.string(), periodSeconds: z.number() };
+
 /** The progress metrics of the ESM and its function over one window, keyed by series name (see collect/metrics SERIES). */
 export const ProgressMetrics = z.object({
-  start: z.string(),
-  end: z.string(),
-  periodSeconds: z.number(),
+  ...metricWindow,
   series: z.record(z.string(), MetricSeries),
 });
 export type ProgressMetrics = z.infer<typeof ProgressMetrics>;

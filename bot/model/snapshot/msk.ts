@@ -1,5 +1,6 @@
 /** MSK: the cluster, its brokers, SCRAM secrets, the topic, a cross-account VPC connection. */
 import { z } from 'zod';
+import { fields, optionalStrings } from '../fields';
 
 const Enabled = z.looseObject({ Enabled: z.boolean().optional() }).optional();
 
@@ -18,13 +19,12 @@ export const ClusterInfo = z.looseObject({
   ClusterName: z.string().optional(),
   ClusterType: z.string().optional(),
   State: z.string().optional(),
-  StateInfo: z.looseObject({ Code: z.string().optional(), Message: z.string().optional() }).optional(),
+  StateInfo: z.looseObject(optionalStrings('Code', 'Message')).optional(),
   Provisioned: z
     .looseObject({
       BrokerNodeGroupInfo: z
         .looseObject({
-          ClientSubnets: z.array(z.string()).optional(),
-          SecurityGroups: z.array(z.string()).optional(),
+          ...fields(z.array(z.string()).optional(), 'ClientSubnets', 'SecurityGroups'),
           ConnectivityInfo: z.looseObject({}).optional(),
         })
         .optional(),
@@ -43,7 +43,7 @@ export const ClusterInfo = z.looseObject({
   Serverless: z
     .looseObject({
       VpcConfigs: z
-        .array(z.looseObject({ SubnetIds: z.array(z.string()).optional(), SecurityGroupIds: z.array(z.string()).optional() }))
+        .array(z.looseObject(fields(z.array(z.string()).optional(), 'SubnetIds', 'SecurityGroupIds')))
         .optional(),
       ClientAuthentication: ClientAuthentication.optional(),
     })
@@ -53,13 +53,8 @@ export type ClusterInfo = z.infer<typeof ClusterInfo>;
 
 /** GetBootstrapBrokers output: an absent or empty field means that listener is off. */
 export const BootstrapBrokers = z.looseObject({
-  BootstrapBrokerString: z.string().optional(),
-  BootstrapBrokerStringTls: z.string().optional(),
-  BootstrapBrokerStringSaslScram: z.string().optional(),
-  BootstrapBrokerStringSaslIam: z.string().optional(),
-  BootstrapBrokerStringPublicTls: z.string().optional(),
-  BootstrapBrokerStringPublicSaslScram: z.string().optional(),
-  BootstrapBrokerStringPublicSaslIam: z.string().optional(),
+  ...optionalStrings('BootstrapBrokerString', 'BootstrapBrokerStringTls', 'BootstrapBrokerStringSaslScram', 'BootstrapBrokerStringSaslIam'),
+  ...optionalStrings('BootstrapBrokerStringPublicTls', 'BootstrapBrokerStringPublicSaslScram', 'BootstrapBrokerStringPublicSaslIam'),
 });
 export type BootstrapBrokers = z.infer<typeof BootstrapBrokers>;
 
@@ -75,10 +70,8 @@ export const TopicInfo = z.union([
     Found: z.literal(true),
     TopicName: z.string(),
     TopicArn: z.string().optional(),
-    PartitionCount: z.number().optional(),
-    ReplicationFactor: z.number().optional(),
-    Configs: z.string().optional(),
-    Status: z.string().optional(),
+    ...fields(z.number().optional(), 'PartitionCount', 'ReplicationFactor'),
+    ...optionalStrings('Configs', 'Status'),
   }),
   z.object({ Found: z.literal(false), TopicName: z.string() }),
 ]);
@@ -86,13 +79,8 @@ export type TopicInfo = z.infer<typeof TopicInfo>;
 
 /** DescribeVpcConnection output: the managed VPC connection a cross-account ESM names. */
 export const VpcConnectionInfo = z.looseObject({
-  VpcConnectionArn: z.string().optional(),
-  TargetClusterArn: z.string().optional(),
-  State: z.string().optional(),
-  Authentication: z.string().optional(),
-  VpcId: z.string().optional(),
-  Subnets: z.array(z.string()).optional(),
-  SecurityGroups: z.array(z.string()).optional(),
+  ...optionalStrings('VpcConnectionArn', 'TargetClusterArn', 'State', 'Authentication', 'VpcId'),
+  ...fields(z.array(z.string()).optional(), 'Subnets', 'SecurityGroups'),
   CreationTime: z.string().optional(),
 });
 export type VpcConnectionInfo = z.infer<typeof VpcConnectionInfo>;

@@ -1,28 +1,20 @@
 /** EC2: subnets, routes, NAT, endpoints, security groups, NACLs, VPC DNS; the ESM's network position. */
 import { z } from 'zod';
 import { fact } from './fact';
+import { fields, optionalStrings, strings } from '../fields';
 
 export const Subnet = z.looseObject({
-  SubnetId: z.string(),
-  VpcId: z.string(),
-  CidrBlock: z.string().optional(),
-  AvailabilityZone: z.string().optional(),
-  AvailabilityZoneId: z.string().optional(),
+  ...strings('SubnetId', 'VpcId'),
+  ...optionalStrings('CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId'),
   AvailableIpAddressCount: z.number().optional(),
   MapPublicIpOnLaunch: z.boolean().optional(),
 });
 export type Subnet = z.infer<typeof Subnet>;
 
+/** A route: one destination, one target (gateway, NAT, transit gateway, peering, ENI or instance). */
 export const Route = z.looseObject({
-  DestinationCidrBlock: z.string().optional(),
-  DestinationIpv6CidrBlock: z.string().optional(),
-  DestinationPrefixListId: z.string().optional(),
-  GatewayId: z.string().optional(),
-  NatGatewayId: z.string().optional(),
-  TransitGatewayId: z.string().optional(),
-  VpcPeeringConnectionId: z.string().optional(),
-  NetworkInterfaceId: z.string().optional(),
-  InstanceId: z.string().optional(),
+  ...optionalStrings('DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'),
+  ...optionalStrings('GatewayId', 'NatGatewayId', 'TransitGatewayId', 'VpcPeeringConnectionId', 'NetworkInterfaceId', 'InstanceId'),
   State: z.string().optional(),
 });
 export type Route = z.infer<typeof Route>;
@@ -31,7 +23,7 @@ export const RouteTable = z.looseObject({
   RouteTableId: z.string(),
   VpcId: z.string().optional(),
   Associations: z
-    .array(z.looseObject({ Main: z.boolean().optional(), SubnetId: z.string().optional(), RouteTableAssociationId: z.string().optional() }))
+    .array(z.looseObject({ Main: z.boolean().optional(), ...optionalStrings('SubnetId', 'RouteTableAssociationId') }))
     .optional(),
   Routes: z.array(Route).optional(),
 });
@@ -39,55 +31,49 @@ export type RouteTable = z.infer<typeof RouteTable>;
 
 export const NatGateway = z.looseObject({
   NatGatewayId: z.string(),
-  SubnetId: z.string().optional(),
-  VpcId: z.string().optional(),
-  State: z.string().optional(),
-  ConnectivityType: z.string().optional(),
+  ...optionalStrings('SubnetId', 'VpcId', 'State', 'ConnectivityType'),
 });
 export type NatGateway = z.infer<typeof NatGateway>;
 
+/**
+ * EC2's SecurityGroupIdentifier, how a VPC endpoint names its groups (VpcEndpoint.Groups), and the head of a SecurityGroup.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupIdentifier.html
+ */
+const SecurityGroupIdentifier = z.looseObject({ GroupId: z.string(), GroupName: z.string().optional() });
+
 export const VpcEndpoint = z.looseObject({
   VpcEndpointId: z.string(),
-  VpcEndpointType: z.string().optional(),
-  VpcId: z.string().optional(),
+  ...optionalStrings('VpcEndpointType', 'VpcId'),
   ServiceName: z.string(),
-  State: z.string().optional(),
-  PolicyDocument: z.string().optional(),
+  ...optionalStrings('State', 'PolicyDocument'),
   PrivateDnsEnabled: z.boolean().optional(),
-  SubnetIds: z.array(z.string()).optional(),
-  RouteTableIds: z.array(z.string()).optional(),
-  Groups: z.array(z.looseObject({ GroupId: z.string(), GroupName: z.string().optional() })).optional(),
+  ...fields(z.array(z.string()).optional(), 'SubnetIds', 'RouteTableIds'),
+  Groups: z.array(SecurityGroupIdentifier).optional(),
 });
 export type VpcEndpoint = z.infer<typeof VpcEndpoint>;
 
 export const IpPermission = z.looseObject({
   IpProtocol: z.string(),
-  FromPort: z.number().optional(),
-  ToPort: z.number().optional(),
+  ...fields(z.number().optional(), 'FromPort', 'ToPort'),
   IpRanges: z.array(z.looseObject({ CidrIp: z.string(), Description: z.string().optional() })).optional(),
   Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: z.string() })).optional(),
   PrefixListIds: z.array(z.looseObject({ PrefixListId: z.string() })).optional(),
-  UserIdGroupPairs: z.array(z.looseObject({ GroupId: z.string().optional(), UserId: z.string().optional() })).optional(),
+  UserIdGroupPairs: z.array(z.looseObject(optionalStrings('GroupId', 'UserId'))).optional(),
 });
 export type IpPermission = z.infer<typeof IpPermission>;
 
-export const SecurityGroup = z.looseObject({
-  GroupId: z.string(),
-  GroupName: z.string().optional(),
+export const SecurityGroup = SecurityGroupIdentifier.extend({
   VpcId: z.string().optional(),
-  IpPermissions: z.array(IpPermission).optional(),
-  IpPermissionsEgress: z.array(IpPermission).optional(),
+  ...fields(z.array(IpPermission).optional(), 'IpPermissions', 'IpPermissionsEgress'),
 });
 export type SecurityGroup = z.infer<typeof SecurityGroup>;
 
 export const NetworkAclEntry = z.looseObject({
   RuleNumber: z.number(),
-  Protocol: z.string(),
-  RuleAction: z.string(),
+  ...strings('Protocol', 'RuleAction'),
   Egress: z.boolean(),
-  CidrBlock: z.string().optional(),
-  Ipv6CidrBlock: z.string().optional(),
-  PortRange: z.looseObject({ From: z.number().optional(), To: z.number().optional() }).optional(),
+  ...optionalStrings('CidrBlock', 'Ipv6CidrBlock'),
+  PortRange: z.looseObject(fields(z.number().optional(), 'From', 'To')).optional(),
 });
 export type NetworkAclEntry = z.infer<typeof NetworkAclEntry>;
 
@@ -95,16 +81,13 @@ export const NetworkAcl = z.looseObject({
   NetworkAclId: z.string(),
   VpcId: z.string().optional(),
   IsDefault: z.boolean().optional(),
-  Associations: z.array(z.looseObject({ SubnetId: z.string().optional(), NetworkAclAssociationId: z.string().optional() })).optional(),
+  Associations: z.array(z.looseObject(optionalStrings('SubnetId', 'NetworkAclAssociationId'))).optional(),
   Entries: z.array(NetworkAclEntry).optional(),
 });
 export type NetworkAcl = z.infer<typeof NetworkAcl>;
 
 /** DescribeVpcAttribute for enableDnsSupport and enableDnsHostnames, folded into one fact. */
-export const VpcDnsAttributes = z.object({
-  EnableDnsSupport: z.boolean().optional(),
-  EnableDnsHostnames: z.boolean().optional(),
-});
+export const VpcDnsAttributes = z.object(fields(z.boolean().optional(), 'EnableDnsSupport', 'EnableDnsHostnames'));
 export type VpcDnsAttributes = z.infer<typeof VpcDnsAttributes>;
 
 /**

@@ -1,23 +1,17 @@
 /** Secrets Manager / KMS: the secrets an ESM reads and the format facts derived from them in memory. */
 import { z } from 'zod';
 import { fact } from './fact';
+import { fields, optionalStrings, strings } from '../fields';
 
 export const SecretDescription = z.looseObject({
-  ARN: z.string(),
-  Name: z.string(),
-  KmsKeyId: z.string().optional(),
-  DeletedDate: z.string().optional(),
-  PrimaryRegion: z.string().optional(),
+  ...strings('ARN', 'Name'),
+  ...optionalStrings('KmsKeyId', 'DeletedDate', 'PrimaryRegion'),
 });
 export type SecretDescription = z.infer<typeof SecretDescription>;
 
 export const KeyMetadata = z.looseObject({
   KeyId: z.string(),
-  Arn: z.string().optional(),
-  KeyManager: z.string().optional(),
-  KeyState: z.string().optional(),
-  KeySpec: z.string().optional(),
-  KeyUsage: z.string().optional(),
+  ...optionalStrings('Arn', 'KeyManager', 'KeyState', 'KeySpec', 'KeyUsage'),
 });
 export type KeyMetadata = z.infer<typeof KeyMetadata>;
 
@@ -26,9 +20,7 @@ export const PemCertificateFacts = z.object({
   blocks: z.number(),
   /** Every block parsed as X.509. */
   parses: z.boolean(),
-  firstSubject: z.string().optional(),
-  firstIssuer: z.string().optional(),
-  firstNotAfter: z.string().optional(),
+  ...optionalStrings('firstSubject', 'firstIssuer', 'firstNotAfter'),
 });
 
 export const PrivateKeyFacts = z.object({
@@ -46,8 +38,7 @@ export const PrivateKeyFacts = z.object({
 export const SecretFormatFacts = z.object({
   json: z.boolean(),
   keys: z.array(z.string()),
-  usernamePresent: z.boolean().optional(),
-  passwordPresent: z.boolean().optional(),
+  ...fields(z.boolean().optional(), 'usernamePresent', 'passwordPresent'),
   /** The password holds \, / or " — characters known to break the Kafka source (aws-cdk#22813). */
   passwordHasRiskyCharacters: z.boolean().optional(),
   certificate: PemCertificateFacts.optional(),

@@ -84,72 +84,69 @@ async function isApprover(approvers: AccessControl, deps: ListenerDeps, user: st
   return answer.reason === 'lookup-failed' ? 'lookup-failed' : false;
 }
 
-export function approveAction(deps: ListenerDeps, approvers: AccessControl) {
+/** Approve and Cancel alike: ack at once, the shared checks, then `act`; a failure becomes an ephemeral notice naming the action. */
+function decisionAction(deps: ListenerDeps, what: 'approve' | 'cancel', act: (d: Decision) => Promise<void>) {
   return async (args: Args): Promise<void> => {
     await args.ack();
     try {
-      const d = await decision(deps, args, 'approve');
-      if (!d) return;
-      const { user, request, say } = d;
-      if (user === request.requestedBy) {
-        deps.logger.event('warn', 'fix.refused', { reason: 'self-approval', user, hash: request.hash });
-        await say(':no_entry: You asked for this fix, so someone else must approve it: another approver has to press *Approve*.');
-        return;
-      }
-      const allowed = await isApprover(approvers, deps, user);
-      if (allowed !== true) {
-        deps.logger.event('warn', 'fix.refused', { reason: allowed === false ? 'not an approver' : 'approver lookup failed', user, hash: request.hash });
-        await say(
-          allowed === false
-            ? ':no_entry: Only the configured approvers can approve a fix (ESM_DOCTOR_FIX_APPROVERS / ESM_DOCTOR_FIX_APPROVER_GROUPS).'
-            : 'I could not check whether you are an approver (the user group lookup failed). Please try again in a minute.',
-        );
-        return;
-      }
-      const approved = await deps.store.updateFixRequest(request.hash, request.id, ['pending'], { state: 'approved', approvedBy: user, approvedAt: deps.now().toISOString() });
-      if (!approved) {
-        const now = await deps.store.getFixRequest(request.hash);
-        await say(`This fix was ${now ? (GONE[now.state] ?? now.state) : 'closed'}${now?.approvedBy ? ` by ${userMention(now.approvedBy)}` : ''}.`);
-        return;
-      }
-      deps.logger.event('info', 'fix.approved', { user, requestedBy: approved.requestedBy, hash: approved.hash, uuid: approved.target.uuid });
-      await editRequest(deps, approved);
-      if (!deps.remediate) throw new Error('no remediation runner is configured');
-      try {
-        await deps.remediate({ hash: approved.hash, id: approved.id });
-      } catch (err) {
-        // Not handed over: nothing was applied, so the request ends here rather than hang "applying".
-        const failed = await deps.store.updateFixRequest(approved.hash, approved.id, ['approved'], { state: 'failed', outcome: 'the remediation function could not be started; nothing was changed' });
-        if (failed) await editRequest(deps, failed);
-        throw err;
-      }
+      const d = await decision(deps, args, what);
+      if (d) await act(d);
     } catch (err) {
-      await args.respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(explainFailure(err, deps.logger, { action: 'fix-approve' })) });
+      await args.respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(explainFailure(err, deps.logger, { action: `fix-${what}` })) });
     }
   };
 }
 
-export function cancelAction(deps: ListenerDeps, approvers: AccessControl) {
-  return async (args: Args): Promise<void> => {
-    await args.ack();
-    try {
-      const d = await decision(deps, args, 'cancel');
-      if (!d) return;
-      const { user, request, say } = d;
-      if (user !== request.requestedBy && (await isApprover(approvers, deps, user)) !== true) {
-        deps.logger.event('warn', 'fix.refused', { reason: 'cancel by neither requester nor approver', user, hash: request.hash });
-        await say(':no_entry: Only whoever asked for this fix, or an approver, can cancel it.');
-        return;
-      }
-      const cancelled = await deps.store.updateFixRequest(request.hash, request.id, ['pending'], { state: 'cancelled', closedBy: user });
-      if (!cancelled) {
-        await say('This fix is no longer waiting for approval, so there is nothing to cancel.');
-        return;
-      }
-      deps.logger.event('info', 'fix.cancelled', { user, hash: request.hash, uuid: request.target.uuid });
-      await editRequest(deps, cancelled);
-    } catch (err) {
-      await args.respond({ response_type: 'ephemeral', replace_original: false, ...renderNotice(explainFailure(err, deps.logger, { action: 'fix-cancel' })) });
+export function approveAction(deps: ListenerDeps, approvers: AccessControl) {
+  return decisionAction(deps, 'approve', async ({ user, request, say }) => {
+    if (user === request.requestedBy) {
+      deps.logger.event('warn', 'fix.refused', { reason: 'self-approval', user, hash: request.hash });
+      await say(':no_entry: You asked for this fix, so someone else must approve it: another approver has to press *Approve*.');
+      return;
     }
-  };
+    const allowed = await isApprover(approvers, deps, user);
+    if (allowed !== true) {
+      deps.logger.event('warn', 'fix.refused', { reason: allowed === false ? 'not an approver' : 'approver lookup failed', user, hash: request.hash });
+      await say(
+        allowed === false
+          ? ':no_entry: Only the configured approvers can approve a fix (ESM_DOCTOR_FIX_APPROVERS / ESM_DOCTOR_FIX_APPROVER_GROUPS).'
+          : 'I could not check whether you are an approver (the user group lookup failed). Please try again in a minute.',
+      );
+      return;
+    }
+    const approved = await deps.store.updateFixRequest(request.hash, request.id, ['pending'], { state: 'approved', approvedBy: user, approvedAt: deps.now().toISOString() });
+    if (!approved) {
+      const now = await deps.store.getFixRequest(request.hash);
+      await say(`This fix was ${now ? (GONE[now.state] ?? now.state) : 'closed'}${now?.approvedBy ? ` by ${userMention(now.approvedBy)}` : ''}.`);
+      return;
+    }
+    deps.logger.event('info', 'fix.approved', { user, requestedBy: approved.requestedBy, hash: approved.hash, uuid: approved.target.uuid });
+    await editRequest(deps, approved);
+    if (!deps.remediate) throw new Error('no remediation runner is configured');
+    try {
+      await deps.remediate({ hash: approved.hash, id: approved.id });
+    } catch (err) {
+      // Not handed over: nothing was applied, so the request ends here rather than hang "applying".
+      const failed = await deps.store.updateFixRequest(approved.hash, approved.id, ['approved'], { state: 'failed', outcome: 'the remediation function could not be started; nothing was changed' });
+      if (failed) await editRequest(deps, failed);
+      throw err;
+    }
+  });
+}
+
+export function cancelAction(deps: ListenerDeps, approvers: AccessControl) {
+  return decisionAction(deps, 'cancel', async ({ user, request, say }) => {
+    if (user !== request.requestedBy && (await isApprover(approvers, deps, user)) !== true) {
+      deps.logger.event('warn', 'fix.refused', { reason: 'cancel by neither requester nor approver', user, hash: request.hash });
+      await say(':no_entry: Only whoever asked for this fix, or an approver, can cancel it.');
+      return;
+    }
+    const cancelled = await deps.store.updateFixRequest(request.hash, request.id, ['pending'], { state: 'cancelled', closedBy: user });
+    if (!cancelled) {
+      await say('This fix is no longer waiting for approval, so there is nothing to cancel.');
+      return;
+    }
+    deps.logger.event('info', 'fix.cancelled', { user, hash: request.hash, uuid: request.target.uuid });
+    await editRequest(deps, cancelled);
+  });
 }
