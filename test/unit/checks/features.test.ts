@@ -276,20 +276,57 @@ describe('esm.error-handling (item 11)', () => {
   });
 
   it.each([
-    ['an on-failure destination', (s: Snapshot) => { s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } }; }],
-    ['BisectBatchOnFunctionError', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; }],
-    ['ReportBatchItemFailures', (s: Snapshot) => { s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+    ['an on-failure destination (Lambda caps unlimited retries at 10)', (s: Snapshot) => { s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } }; }],
     ['bounded retries', (s: Snapshot) => { s.esm.MaximumRetryAttempts = 5; }],
+    ['retries set to 0', (s: Snapshot) => { s.esm.MaximumRetryAttempts = 0; }],
     ['a maximum record age', (s: Snapshot) => { s.esm.MaximumRecordAgeInSeconds = 3600; }],
+    ['bisection and partial batch response on top of bounded retries', (s: Snapshot) => {
+      s.esm.BisectBatchOnFunctionError = true;
+      s.esm.FunctionResponseTypes = ['ReportBatchItemFailures'];
+      s.esm.MaximumRetryAttempts = 3;
+    }],
   ])('passes with %s', (_what, patch) => {
     const s = provisioned(mskIamHealthy());
     patch(s);
     expect(errorHandling.run(s).status).toBe('pass');
   });
 
-  it('names the risk but does not warn in on-demand mode, where the controls are not available', () => {
-    const o = errorHandling.run(mskIamHealthy());
+  // kafka-retry-configurations: bisection and ReportBatchItemFailures narrow a retry down to the failing
+  // record, but with MaximumRetryAttempts and MaximumRecordAgeInSeconds at -1 that record is still retried
+  // until it expires, and the partition's later offsets wait behind it.
+  it.each([
+    ['BisectBatchOnFunctionError', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; }],
+    ['ReportBatchItemFailures', (s: Snapshot) => { s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+    ['both', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+  ])('still warns with only %s: the isolated record is retried for ever', (what, patch) => {
+    const s = provisioned(selfManagedScramHealthy());
+    patch(s);
+    const o = errorHandling.run(s);
+    expect(o.status).toBe('warn');
+    expect(o.title).toContain('block its partition');
+    expect(o.detail).toContain(what === 'both' ? 'BisectBatchOnFunctionError' : what);
+    expect(o.detail).toContain('retried until it expires');
+    // The fix bounds the retries; what the ESM already has is not repeated.
+    expect(o.remedy?.commands?.[0]).toContain('--maximum-retry-attempts 10');
+  });
+
+  it('names the risk and what prevents it in on-demand mode (an SQS, SNS or S3 destination), without warning', () => {
+    for (const s of [mskIamHealthy(), selfManagedScramHealthy()]) {
+      const o = errorHandling.run(s);
+      expect(o.status).toBe('pass');
+      expect(o.detail).toContain('one poison record blocks its partition');
+      expect(o.detail).toContain('provisioned mode');
+      expect(o.detail).toMatch(/SQS, SNS or S3 on-failure destination/);
+      expect(o.detail).toContain('at most 10');
+    }
+  });
+
+  it('passes in on-demand mode with an SQS on-failure destination: Lambda bounds the retries', () => {
+    const s = mskIamHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: QUEUE_ARN } };
+    const o = errorHandling.run(s);
     expect(o.status).toBe('pass');
-    expect(o.detail).toContain('provisioned mode');
+    expect(o.detail).toContain(QUEUE_ARN);
+    expect(o.detail).not.toContain('poison');
   });
 });
