@@ -49,6 +49,12 @@ export interface ClientOptions {
   credentials?: LambdaClientConfig['credentials'];
 }
 
+/** Whether `service` goes to a configured endpoint (the global one or its own AWS_ENDPOINT_URL_<SERVICE>). */
+function endpointOverridden(service: 's3', env: Record<string, string | undefined>): boolean {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return false;
+  return !!(configuredEndpoint(service, env) || env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]);
+}
+
 /** A connect or read that hangs must not hang the CLI or a Slack reply: fail the call, keep the rest. */
 const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 20_000 };
 
@@ -78,7 +84,7 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     sns: new SNSClient(config('sns')),
     // A bucket in another region answers with a redirect the client follows; an emulator's endpoint
     // (no per-bucket DNS names) is addressed path-style.
-    s3: new S3Client({ ...config('s3'), followRegionRedirects: true, ...(configuredEndpoint('s3', env) ? { forcePathStyle: true } : {}) }),
+    s3: new S3Client({ ...config('s3'), followRegionRedirects: true, ...(endpointOverridden('s3', env) ? { forcePathStyle: true } : {}) }),
     cloudwatch: new CloudWatchClient(config('cloudwatch')),
     cloudtrail: new CloudTrailClient(config('cloudtrail')),
   };

@@ -83,7 +83,7 @@ export const COLLECTOR_ACTIONS = {
   'cloudwatch:GetMetricData': { on: 'any', for: ['diagnose', 'watch'] },
   // Report.changes: management events on the failing findings' resources; LookupEvents has no resource-level permissions.
   'cloudtrail:LookupEvents': { on: 'any', for: ['changes'] },
-  // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS on-failure destination's KMS key.
+  // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS / S3 on-failure destination's KMS key.
   'kafka:DescribeVpcConnection': { on: 'vpc-connection', for: ['diagnose'] },
   'glue:GetRegistry': { on: 'registry', for: ['diagnose'] },
   'sqs:GetQueueUrl': { on: 'queue', for: ['diagnose'] },
