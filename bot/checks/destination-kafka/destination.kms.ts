@@ -85,7 +85,7 @@ export const destinationKms = defineCheck({
         resources,
       });
     }
-    const allowed = [...new Set(grants.requirements.map((r) => r.action))].join(' and ');
+    const allowed = [...new Set(grants.requirements.map((r) => r.action))].join(' and ') || 'use';
     return pass(
       `${destination} is encrypted with the customer managed key ${keyArn} (${meta.KeyState ?? 'state unknown'}); the role may ${allowed} on it.` +
         (service === 's3' && f.value.BucketKeyEnabled ? BUCKET_KEY_NOTE : ''),
