@@ -57,7 +57,13 @@ const MEMBER_WILDCARDS = [
   '*',
   ...Object.values(RESOURCE_KINDS)
     .filter((k) => k.resource !== '*' || k.service !== '')
-    .map((k) => (k.service === 'iam' ? `arn:<AWS::Partition>:iam::<AWS::AccountId>:${k.resource}` : inAccount(k.service, k.resource))),
+    .map((k) =>
+      k.service === 'iam'
+        ? `arn:<AWS::Partition>:iam::<AWS::AccountId>:${k.resource}`
+        : k.service === 's3'
+          ? `arn:<AWS::Partition>:s3:::${k.resource}`
+          : inAccount(k.service, k.resource),
+    ),
 ];
 
 export class EsmDoctorMemberStack extends Stack {

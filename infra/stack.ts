@@ -364,6 +364,8 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean, 
     if (kind === 'any') return ['*'];
     // IAM is global: its ARNs have no region.
     if (service === 'iam') return [`arn:${p}:iam::${a}:${resource}`];
+    // S3 bucket ARNs have neither region nor account.
+    if (service === 's3') return [`arn:${p}:s3:::${resource}`];
     return regions.map((r) => `arn:${p}:${service}:${r}:${a}:${resource}`);
   };
   const byKind = new Map<ResourceKind, string[]>();
@@ -424,6 +426,7 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[], secret
     wildcard(fn, regions.map((r) => arn('glue', r, 'registry/*')), diagnosisReason('the Glue schema registry (GetRegistry)'));
     wildcard(fn, regions.map((r) => arn('sqs', r, '*')), diagnosisReason('the encryption of an SQS on-failure destination (GetQueueUrl, GetQueueAttributes)'));
     wildcard(fn, regions.map((r) => arn('sns', r, '*')), diagnosisReason('the encryption of an SNS on-failure destination (GetTopicAttributes)'));
+    wildcard(fn, ['arn:<AWS::Partition>:s3:::*'], 'The diagnosis reads the default encryption of whichever S3 bucket a failing ESM names as its on-failure destination (GetBucketEncryption); read-only, and S3 bucket ARNs carry no account or region to narrow it by.');
     for (const prefix of secretPrefixes) {
       wildcard(fn, regions.map((r) => arn('secretsmanager', r, `secret:${prefix}*`)), 'inspectSecrets: the secret-format check reads the value of whichever ESM secret fails, limited to the name prefixes the operator set (inspectSecretsPrefixes, default AmazonMSK_).');
     }

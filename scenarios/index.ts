@@ -143,6 +143,30 @@ function withGlueRegistry(s: Snapshot): Snapshot {
   return refreshPermissions(s, withGrant(ORDERS_CONSUMER_ROLE, ['glue:GetRegistry', 'glue:GetSchemaVersion'], [GLUE_REGISTRY_ARN, `arn:aws:glue:${REGION}:${ACCOUNT}:schema/orders-schemas/*`]));
 }
 
+const FAILED_BATCHES_BUCKET = 'arn:aws:s3:::orders-failed-batches';
+const FAILED_BATCHES_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918`;
+
+/**
+ * An S3 on-failure bucket whose default encryption is SSE-KMS with a customer managed key and an S3
+ * Bucket Key, as GetBucketEncryption and DescribeKey report them. The role may write to the bucket
+ * (s3:PutObject, s3:ListBucket); `keyGrant` adds kms:GenerateDataKey on the key (kafka-on-failure).
+ */
+function withS3KmsDestination(s: Snapshot, keyGrant: boolean): Snapshot {
+  s.esm.DestinationConfig = { OnFailure: { Destination: FAILED_BATCHES_BUCKET } };
+  s.destinationEncryption = {
+    ok: true,
+    source: 's3:GetEncryptionConfiguration',
+    value: {
+      SSEAlgorithm: 'aws:kms',
+      BucketKeyEnabled: true,
+      KmsMasterKeyId: FAILED_BATCHES_KEY,
+      key: { ok: true, source: 'kms:DescribeKey', value: { KeyId: FAILED_BATCHES_KEY.split('/')[1]!, Arn: FAILED_BATCHES_KEY, KeyManager: 'CUSTOMER', KeyState: 'Enabled' } },
+    },
+  };
+  const bucket = withGrant(withGrant(ORDERS_CONSUMER_ROLE, 's3:PutObject', `${FAILED_BATCHES_BUCKET}/*`), 's3:ListBucket', FAILED_BATCHES_BUCKET);
+  return refreshPermissions(s, keyGrant ? withGrant(bucket, 'kms:GenerateDataKey', FAILED_BATCHES_KEY) : bucket);
+}
+
 /** Denies `actions` in the simulation answers. */
 function denying(s: Snapshot, actions: string[]): Snapshot {
   const p = s.permissions;
@@ -460,6 +484,30 @@ export const SCENARIOS: Scenario[] = [
       return s;
     },
     expect: { verdict: 'at-risk' },
+  },
+  {
+    id: 'msk-provisioned-bisect-only-risk',
+    title: 'Provisioned mode that splits failing batches and reports failed items, but retries them without limit and has no destination',
+    snapshot() {
+      const s = mskIamHealthy();
+      s.esm.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 12 };
+      s.esm.BisectBatchOnFunctionError = true;
+      s.esm.FunctionResponseTypes = ['ReportBatchItemFailures'];
+      return s;
+    },
+    expect: { verdict: 'at-risk' },
+  },
+  {
+    id: 'msk-s3-destination-kms-healthy',
+    title: 'An S3 on-failure bucket under a customer managed key the role may kms:GenerateDataKey on: healthy',
+    snapshot: () => withS3KmsDestination(mskIamHealthy(), true),
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-s3-destination-kms-denied',
+    title: 'An S3 on-failure bucket under a customer managed key, but the role has no kms:GenerateDataKey on it: failed batches are lost',
+    snapshot: () => withS3KmsDestination(mskIamHealthy(), false),
+    expect: { verdict: 'failing', cause: 'destination.kms' },
   },
   // Silent stalls: Enabled, LastProcessingResult OK, and yet the records do not get through (docs/metrics.md).
   {

@@ -11,6 +11,7 @@ import { KafkaClient } from '@aws-sdk/client-kafka';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -31,6 +32,8 @@ export interface AwsClients {
   glue?: GlueClient;
   sqs?: SQSClient;
   sns?: SNSClient;
+  /** An S3 on-failure destination's default encryption (GetBucketEncryption). */
+  s3?: S3Client;
   /** Progress metrics (GetMetricData). Optional so that callers built before it keep compiling; collectSnapshot skips the metric round without it. */
   cloudwatch?: CloudWatchClient;
   /** Only for Report.changes (LookupEvents); callers that pass their own clients may leave it out. */
@@ -44,6 +47,12 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Defaults to the SDK's default credential chain. */
   credentials?: LambdaClientConfig['credentials'];
+}
+
+/** Whether `service` goes to a configured endpoint (the global one or its own AWS_ENDPOINT_URL_<SERVICE>). */
+function endpointOverridden(service: 's3', env: Record<string, string | undefined>): boolean {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return false;
+  return !!(configuredEndpoint(service, env) || env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]);
 }
 
 /** A connect or read that hangs must not hang the CLI or a Slack reply: fail the call, keep the rest. */
@@ -73,6 +82,9 @@ export function createClients(region: string, options: ClientOptions = {}): AwsC
     glue: new GlueClient(config('glue')),
     sqs: new SQSClient(config('sqs')),
     sns: new SNSClient(config('sns')),
+    // A bucket in another region answers with a redirect the client follows; an emulator's endpoint
+    // (no per-bucket DNS names) is addressed path-style.
+    s3: new S3Client({ ...config('s3'), followRegionRedirects: true, ...(endpointOverridden('s3', env) ? { forcePathStyle: true } : {}) }),
     cloudwatch: new CloudWatchClient(config('cloudwatch')),
     cloudtrail: new CloudTrailClient(config('cloudtrail')),
   };

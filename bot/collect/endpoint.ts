@@ -6,7 +6,7 @@
  */
 
 /** The clients whose endpoint can be overridden; the SDK's serviceId of each. */
-export type ServiceKey = 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms' | 'iam' | 'sts' | 'glue' | 'sqs' | 'sns' | 'cloudwatch' | 'cloudtrail';
+export type ServiceKey = 'lambda' | 'kafka' | 'ec2' | 'secretsManager' | 'kms' | 'iam' | 'sts' | 'glue' | 'sqs' | 'sns' | 's3' | 'cloudwatch' | 'cloudtrail';
 
 /**
  * Throttling is the usual failure when ~30 read calls start at once; the SDK's standard retry
@@ -30,6 +30,7 @@ const SERVICE_IDS: Record<ServiceKey, string> = {
   glue: 'Glue',
   sqs: 'SQS',
   sns: 'SNS',
+  s3: 'S3',
   cloudwatch: 'CloudWatch',
   cloudtrail: 'CloudTrail',
 };

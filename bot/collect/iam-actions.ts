@@ -25,6 +25,7 @@ export const RESOURCE_KINDS = {
   registry: { sid: 'DiagnoseReadSchemaRegistry', service: 'glue', resource: 'registry/*' },
   queue: { sid: 'DiagnoseReadDestinationQueue', service: 'sqs', resource: '*' },
   'sns-topic': { sid: 'DiagnoseReadDestinationTopic', service: 'sns', resource: '*' },
+  bucket: { sid: 'DiagnoseReadDestinationBucket', service: 's3', resource: '*' },
   'security-group': { sid: 'RemediateSecurityGroup', service: 'ec2', resource: 'security-group/*' },
 } as const;
 export type ResourceKind = keyof typeof RESOURCE_KINDS;
@@ -82,12 +83,14 @@ export const COLLECTOR_ACTIONS = {
   'cloudwatch:GetMetricData': { on: 'any', for: ['diagnose', 'watch'] },
   // Report.changes: management events on the failing findings' resources; LookupEvents has no resource-level permissions.
   'cloudtrail:LookupEvents': { on: 'any', for: ['changes'] },
-  // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS on-failure destination's KMS key.
+  // Newer ESM features: a cross-account ESM's VPC connection, a Glue schema registry, an SQS / SNS / S3 on-failure destination's KMS key.
   'kafka:DescribeVpcConnection': { on: 'vpc-connection', for: ['diagnose'] },
   'glue:GetRegistry': { on: 'registry', for: ['diagnose'] },
   'sqs:GetQueueUrl': { on: 'queue', for: ['diagnose'] },
   'sqs:GetQueueAttributes': { on: 'queue', for: ['diagnose'] },
   'sns:GetTopicAttributes': { on: 'sns-topic', for: ['diagnose'] },
+  // An S3 on-failure destination's default encryption: the GetBucketEncryption API is authorized as this action.
+  's3:GetEncryptionConfiguration': { on: 'bucket', for: ['diagnose'] },
   // Fix plans (bot/remediate/apply.ts), each write with its undo. GetRolePolicy: a policy of the plan's name
   // that exists with another document is never overwritten.
   'ec2:AuthorizeSecurityGroupIngress': { on: 'security-group', for: ['remediate'] },

@@ -43,7 +43,7 @@ import { readSubnets, readVpcWide, type VpcWideFacts } from './ec2';
 import { dependencyFact, errorFact, okFact } from './fact';
 import { readRole, readCallerIdentity, simulateRole } from './iam';
 import { readBootstrapBrokers, readCluster, readScramSecrets, readTopic, readVpcConnection } from './kafka';
-import { readGlueRegistry, readQueueEncryption, readTopicEncryption } from './features';
+import { readGlueRegistry, readBucketEncryption, readQueueEncryption, readTopicEncryption } from './features';
 import { readConcurrency, readFunction, readSiblings, readTargetEsm } from './lambda';
 import { readKey, readSecretDescription, readSecretFormat, secretKeyRef } from './secrets';
 import { functionRoleArn } from '../model/role';
@@ -183,7 +183,7 @@ function readMskCluster(clients: AwsClients, esm: EsmConfig): MskReads {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Newer features: the Glue schema registry, the encryption of an SQS / SNS on-failure destination
+// Newer features: the Glue schema registry, the encryption of an SQS / SNS / S3 on-failure destination
 
 interface FeatureReads {
   all: Promise<Pick<Snapshot, 'schemaRegistry' | 'destinationEncryption'>>;
@@ -199,6 +199,7 @@ function readFeatures(clients: AwsClients, esm: EsmConfig): FeatureReads {
   let encryption: Promise<Fact<DestinationEncryption>> | undefined;
   if (destination && service === 'sqs' && clients.sqs) encryption = readQueueEncryption(clients.sqs, clients.kms, destination);
   if (destination && service === 'sns' && clients.sns) encryption = readTopicEncryption(clients.sns, clients.kms, destination);
+  if (destination && service === 's3' && clients.s3) encryption = readBucketEncryption(clients.s3, clients.kms, destination);
   const destinationKey = (encryption ?? Promise.resolve(undefined)).then((f) => {
     const key = f?.ok ? f.value.key : undefined;
     return key?.ok && key.value.KeyManager !== 'AWS' ? key.value.Arn : undefined;

@@ -48,7 +48,7 @@ export interface RequirementInputs {
   account?: string;
   /** secret ARN → KMS key ARN, for secrets encrypted with a customer managed key. */
   secretKeys?: Record<string, string | undefined>;
-  /** The customer managed KMS key ARN of an SQS / SNS on-failure destination, when it has one. */
+  /** The customer managed KMS key ARN of an SQS / SNS / S3 on-failure destination, when it has one. */
   destinationKey?: string;
 }
 
@@ -150,11 +150,17 @@ export function requiredPermissions(input: RequirementInputs): Requirement[] {
     add({ action: 'kafka-cluster:WriteData', resource: topicArn, why: `write failed records to the on-failure topic ${kafkaTopic}`, group: 'destination' });
   }
   // kafka-on-failure: SQS and SNS destinations encrypted with a customer managed key need kms:Decrypt
-  // and kms:GenerateDataKey on it; an S3 bucket's SSE-KMS key needs kms:GenerateDataKey.
+  // and kms:GenerateDataKey on it; an S3 bucket's SSE-KMS key needs kms:GenerateDataKey ("If you've
+  // enabled encryption with your own KMS key for an S3 destination, kms:GenerateDataKey is required").
+  // S3 itself also asks kms:Decrypt for multipart uploads (UsingKMSEncryption); Lambda's page lists only
+  // GenerateDataKey for its one object per failed batch, so Decrypt is not required here.
   if (destination && input.destinationKey && (service === 'sqs' || service === 'sns')) {
     for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
       add({ action, resource: input.destinationKey, why: `send failed batches to the ${service.toUpperCase()} destination encrypted with this customer managed key`, group: 'destination-kms' });
     }
+  }
+  if (destination && input.destinationKey && service === 's3') {
+    add({ action: 'kms:GenerateDataKey', resource: input.destinationKey, why: 'write failed batches to the S3 destination whose default encryption (SSE-KMS) is this customer managed key', group: 'destination-kms' });
   }
 
   // with-msk-permissions (optional permissions): a Glue schema registry needs glue:GetRegistry and

@@ -12,7 +12,7 @@
  *     https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, "Runtime-included SDK
  *     versions") for the clients whose calls and response fields have been stable for years, so a
  *     runtime copy some months older than our lock file reads them the same: EC2 (subnets, route
- *     tables, NAT gateways, endpoints, security groups, NACLs), IAM, KMS, STS, Secrets Manager,
+ *     tables, NAT gateways, endpoints, security groups, NACLs), IAM, KMS, STS, Secrets Manager, S3 (GetBucketEncryption),
  *     DynamoDB, EventBridge, CloudWatch, CloudTrail, and MSK (DescribeClusterV2's authentication,
  *     encryption and networking blocks, GetBootstrapBrokers). An older SDK's deserializer drops
  *     response fields it does not know, so the Lambda client, whose ESM configuration keeps gaining
@@ -43,6 +43,7 @@ export const RUNTIME_SDK_MODULES = [
   '@aws-sdk/client-iam',
   '@aws-sdk/client-kafka',
   '@aws-sdk/client-kms',
+  '@aws-sdk/client-s3',
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-glue',
   '@aws-sdk/client-sns',

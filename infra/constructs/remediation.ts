@@ -153,6 +153,7 @@ export class RemediationFunction extends Construct {
       }
     }
     ack('arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*', reads('and simulates the execution role (GetRole, SimulatePrincipalPolicy)'));
+    ack('arn:<AWS::Partition>:s3:::*', 'The diagnosis before and after a fix reads the default encryption of the S3 on-failure bucket of the ESM being fixed (GetBucketEncryption, read-only); S3 bucket ARNs carry no account or region to narrow it by.');
     for (const pattern of settings.remediableRoles) {
       if (pattern.includes('*')) {
         ack(`arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${pattern.replace(/^\/+/, '')}`, 'Writing esm-doctor\'s inline policy (the missing kafka-cluster statements) only on the ESM execution roles the operator designated by path or name prefix; IAM offers no narrower scope (no condition key for the policy name or document).');

@@ -126,6 +126,121 @@ describe('destination.kms (item 7)', () => {
   });
 });
 
+describe('destination.kms with an S3 destination (item 7)', () => {
+  const BUCKET_ARN = 'arn:aws:s3:::orders-failed-batches';
+  const BUCKET_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918`;
+  const OTHER_ACCOUNT_KEY = `arn:aws:kms:${REGION}:210987654321:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d`;
+
+  /** The DestinationEncryption the collector makes of a GetBucketEncryption rule (see test/unit/collect). */
+  function withBucket(value: NonNullable<Snapshot['destinationEncryption']>, deny: (action: string) => boolean = () => false): Snapshot {
+    const s = selfManagedScramHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: BUCKET_ARN } };
+    s.destinationEncryption = value;
+    return resimulate(s, deny);
+  }
+  function cmk(arn = BUCKET_KEY, state = 'Enabled', bucketKey = false): NonNullable<Snapshot['destinationEncryption']> {
+    return {
+      ok: true,
+      source: 's3:GetEncryptionConfiguration',
+      value: {
+        SSEAlgorithm: 'aws:kms',
+        BucketKeyEnabled: bucketKey,
+        KmsMasterKeyId: arn,
+        key: { ok: true, source: 'kms:DescribeKey', value: { KeyId: arn.split('/')[1]!, Arn: arn, KeyManager: 'CUSTOMER', KeyState: state } },
+      },
+    };
+  }
+
+  it('asks only kms:GenerateDataKey on the bucket\'s customer managed key (kafka-on-failure), and passes when allowed', () => {
+    const s = withBucket(cmk());
+    expect(s.permissions!.ok && s.permissions!.value.filter((r) => r.EvalResourceName === BUCKET_KEY).map((r) => r.EvalActionName)).toEqual(['kms:GenerateDataKey']);
+    const o = destinationKms.run(s);
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('kms:GenerateDataKey');
+    expect(o.detail).not.toContain('kms:Decrypt');
+    expect(o.resources).toEqual([BUCKET_ARN, BUCKET_KEY]);
+  });
+
+  it('fails with a put-role-policy granting kms:GenerateDataKey when the role may not use the key', () => {
+    const o = destinationKms.run(withBucket(cmk(), (a) => a === 'kms:GenerateDataKey'));
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain(`kms:GenerateDataKey on ${BUCKET_KEY}`);
+    expect(o.detail).toContain('S3 rejects them');
+    const doc = JSON.stringify(o.remedy!.documents![0]!.json);
+    expect(doc).toContain('kms:GenerateDataKey');
+    expect(doc).toContain(BUCKET_KEY);
+    expect(o.remedy?.commands?.[0]).toMatch(/^aws iam put-role-policy --role-name \S+ --policy-name esm-on-failure-destination-kms /);
+  });
+
+  it('names the key policy for a key in another account', () => {
+    const o = destinationKms.run(withBucket(cmk(OTHER_ACCOUNT_KEY), (a) => a === 'kms:GenerateDataKey'));
+    expect(o.status).toBe('fail');
+    expect(o.detail).toContain('its key policy must also allow the role kms:GenerateDataKey');
+  });
+
+  it('fails a disabled or pending-deletion key with the commands that bring it back', () => {
+    const disabled = destinationKms.run(withBucket(cmk(BUCKET_KEY, 'Disabled')));
+    expect(disabled.status).toBe('fail');
+    expect(disabled.detail).toContain('S3 refuses every object');
+    expect(disabled.remedy?.commands).toEqual([`aws kms enable-key --key-id ${BUCKET_KEY} --region ${REGION}`]);
+    const pending = destinationKms.run(withBucket(cmk(BUCKET_KEY, 'PendingDeletion')));
+    expect(pending.remedy?.commands?.[0]).toBe(`aws kms cancel-key-deletion --key-id ${BUCKET_KEY} --region ${REGION}`);
+  });
+
+  it('notes the bucket-ARN encryption context of an S3 Bucket Key', () => {
+    const o = destinationKms.run(withBucket(cmk(BUCKET_KEY, 'Enabled', true)));
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('S3 Bucket Key');
+    expect(o.detail).toContain('kms:EncryptionContext:aws:s3:arn');
+    expect(destinationKms.run(withBucket(cmk())).detail).not.toContain('Bucket Key');
+  });
+
+  it('passes SSE-S3 (AES256) and the AWS managed key aws/s3 without asking for any KMS permission', () => {
+    const sseS3 = withBucket({ ok: true, source: 's3:GetEncryptionConfiguration', value: { SSEAlgorithm: 'AES256', BucketKeyEnabled: false } });
+    // (the SCRAM secret's own key still needs kms:Decrypt; nothing is asked for the bucket)
+    expect(sseS3.permissions!.ok && sseS3.permissions!.value.some((r) => r.EvalActionName === 'kms:GenerateDataKey')).toBe(false);
+    const o = destinationKms.run(sseS3);
+    expect(o.status).toBe('pass');
+    expect(o.detail).toContain('SSE-S3 (AES256)');
+    const managed = destinationKms.run(withBucket({ ok: true, source: 's3:GetEncryptionConfiguration', value: { SSEAlgorithm: 'aws:kms', KmsMasterKeyId: 'alias/aws/s3' } }));
+    expect(managed.status).toBe('pass');
+    expect(managed.detail).toContain('AWS managed key alias/aws/s3');
+    const described = destinationKms.run(
+      withBucket({
+        ok: true,
+        source: 's3:GetEncryptionConfiguration',
+        value: { SSEAlgorithm: 'aws:kms', KmsMasterKeyId: BUCKET_KEY, key: { ok: true, source: 'kms:DescribeKey', value: { KeyId: 'k', Arn: BUCKET_KEY, KeyManager: 'AWS', KeyState: 'Enabled' } } },
+      }),
+    );
+    expect(described.status).toBe('pass');
+  });
+
+  it('reports an error naming s3:GetEncryptionConfiguration when the read was denied, and one naming kms:DescribeKey for the key', () => {
+    const denied = destinationKms.run(
+      withBucket({ ok: false, source: 's3:GetEncryptionConfiguration', error: { code: 'AccessDenied', message: 'User is not authorized to perform: s3:GetEncryptionConfiguration', action: 's3:GetEncryptionConfiguration', httpStatus: 403 } }),
+    );
+    expect(denied.status).toBe('error');
+    expect(denied.fix).toContain('s3:GetEncryptionConfiguration');
+    const keyDenied = destinationKms.run(
+      withBucket({
+        ok: true,
+        source: 's3:GetEncryptionConfiguration',
+        value: { SSEAlgorithm: 'aws:kms', KmsMasterKeyId: BUCKET_KEY, key: { ok: false, source: 'kms:DescribeKey', error: { code: 'AccessDeniedException', message: 'not authorized', action: 'kms:DescribeKey' } } },
+      }),
+    );
+    expect(keyDenied.status).toBe('error');
+    expect(keyDenied.fix).toContain('kms:DescribeKey');
+  });
+
+  it('skips when the bucket\'s encryption was not collected, naming the call', () => {
+    const s = selfManagedScramHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: BUCKET_ARN } };
+    const o = destinationKms.run(s);
+    expect(o.status).toBe('skip');
+    expect(o.detail).toContain('s3:GetEncryptionConfiguration');
+  });
+});
+
 describe('schema-registry.access (item 8)', () => {
   function withGlue(s: Snapshot = provisioned(mskIamHealthy())): Snapshot {
     s.esm.AmazonManagedKafkaEventSourceConfig = {
@@ -276,20 +391,57 @@ describe('esm.error-handling (item 11)', () => {
   });
 
   it.each([
-    ['an on-failure destination', (s: Snapshot) => { s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } }; }],
-    ['BisectBatchOnFunctionError', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; }],
-    ['ReportBatchItemFailures', (s: Snapshot) => { s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+    ['an on-failure destination (Lambda caps unlimited retries at 10)', (s: Snapshot) => { s.esm.DestinationConfig = { OnFailure: { Destination: 'kafka://orders-dlt' } }; }],
     ['bounded retries', (s: Snapshot) => { s.esm.MaximumRetryAttempts = 5; }],
+    ['retries set to 0', (s: Snapshot) => { s.esm.MaximumRetryAttempts = 0; }],
     ['a maximum record age', (s: Snapshot) => { s.esm.MaximumRecordAgeInSeconds = 3600; }],
+    ['bisection and partial batch response on top of bounded retries', (s: Snapshot) => {
+      s.esm.BisectBatchOnFunctionError = true;
+      s.esm.FunctionResponseTypes = ['ReportBatchItemFailures'];
+      s.esm.MaximumRetryAttempts = 3;
+    }],
   ])('passes with %s', (_what, patch) => {
     const s = provisioned(mskIamHealthy());
     patch(s);
     expect(errorHandling.run(s).status).toBe('pass');
   });
 
-  it('names the risk but does not warn in on-demand mode, where the controls are not available', () => {
-    const o = errorHandling.run(mskIamHealthy());
+  // kafka-retry-configurations: bisection and ReportBatchItemFailures narrow a retry down to the failing
+  // record, but with MaximumRetryAttempts and MaximumRecordAgeInSeconds at -1 that record is still retried
+  // until it expires, and the partition's later offsets wait behind it.
+  it.each([
+    ['BisectBatchOnFunctionError', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; }],
+    ['ReportBatchItemFailures', (s: Snapshot) => { s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+    ['both', (s: Snapshot) => { s.esm.BisectBatchOnFunctionError = true; s.esm.FunctionResponseTypes = ['ReportBatchItemFailures']; }],
+  ])('still warns with only %s: the isolated record is retried for ever', (what, patch) => {
+    const s = provisioned(selfManagedScramHealthy());
+    patch(s);
+    const o = errorHandling.run(s);
+    expect(o.status).toBe('warn');
+    expect(o.title).toContain('block its partition');
+    expect(o.detail).toContain(what === 'both' ? 'BisectBatchOnFunctionError' : what);
+    expect(o.detail).toContain('retried until it expires');
+    // The fix bounds the retries; what the ESM already has is not repeated.
+    expect(o.remedy?.commands?.[0]).toContain('--maximum-retry-attempts 10');
+  });
+
+  it('names the risk and what prevents it in on-demand mode (an SQS, SNS or S3 destination), without warning', () => {
+    for (const s of [mskIamHealthy(), selfManagedScramHealthy()]) {
+      const o = errorHandling.run(s);
+      expect(o.status).toBe('pass');
+      expect(o.detail).toContain('one poison record blocks its partition');
+      expect(o.detail).toContain('provisioned mode');
+      expect(o.detail).toMatch(/SQS, SNS or S3 on-failure destination/);
+      expect(o.detail).toContain('at most 10');
+    }
+  });
+
+  it('passes in on-demand mode with an SQS on-failure destination: Lambda bounds the retries', () => {
+    const s = mskIamHealthy();
+    s.esm.DestinationConfig = { OnFailure: { Destination: QUEUE_ARN } };
+    const o = errorHandling.run(s);
     expect(o.status).toBe('pass');
-    expect(o.detail).toContain('provisioned mode');
+    expect(o.detail).toContain(QUEUE_ARN);
+    expect(o.detail).not.toContain('poison');
   });
 });

@@ -1,10 +1,11 @@
 import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { DescribeClusterV2Command } from '@aws-sdk/client-kafka';
 import { GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import { configuredEndpoint, createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients } from '../../../bot/collect/clients';
 import { CREDENTIALS } from '../../support/collect-fixtures';
 
-const ENDPOINT_VARS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
+const ENDPOINT_VARS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_S3', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
 const saved: Record<string, string | undefined> = {};
 beforeEach(() => {
   for (const v of ENDPOINT_VARS) {
@@ -74,6 +75,18 @@ describe('createClients', () => {
     expect(await requestUrl(clients.lambda, new GetEventSourceMappingCommand({ UUID: '14e0db71-5d35-4eb5-b481-8945cf9d10c2' }))).toMatch(
       /^https:\/\/lambda\.eu-west-1\.amazonaws\.com\//,
     );
+  });
+
+  it('addresses S3 buckets path-style at a configured endpoint (an emulator has no per-bucket names), virtual-hosted at AWS', async () => {
+    const read = new GetBucketEncryptionCommand({ Bucket: 'orders-failed-batches' });
+    const emulated = createClients('eu-west-1', { env: { AWS_ENDPOINT_URL: 'http://localhost:4566' }, credentials: CREDENTIALS });
+    expect(await requestUrl(emulated.s3!, read)).toBe('http://localhost:4566/orders-failed-batches/');
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://localhost:4570';
+    const ownEndpoint = createClients('eu-west-1', { credentials: CREDENTIALS });
+    expect(await requestUrl(ownEndpoint.s3!, read)).toBe('http://localhost:4570/orders-failed-batches/');
+    delete process.env.AWS_ENDPOINT_URL_S3;
+    const aws = createClients('eu-west-1', { env: {}, credentials: CREDENTIALS });
+    expect(await requestUrl(aws.s3!, read)).toBe('https://orders-failed-batches.s3.eu-west-1.amazonaws.com/');
   });
 
   it('retries DEFAULT_MAX_ATTEMPTS times unless told otherwise', async () => {

@@ -2,10 +2,11 @@
 import { GetRegistryCommand, GlueClient } from '@aws-sdk/client-glue';
 import { DescribeVpcConnectionCommand } from '@aws-sdk/client-kafka';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readGlueRegistry, readQueueEncryption, readTopicEncryption } from '../../../bot/collect/features';
+import { readBucketEncryption, readGlueRegistry, readQueueEncryption, readTopicEncryption } from '../../../bot/collect/features';
 import { readVpcConnection } from '../../../bot/collect/kafka';
 import { awsError, metadata, mockedClients } from '../../support/collect-fixtures';
 
@@ -80,6 +81,77 @@ describe('destination encryption', () => {
     const fact = await readTopicEncryption(sns, env.clients.kms, 'arn:aws:sns:eu-west-1:123456789012:orders-failed');
     expect(fact).toEqual({ ok: true, source: 'sns:GetTopicAttributes', value: { KmsMasterKeyId: 'alias/aws/sns' } });
     expect(env.mocks.kms.commandCalls(DescribeKeyCommand)).toHaveLength(0);
+    mock.restore();
+    env.restore();
+  });
+});
+
+describe('S3 destination encryption (GetBucketEncryption)', () => {
+  const BUCKET_ARN = 'arn:aws:s3:::orders-failed-batches';
+  function s3With(output: unknown): { s3: S3Client; mock: ReturnType<typeof mockClient> } {
+    const s3 = new S3Client({ region: 'eu-west-1', credentials: CREDENTIALS });
+    const mock = mockClient(s3);
+    if (output instanceof Error) mock.on(GetBucketEncryptionCommand).rejects(output);
+    else mock.on(GetBucketEncryptionCommand).resolves(output as never);
+    return { s3, mock };
+  }
+
+  it('asks by bucket name and describes the customer managed KMSMasterKeyID, keeping SSEAlgorithm and BucketKeyEnabled', async () => {
+    const env = mockedClients();
+    const { s3, mock } = s3With({
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true }] },
+      $metadata: metadata(),
+    });
+    env.mocks.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: KEY_ARN.split('/')[1]!, Arn: KEY_ARN, KeyManager: 'CUSTOMER', KeyState: 'Enabled' }, $metadata: metadata() });
+    const fact = await readBucketEncryption(s3, env.clients.kms, BUCKET_ARN);
+    expect(mock.commandCalls(GetBucketEncryptionCommand)[0]!.args[0].input).toEqual({ Bucket: 'orders-failed-batches' });
+    expect(env.mocks.kms.commandCalls(DescribeKeyCommand)[0]!.args[0].input).toEqual({ KeyId: KEY_ARN });
+    expect(fact).toMatchObject({
+      ok: true,
+      source: 's3:GetEncryptionConfiguration',
+      value: { SSEAlgorithm: 'aws:kms', BucketKeyEnabled: true, KmsMasterKeyId: KEY_ARN, key: { ok: true, value: { KeyManager: 'CUSTOMER', KeyState: 'Enabled' } } },
+    });
+    mock.restore();
+    env.restore();
+  });
+
+  it('reads SSE-S3 (AES256) as no key, and aws:kms without a KMSMasterKeyID as the AWS managed aws/s3 key, describing neither', async () => {
+    const env = mockedClients();
+    const sseS3 = s3With({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] }, $metadata: metadata() });
+    expect(await readBucketEncryption(sseS3.s3, env.clients.kms, BUCKET_ARN)).toEqual({ ok: true, source: 's3:GetEncryptionConfiguration', value: { SSEAlgorithm: 'AES256', BucketKeyEnabled: false } });
+    sseS3.mock.restore();
+    const managed = s3With({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] }, $metadata: metadata() });
+    expect(await readBucketEncryption(managed.s3, env.clients.kms, BUCKET_ARN)).toEqual({
+      ok: true,
+      source: 's3:GetEncryptionConfiguration',
+      value: { SSEAlgorithm: 'aws:kms', BucketKeyEnabled: true, KmsMasterKeyId: 'alias/aws/s3' },
+    });
+    expect(env.mocks.kms.commandCalls(DescribeKeyCommand)).toHaveLength(0);
+    managed.mock.restore();
+    env.restore();
+  });
+
+  it('describes a DSSE-KMS key too', async () => {
+    const env = mockedClients();
+    const { s3, mock } = s3With({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms:dsse', KMSMasterKeyID: KEY_ARN } }] }, $metadata: metadata() });
+    env.mocks.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY_ARN, KeyManager: 'CUSTOMER', KeyState: 'Enabled' }, $metadata: metadata() });
+    expect(await readBucketEncryption(s3, env.clients.kms, BUCKET_ARN)).toMatchObject({ ok: true, value: { SSEAlgorithm: 'aws:kms:dsse', KmsMasterKeyId: KEY_ARN, key: { ok: true } } });
+    mock.restore();
+    env.restore();
+  });
+
+  it('reads a bucket with no encryption configuration as no key', async () => {
+    const env = mockedClients();
+    const { s3, mock } = s3With(awsError('ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', 404));
+    expect(await readBucketEncryption(s3, env.clients.kms, BUCKET_ARN)).toEqual({ ok: true, source: 's3:GetEncryptionConfiguration', value: {} });
+    mock.restore();
+    env.restore();
+  });
+
+  it('names s3:GetEncryptionConfiguration when it is denied', async () => {
+    const env = mockedClients();
+    const { s3, mock } = s3With(awsError('AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/esm-doctor/x is not authorized to perform: s3:GetEncryptionConfiguration', 403));
+    expect(await readBucketEncryption(s3, env.clients.kms, BUCKET_ARN)).toMatchObject({ ok: false, error: { code: 'AccessDenied', action: 's3:GetEncryptionConfiguration', httpStatus: 403 } });
     mock.restore();
     env.restore();
   });

@@ -14,8 +14,8 @@ const REMEDIATE = path.join(ROOT, 'bot', 'remediate');
 
 /** The IAM service prefix of an SDK v3 client package, where it differs from the package's suffix. */
 const SERVICE_PREFIX: Record<string, string> = { 'secrets-manager': 'secretsmanager', 'cloudwatch-logs': 'logs' };
-/** IAM actions whose name differs from the command's (none among ours yet; e.g. S3 ListObjectsV2 → s3:ListBucket). */
-const ACTION_OF_COMMAND: Record<string, string> = {};
+/** IAM actions whose name differs from the command's (e.g. S3 ListObjectsV2 → s3:ListBucket). */
+const ACTION_OF_COMMAND: Record<string, string> = { 's3:GetBucketEncryption': 's3:GetEncryptionConfiguration' };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
