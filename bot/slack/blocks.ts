@@ -9,6 +9,7 @@
  *   Lambda says   LastProcessingResult's first sentence and the state; the full message under it
  *   cause         "step N of 9 — <name>", the evidence as short lines
  *   remedy        the summary as prose, then each document and each command in its own code block
+ *   changed       what changed before the failure (CloudTrail), when the deployment looks it up
  *   also          the other fails, warnings and checks that could not run, one line each
  *   by step       one line: every step's worst status, step 7 included ("no checks")
  *   buttons       Re-run checks · Acknowledge (or the stamp, once acknowledged) · console links
@@ -21,6 +22,7 @@ import type { Target } from '../model/target';
 import { codeBlock, enforceLimits, escapeMrkdwn, fitLines, fitText, SLACK_LIMITS, type SlackMessage } from './limits';
 import { isProblem, summariseDiff, type ReportDiff } from './diff';
 import { trendLines } from '../render/sparkline';
+import { changesBlock } from './changes-block';
 
 export type PollerMode = 'on-demand' | 'provisioned';
 
@@ -472,6 +474,8 @@ export function renderReport(report: SlackReport, options: RenderOptions): Slack
   const cause = causeFinding(report);
   const blocks: KnownBlock[] = [headerBlock(report, cause), ...notesBlocks(options), context(...facts(report)), ...lambdaSaysBlocks(report)];
   blocks.push({ type: 'divider' }, ...causeBlocks(report, cause));
+  const changed = changesBlock(report);
+  if (changed) blocks.push(changed);
   const others = othersBlock(report, cause);
   if (others) blocks.push(others);
   const trend = trendBlock(report);
