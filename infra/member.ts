@@ -12,7 +12,8 @@
  *  - in every region, EventBridge rules on the default bus forwarding to the hub's esm-doctor bus
  *    the member's ESM API calls (so the watcher reads that ESM at once) and the CloudTrail calls that
  *    change what an ESM depends on (security groups, routes, NACLs, endpoints, MSK security and
- *    connectivity, secrets, keys, the execution role's policies), through a role that may put
+ *    connectivity, secrets, keys, the execution role's policies, the function's concurrency: the calls
+ *    bot/impact assesses, DEPENDENCY_CALLS), through a role that may put
  *    events on that one bus. IAM's calls arrive only in us-east-1 (a global service's CloudTrail
  *    events are recorded there).
  */
@@ -22,33 +23,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { cloudTrailEsmPattern, diagnosisStatements } from './stack';
 import { RESOURCE_KINDS } from '../bot/collect/iam-actions';
+import { preAlertPatterns } from './constructs/pre-alert';
 
-/** CloudTrail calls that can change whether an ESM works, by event source. */
-export const DEPENDENCY_CALLS: Record<string, string[]> = {
-  'aws.ec2': [
-    'AuthorizeSecurityGroupIngress',
-    'AuthorizeSecurityGroupEgress',
-    'RevokeSecurityGroupIngress',
-    'RevokeSecurityGroupEgress',
-    'ModifySecurityGroupRules',
-    'CreateRoute',
-    'ReplaceRoute',
-    'DeleteRoute',
-    'ReplaceRouteTableAssociation',
-    'DisassociateRouteTable',
-    'DeleteNatGateway',
-    'CreateNetworkAclEntry',
-    'ReplaceNetworkAclEntry',
-    'DeleteNetworkAclEntry',
-    'ReplaceNetworkAclAssociation',
-    'ModifyVpcEndpoint',
-    'DeleteVpcEndpoints',
-  ],
-  'aws.kafka': ['UpdateSecurity', 'UpdateConnectivity', 'BatchDisassociateScramSecret', 'DeleteCluster', 'DeleteClusterPolicy', 'PutClusterPolicy'],
-  'aws.secretsmanager': ['PutSecretValue', 'UpdateSecret', 'DeleteSecret', 'RotateSecret', 'PutResourcePolicy'],
-  'aws.kms': ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'RevokeGrant'],
-  'aws.iam': ['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy', 'DeleteRole'],
-};
+/**
+ * CloudTrail calls that can change whether an ESM works, by event source: exactly the calls impact
+ * assesses (bot/impact/events.ts CALL_FAMILIES, through the hub's own pre-alert patterns), so a
+ * forwarded call is one the hub's pre-alert rules take, and a call impact learns is forwarded too.
+ */
+export const DEPENDENCY_CALLS: Record<string, string[]> = Object.fromEntries(
+  preAlertPatterns().map((p) => [p.source![0]!, (p.detail as { eventName: string[] }).eventName]),
+);
 
 /** The reader's wildcard resources (cdk-nag IAM5), all in this account. */
 const inAccount = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:*:<AWS::AccountId>:${resource}`;

@@ -303,7 +303,8 @@ export class EsmDoctorStack extends Stack {
           readSlackSecret,
           ...assumeWatchedRoles,
         ],
-        ...(s.eventSourceAccounts.length ? { bus: this.bus } : {}),
+        // Forwarded calls arrive on the bus from the listed accounts and from the organization's members (infra/member.ts).
+        ...(s.eventSourceAccounts.length || s.organizationId ? { bus: this.bus } : {}),
         deadLetterQueue: undelivered,
       });
     }

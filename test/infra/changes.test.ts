@@ -32,7 +32,8 @@ const ON = {
   accounts: JSON.stringify([{ roleArn: 'arn:aws:iam::210987654321:role/esm-doctor-read', externalId: 'esm-doctor-7f3a' }]),
   eventSourceAccounts: '210987654321',
 };
-const OFF = { channel: 'C0ALERTS', preAlerts: 'true', changes: 'false' };
+// Members of an organization (the member StackSet, infra/member.ts) forward their calls to the bus.
+const OFF = { channel: 'C0ALERTS', preAlerts: 'true', changes: 'false', organizationId: 'o-a1b2c3d4e5' };
 
 let app: App;
 let on: EsmDoctorStack;
@@ -112,6 +113,19 @@ describe('the changes switch', () => {
       for (const [name, fn] of Object.entries(functionsOf(stack))) {
         expect([name, variablesOf(stack, fn).ESM_DOCTOR_CHANGES]).toEqual([name, name === 'worker' || name === 'alert' ? value : undefined]);
       }
+    }
+  });
+});
+
+describe('pre-alerts for forwarded calls', () => {
+  it('takes the calls forwarded to the bus, from listed accounts and from an organization\'s members alike', () => {
+    for (const stack of [on, off]) {
+      const busId = stack.getLogicalId(stack.bus.node.defaultChild as never);
+      const impactId = stack.getLogicalId(stack.preAlert!.function.node.defaultChild as never);
+      const onBus = Object.values(templateOf(stack).findResources('AWS::Events::Rule', { Properties: { EventBusName: { Ref: busId } } })) as Array<{ Properties: { Targets: Array<{ Arn: unknown }> } }>;
+      const toImpact = onBus.filter((r) => JSON.stringify(r.Properties.Targets).includes(impactId));
+      // One rule per service on the bus: EC2, IAM, Secrets Manager, KMS, MSK, Lambda.
+      expect([stack.stackName, toImpact.length]).toEqual([stack.stackName, 6]);
     }
   });
 });

@@ -12,6 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEPENDENCY_CALLS, EsmDoctorMemberStack } from '../../infra/member';
+import { CALL_FAMILIES, familyOf } from '../../bot/impact/events';
 
 let app: App;
 let t: Template;
@@ -73,6 +74,17 @@ it('forwards ESM API calls and dependency changes to the hub bus, through a role
   t.hasResourceProperties('AWS::IAM::Policy', {
     PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { Ref: 'HubEventBusArn' }, Sid: 'PutOnHubBus' }] },
   });
+});
+
+it('forwards exactly the calls impact assesses: each forwarded name parses to a call family, and every family is forwarded', () => {
+  const forwarded = Object.entries(DEPENDENCY_CALLS).flatMap(([source, names]) => names.map((eventName) => ({ eventSource: `${source.replace(/^aws\./, '')}.amazonaws.com`, eventName })));
+  expect(forwarded.filter((e) => !familyOf(e))).toEqual([]);
+  const families = new Set(forwarded.map((e) => familyOf(e)));
+  expect(CALL_FAMILIES.filter((f) => !families.has(f)).map((f) => f.names.join('/'))).toEqual([]);
+  expect(forwarded).toHaveLength(CALL_FAMILIES.flatMap((f) => f.names).length);
+  // Spot checks, as CloudTrail spells them: Lambda's carry the API version.
+  expect(DEPENDENCY_CALLS['aws.lambda']).toEqual(['PutFunctionConcurrency20171031', 'DeleteFunction20150331']);
+  expect(DEPENDENCY_CALLS['aws.kafka']).toEqual(['BatchDisassociateScramSecret', 'UpdateSecurity', 'UpdateConnectivity', 'DeleteCluster']);
 });
 
 it('is clean under cdk-nag (AwsSolutionsChecks), every wildcard acknowledged with a reason', () => {
