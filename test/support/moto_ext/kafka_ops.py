@@ -378,9 +378,10 @@ def _provisioned_at_version(req: Request, arn: str, body: dict[str, Any]) -> Any
 
 
 def _operation(cluster: Any) -> Response:
-    """A new cluster version, and the operation's ARN as MSK forms it (cluster-operation/<name>/<cluster id>/<operation id>)."""
+    """A new cluster version, and the operation's ARN as MSK forms it: cluster-operation/<name>/<cluster uuid>-<n>/<operation uuid>
+    (the update-security and update-connectivity examples in the MSK developer guide)."""
     cluster.current_version = "K" + uuid.uuid4().hex[:13].upper()
-    operation = cluster.arn.replace(":cluster/", ":cluster-operation/", 1).rsplit("-", 1)[0] + f"/{uuid.uuid4()}"
+    operation = cluster.arn.replace(":cluster/", ":cluster-operation/", 1) + f"/{uuid.uuid4()}"
     return json_response({"clusterArn": cluster.arn, "clusterOperationArn": operation})
 
 
