@@ -21,7 +21,7 @@ import { CfnCondition, CfnParameter, DefaultStackSynthesizer, Fn, Stack, Validat
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { cloudTrailEsmPattern, diagnosisStatements } from './stack';
+import { changesStatements, cloudTrailEsmPattern, diagnosisStatements } from './stack';
 import { RESOURCE_KINDS } from '../bot/collect/iam-actions';
 import { preAlertPatterns } from './constructs/pre-alert';
 
@@ -81,6 +81,15 @@ export class EsmDoctorMemberStack extends Stack {
       description: 'The one region whose stack instance creates the (global) IAM role',
     });
     const inRoleRegion = new CfnCondition(this, 'InRoleRegion', { expression: Fn.conditionEquals(Stack.of(this).region, roleRegion.valueAsString) });
+    const lookUpChanges = new CfnParameter(this, 'LookUpChanges', {
+      type: 'String',
+      default: 'true',
+      allowedValues: ['true', 'false'],
+      description: 'Let the hub read this account\'s CloudTrail event history (cloudtrail:LookupEvents) for "changed before the failure", as the hub\'s changes context does (default on)',
+    });
+    const withChanges = new CfnCondition(this, 'LookUpChangesInRoleRegion', {
+      expression: Fn.conditionAnd(inRoleRegion, Fn.conditionEquals(lookUpChanges.valueAsString, 'true')),
+    });
 
     const reader = new iam.Role(this, 'Reader', {
       roleName: roleName.valueAsString,
@@ -99,6 +108,10 @@ export class EsmDoctorMemberStack extends Stack {
     });
     policy.attachToRole(reader);
     (policy.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = inRoleRegion;
+    // The hub's alert and worker functions look up what changed with this role too (infra/context.ts `changes`).
+    const changes = new iam.Policy(this, 'ReaderChangesPolicy', { statements: changesStatements() });
+    changes.attachToRole(reader);
+    (changes.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = withChanges;
 
     const forward = new iam.Role(this, 'ForwardToHub', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
@@ -123,5 +136,6 @@ export class EsmDoctorMemberStack extends Stack {
 
     const reason = 'The hub diagnoses whichever ESM of this account fails (its function, cluster, topic, secrets, keys, execution role), which cannot be known when the account joins; read-only and limited to this account.';
     for (const id of MEMBER_WILDCARDS) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${id}]`, reason });
+    Validations.of(changes).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudtrail:LookupEvents supports no resource-level permissions; it reads the event history of this account only, for the changes named in a failing diagnosis.' });
   }
 }

@@ -380,11 +380,7 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean, 
     byKind.set(on, actions);
   }
   const statements = [...byKind].map(([kind, actions]) => new iam.PolicyStatement({ sid: RESOURCE_KINDS[kind].sid, actions, resources: resourcesOf(kind) }));
-  if (options.changes) {
-    // Its own statement, so the grant is visible (and reviewable) as the switch's.
-    const lookups = grantsFor('changes');
-    statements.push(new iam.PolicyStatement({ sid: 'LookUpRecentChanges', actions: [...new Set(lookups.map((g) => g.action))], resources: [...new Set(lookups.flatMap((g) => resourcesOf(g.on)))] }));
-  }
+  if (options.changes) statements.push(...changesStatements());
   if (inspectSecrets) {
     statements.push(
       // Scoped to the operator's secret name prefixes (inspectSecretsPrefixes), not secret:*: the
@@ -402,6 +398,17 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean, 
     );
   }
   return statements;
+}
+
+/**
+ * The "changed before the failure" lookups (caller `changes` in bot/collect/iam-actions.ts) in a
+ * statement of their own, so the grant is visible, and reviewable, as the switch's. LookupEvents has
+ * no resource-level permissions.
+ */
+export function changesStatements(): iam.PolicyStatement[] {
+  const lookups = grantsFor('changes');
+  if (lookups.some((g) => g.on !== 'any')) throw new Error('a changes action with resource-level permissions: scope it here');
+  return [new iam.PolicyStatement({ sid: 'LookUpRecentChanges', actions: [...new Set(lookups.map((g) => g.action))], resources: ['*'] })];
 }
 
 function ack(scope: IConstruct, id: string, reason: string): void {

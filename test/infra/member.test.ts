@@ -26,7 +26,7 @@ beforeAll(() => {
 });
 
 it('is a plain template StackSets can deploy: parameters for the hub, no bootstrap rule, no assets', () => {
-  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'HubRolePrefix', 'RoleName', 'RoleRegion']);
+  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'HubRolePrefix', 'LookUpChanges', 'RoleName', 'RoleRegion']);
   expect(json.Rules).toBeUndefined();
   expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
 });
@@ -59,6 +59,15 @@ it('creates the read-only role once (in RoleRegion), trusting only the hub\'s es
   // kafka-cluster:Connect is the data-plane connect DescribeTopic needs on an IAM cluster (README).
   expect(granted.filter((a) => !/:(Get|List|Describe|Simulate)/.test(a) && a !== 'kafka-cluster:Connect')).toEqual([]);
   expect(granted).not.toContain('secretsmanager:GetSecretValue');
+});
+
+it('lets the hub look up this account\'s CloudTrail history (what changed) unless LookUpChanges=false, in its own conditional policy', () => {
+  t.hasParameter('LookUpChanges', { Type: 'String', Default: 'true', AllowedValues: ['true', 'false'] });
+  t.hasCondition('LookUpChangesInRoleRegion', { 'Fn::And': [{ Condition: 'InRoleRegion' }, { 'Fn::Equals': [{ Ref: 'LookUpChanges' }, 'true'] }] });
+  const policies = Object.values(t.findResources('AWS::IAM::Policy', { Condition: 'LookUpChangesInRoleRegion' })) as { Properties: { PolicyDocument: { Statement: unknown[] }; Roles: unknown[] } }[];
+  expect(policies).toHaveLength(1);
+  expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([{ Sid: 'LookUpRecentChanges', Action: 'cloudtrail:LookupEvents', Effect: 'Allow', Resource: '*' }]);
+  expect(policies[0]!.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^Reader[0-9A-F]{8}$/) }]);
 });
 
 it('forwards ESM API calls and dependency changes to the hub bus, through a role that may only put events there', () => {
