@@ -29,6 +29,8 @@ const list = <T extends z.ZodType>(item: T) =>
   }, z.array(item));
 
 const bool = z.preprocess((v) => (typeof v === 'string' ? v === 'true' : (v ?? false)), z.boolean());
+/** A switch that is on unless set to false; a string other than true / false is refused. */
+const boolOn = z.preprocess((v) => (v === undefined ? true : v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'must be true or false' }));
 
 /** A network position the probe function is deployed into (see infra/constructs/probe-function.ts). */
 const ProbeTarget = z.object({
@@ -73,6 +75,13 @@ export const DeployContext = z.object({
   probeTargets: z.preprocess(fromText, z.array(ProbeTarget).default([])),
   /** Pre-alerts: EventBridge rules on the CloudTrail calls that can break an ESM → impact → Slack (infra/constructs/pre-alert.ts). */
   preAlerts: bool,
+  /**
+   * "Changed before the failure" in the alert and Slack worker diagnoses (Report.changes): grants
+   * cloudtrail:LookupEvents to those two roles only. On unless false: at most 4 lookups per failing
+   * report (bot/impact/changes.ts MAX_LOOKUPS), none for a healthy one; a throttled or denied lookup
+   * leaves a note, never a failed diagnosis. `-c changes=false` if CloudTrail history must stay unread.
+   */
+  changes: boolOn,
   /** Guarded remediation (Fix it in Slack, a second person approves): off unless true. Needs fixApprovers or fixApproverGroups. */
   remediation: bool,
   /** Slack user ids (U…) who may approve a fix. */
@@ -89,7 +98,7 @@ export const DeployContext = z.object({
 });
 export type DeployContext = z.infer<typeof DeployContext>;
 
-export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'inspectSecretsPrefixes', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts', 'remediation', 'fixApprovers', 'fixApproverGroups', 'remediableRoles', 'remediableSecurityGroups'] as const;
+export const CONTEXT_KEYS = ['channel', 'regions', 'accounts', 'inspectSecrets', 'inspectSecretsPrefixes', 'channelPrefixes', 'recoveryHoldMinutes', 'eventSourceAccounts', 'probeTargets', 'organizationId', 'preAlerts', 'changes', 'remediation', 'fixApprovers', 'fixApproverGroups', 'remediableRoles', 'remediableSecurityGroups'] as const;
 
 export function parseContext(read: (key: string) => unknown): DeployContext {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, read(k)]));

@@ -12,7 +12,8 @@
  *  - in every region, EventBridge rules on the default bus forwarding to the hub's esm-doctor bus
  *    the member's ESM API calls (so the watcher reads that ESM at once) and the CloudTrail calls that
  *    change what an ESM depends on (security groups, routes, NACLs, endpoints, MSK security and
- *    connectivity, secrets, keys, the execution role's policies), through a role that may put
+ *    connectivity, secrets, keys, the execution role's policies, the function's concurrency: the calls
+ *    bot/impact assesses, DEPENDENCY_CALLS), through a role that may put
  *    events on that one bus. IAM's calls arrive only in us-east-1 (a global service's CloudTrail
  *    events are recorded there).
  */
@@ -20,35 +21,18 @@ import { CfnCondition, CfnParameter, DefaultStackSynthesizer, Fn, Stack, Validat
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { cloudTrailEsmPattern, diagnosisStatements } from './stack';
+import { changesStatements, cloudTrailEsmPattern, diagnosisStatements } from './stack';
 import { RESOURCE_KINDS } from '../bot/collect/iam-actions';
+import { preAlertPatterns } from './constructs/pre-alert';
 
-/** CloudTrail calls that can change whether an ESM works, by event source. */
-export const DEPENDENCY_CALLS: Record<string, string[]> = {
-  'aws.ec2': [
-    'AuthorizeSecurityGroupIngress',
-    'AuthorizeSecurityGroupEgress',
-    'RevokeSecurityGroupIngress',
-    'RevokeSecurityGroupEgress',
-    'ModifySecurityGroupRules',
-    'CreateRoute',
-    'ReplaceRoute',
-    'DeleteRoute',
-    'ReplaceRouteTableAssociation',
-    'DisassociateRouteTable',
-    'DeleteNatGateway',
-    'CreateNetworkAclEntry',
-    'ReplaceNetworkAclEntry',
-    'DeleteNetworkAclEntry',
-    'ReplaceNetworkAclAssociation',
-    'ModifyVpcEndpoint',
-    'DeleteVpcEndpoints',
-  ],
-  'aws.kafka': ['UpdateSecurity', 'UpdateConnectivity', 'BatchDisassociateScramSecret', 'DeleteCluster', 'DeleteClusterPolicy', 'PutClusterPolicy'],
-  'aws.secretsmanager': ['PutSecretValue', 'UpdateSecret', 'DeleteSecret', 'RotateSecret', 'PutResourcePolicy'],
-  'aws.kms': ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'RevokeGrant'],
-  'aws.iam': ['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy', 'DeleteRole'],
-};
+/**
+ * CloudTrail calls that can change whether an ESM works, by event source: exactly the calls impact
+ * assesses (bot/impact/events.ts CALL_FAMILIES, through the hub's own pre-alert patterns), so a
+ * forwarded call is one the hub's pre-alert rules take, and a call impact learns is forwarded too.
+ */
+export const DEPENDENCY_CALLS: Record<string, string[]> = Object.fromEntries(
+  preAlertPatterns().map((p) => [p.source![0]!, (p.detail as { eventName: string[] }).eventName]),
+);
 
 /** The reader's wildcard resources (cdk-nag IAM5), all in this account. */
 const inAccount = (service: string, resource: string) => `arn:<AWS::Partition>:${service}:*:<AWS::AccountId>:${resource}`;
@@ -103,6 +87,15 @@ export class EsmDoctorMemberStack extends Stack {
       description: 'The one region whose stack instance creates the (global) IAM role',
     });
     const inRoleRegion = new CfnCondition(this, 'InRoleRegion', { expression: Fn.conditionEquals(Stack.of(this).region, roleRegion.valueAsString) });
+    const lookUpChanges = new CfnParameter(this, 'LookUpChanges', {
+      type: 'String',
+      default: 'true',
+      allowedValues: ['true', 'false'],
+      description: 'Let the hub read this account\'s CloudTrail event history (cloudtrail:LookupEvents) for "changed before the failure", as the hub\'s changes context does (default on)',
+    });
+    const withChanges = new CfnCondition(this, 'LookUpChangesInRoleRegion', {
+      expression: Fn.conditionAnd(inRoleRegion, Fn.conditionEquals(lookUpChanges.valueAsString, 'true')),
+    });
 
     const reader = new iam.Role(this, 'Reader', {
       roleName: roleName.valueAsString,
@@ -121,6 +114,10 @@ export class EsmDoctorMemberStack extends Stack {
     });
     policy.attachToRole(reader);
     (policy.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = inRoleRegion;
+    // The hub's alert and worker functions look up what changed with this role too (infra/context.ts `changes`).
+    const changes = new iam.Policy(this, 'ReaderChangesPolicy', { statements: changesStatements() });
+    changes.attachToRole(reader);
+    (changes.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = withChanges;
 
     const forward = new iam.Role(this, 'ForwardToHub', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
@@ -145,5 +142,6 @@ export class EsmDoctorMemberStack extends Stack {
 
     const reason = 'The hub diagnoses whichever ESM of this account fails (its function, cluster, topic, secrets, keys, execution role), which cannot be known when the account joins; read-only and limited to this account.';
     for (const id of MEMBER_WILDCARDS) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${id}]`, reason });
+    Validations.of(changes).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudtrail:LookupEvents supports no resource-level permissions; it reads the event history of this account only, for the changes named in a failing diagnosis.' });
   }
 }

@@ -14,7 +14,8 @@
  *
  * IAM is per function and least privilege: read-only describe/list/simulate for the functions that
  * diagnose (README "Permissions esm-doctor needs"), GetSecretValue on ESM secrets only with
- * `inspectSecrets`, lambda:InvokeFunction only on the worker, events:PutEvents only on the bus,
+ * `inspectSecrets`, cloudtrail:LookupEvents only on the worker and the alert function and only with
+ * `changes` (on by default), lambda:InvokeFunction only on the worker, events:PutEvents only on the bus,
  * DynamoDB only on the table, sts:AssumeRole only on the configured roles.
  */
 import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
@@ -77,6 +78,8 @@ export class EsmDoctorStack extends Stack {
   readonly functionUrl: lambda.FunctionUrl;
   /** Only with `-c remediation=true`: the one function whose role can write (constructs/remediation.ts). */
   readonly remediation?: RemediationFunction;
+  /** Only with `-c preAlerts=true`: the impact function and its rules (constructs/pre-alert.ts). */
+  readonly preAlert?: PreAlert;
 
   constructor(scope: Construct, id: string, props: EsmDoctorStackProps) {
     super(scope, id, props);
@@ -141,6 +144,7 @@ export class EsmDoctorStack extends Stack {
       environment: {
         ...common,
         ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+        ESM_DOCTOR_CHANGES: s.changes ? 'on' : 'off',
         // /esm diagnose on an ESM of a watched account assumes that account's role, as the alerts do.
         ...(s.accounts.length ? { ESM_DOCTOR_ACCOUNTS: JSON.stringify(s.accounts) } : {}),
       },
@@ -186,6 +190,7 @@ export class EsmDoctorStack extends Stack {
         ESM_DOCTOR_ALERT_CHANNEL: channel,
         ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
         ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+        ESM_DOCTOR_CHANGES: s.changes ? 'on' : 'off',
       },
       deadLetterQueue: undelivered,
       retryAttempts: 2,
@@ -256,7 +261,7 @@ export class EsmDoctorStack extends Stack {
     grant(slack, new iam.PolicyStatement({ sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [worker.functionArn] }));
 
     // Worker: diagnoses (read-only) in this account, and the store.
-    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret, ...assumeWatchedRoles);
+    grant(worker, ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes, { changes: s.changes }), tableActions('GetItem', 'PutItem', 'DeleteItem'), readSlackSecret, ...assumeWatchedRoles);
 
     // Watcher: lists ESMs, reads one on a CloudTrail call, records transitions, publishes them.
     grant(
@@ -273,7 +278,7 @@ export class EsmDoctorStack extends Stack {
     // Alert: diagnoses (here, or through the watched accounts' roles), reads routing tags, the store, its tokens.
     grant(
       alert,
-      ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes),
+      ...diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes, { changes: s.changes }),
       new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
       // UpdateItem: the per-channel send lane (alert-store-dynamodb.ts takeTicket / startTurn / finishTurn).
       tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
@@ -283,7 +288,7 @@ export class EsmDoctorStack extends Stack {
 
     // ---- Pre-alerts (optional): a CloudTrail call that breaks ESMs is announced before Lambda notices.
     if (s.preAlerts) {
-      new PreAlert(this, 'PreAlert', {
+      this.preAlert = new PreAlert(this, 'PreAlert', {
         environment: {
           ...common,
           ...watching,
@@ -291,14 +296,15 @@ export class EsmDoctorStack extends Stack {
           ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
           ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
         },
-        diagnosis: diagnosisStatements(regions, s.inspectSecrets),
+        diagnosis: diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes),
         access: [
           new iam.PolicyStatement({ sid: 'ReadRoutingTags', actions: ['lambda:ListTags'], resources: regions.map((r) => `arn:${partition}:lambda:${r}:${account}:function:*`) }),
           tableActions('Query', 'GetItem', 'PutItem', 'DeleteItem'),
           readSlackSecret,
           ...assumeWatchedRoles,
         ],
-        ...(s.eventSourceAccounts.length ? { bus: this.bus } : {}),
+        // Forwarded calls arrive on the bus from the listed accounts and from the organization's members (infra/member.ts).
+        ...(s.eventSourceAccounts.length || s.organizationId ? { bus: this.bus } : {}),
         deadLetterQueue: undelivered,
       });
     }
@@ -354,9 +360,10 @@ function grant(fn: EsmDoctorFunction, ...statements: iam.PolicyStatement[]): voi
 /**
  * The collectors' read-only calls, from their one declaration (bot/collect/iam-actions.ts, which also
  * writes the README's "Permissions esm-doctor needs"): one statement per resource kind, scoped to this
- * account and the watched regions where IAM allows.
+ * account and the watched regions where IAM allows. `changes`: the "changed before the failure"
+ * lookups too (caller `changes`), for the roles whose diagnoses show that section.
  */
-export function diagnosisStatements(regions: string[], inspectSecrets: boolean, secretPrefixes: string[] = ['AmazonMSK_']): iam.PolicyStatement[] {
+export function diagnosisStatements(regions: string[], inspectSecrets: boolean, secretPrefixes: string[] = ['AmazonMSK_'], options: { changes?: boolean } = {}): iam.PolicyStatement[] {
   const p = Aws.PARTITION;
   const a = Aws.ACCOUNT_ID;
   const resourcesOf = (kind: ResourceKind): string[] => {
@@ -375,6 +382,7 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean, 
     byKind.set(on, actions);
   }
   const statements = [...byKind].map(([kind, actions]) => new iam.PolicyStatement({ sid: RESOURCE_KINDS[kind].sid, actions, resources: resourcesOf(kind) }));
+  if (options.changes) statements.push(...changesStatements());
   if (inspectSecrets) {
     statements.push(
       // Scoped to the operator's secret name prefixes (inspectSecretsPrefixes), not secret:*: the
@@ -394,6 +402,17 @@ export function diagnosisStatements(regions: string[], inspectSecrets: boolean, 
   return statements;
 }
 
+/**
+ * The "changed before the failure" lookups (caller `changes` in bot/collect/iam-actions.ts) in a
+ * statement of their own, so the grant is visible, and reviewable, as the switch's. LookupEvents has
+ * no resource-level permissions.
+ */
+export function changesStatements(): iam.PolicyStatement[] {
+  const lookups = grantsFor('changes');
+  if (lookups.some((g) => g.on !== 'any')) throw new Error('a changes action with resource-level permissions: scope it here');
+  return [new iam.PolicyStatement({ sid: 'LookUpRecentChanges', actions: [...new Set(lookups.map((g) => g.action))], resources: ['*'] })];
+}
+
 function ack(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
 }
@@ -409,14 +428,16 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[], secret
     for (const resource of resources) ack(fn.executionRole, `AwsSolutions-IAM5[Resource::${resource}]`, reason);
   };
   const { slack, worker, watcher, alert } = stack.functions;
-  for (const fn of [slack, worker, watcher, alert]) {
-    wildcard(fn, ['*'], 'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the unscoped reads (lambda:ListEventSourceMappings, ec2:Describe*, sts:GetCallerIdentity, cloudwatch:GetMetricData) support no resource-level permissions.');
+  // The pre-alert's impact function re-diagnoses the dependents of a change: the diagnosis's reads, as worker and alert.
+  const impact = stack.preAlert ? [stack.preAlert.function] : [];
+  for (const fn of [slack, worker, watcher, alert, ...impact]) {
+    wildcard(fn, ['*'], 'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the unscoped reads (lambda:ListEventSourceMappings, ec2:Describe*, sts:GetCallerIdentity, cloudwatch:GetMetricData, and with the changes switch cloudtrail:LookupEvents) support no resource-level permissions.');
   }
-  for (const fn of [worker, watcher, alert]) {
+  for (const fn of [worker, watcher, alert, ...impact]) {
     wildcard(fn, regions.map((r) => arn('lambda', r, 'event-source-mapping:*')), 'Any ESM of the watched regions may fail and be diagnosed; GetEventSourceMapping is read-only and limited to this account and those regions.');
   }
   const diagnosisReason = (what: string) => `The diagnosis reads ${what} of whichever ESM fails, which cannot be known at deploy time; read-only and limited to this account and the watched regions.`;
-  for (const fn of [worker, alert]) {
+  for (const fn of [worker, alert, ...impact]) {
     wildcard(fn, regions.map((r) => arn('lambda', r, 'function:*')), diagnosisReason('the function (GetFunction, GetFunctionConcurrency, ListTags for routing)'));
     wildcard(fn, regions.map((r) => arn('kafka', r, 'cluster/*')), diagnosisReason('the MSK cluster (DescribeClusterV2, GetBootstrapBrokers, ListScramSecrets)'));
     wildcard(fn, regions.map((r) => arn('kafka', r, 'topic/*')), diagnosisReason('the topic (DescribeTopic)'));

@@ -155,7 +155,7 @@ export function alertNotifierFromEnv(
       store: new DynamoStore({ table: config.table, client: dynamo(resolved) }),
       ...(overrides.pacing ? { pacing: overrides.pacing } : {}),
       alerts: new DynamoAlertStore({ table: config.table, client: dynamo(resolved) }),
-      diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe }),
+      diagnose: fromEngine(withCredentials, { inspectSecrets: slackConfig.inspectSecrets, probe: slackConfig.probe, changes: slackConfig.changes }),
       probe: slackConfig.probe !== 'off',
       ...(slackConfig.remediation ? { remediation: true } : {}),
       router: createChannelRouter({

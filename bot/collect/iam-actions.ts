@@ -34,7 +34,8 @@ export type ResourceKind = keyof typeof RESOURCE_KINDS;
  * Who makes the call: `diagnose` (the worker and the alert function, and the CLI's caller),
  * `watch` (the watcher's inventory reads), `route` (the alert function's routing tags),
  * `inspect` (diagnose, but only with inspectSecrets / --inspect-secrets), `changes` (the "changed before the
- * failure" section: the CLI's diagnose unless --no-changes; no deployed role by default), `remediate`
+ * failure" section: the CLI's diagnose unless --no-changes; deployed, the worker and alert roles only, and
+ * only with the `changes` CDK context, on by default: infra/context.ts), `remediate`
  * (bot/remediate/apply.ts: the writes of a fix plan and the reads that make them idempotent; granted only
  * where remediation is on).
  */
@@ -128,7 +129,7 @@ export function permissionsMarkdown(): string {
         g.for.includes('inspect') && !g.for.includes('diagnose')
           ? ' (only for `--inspect-secrets`)'
           : g.for.includes('changes') && !g.for.includes('diagnose')
-            ? ' (only for the "changed before the failure" section; `--no-changes` skips it)'
+            ? ' (only for the "changed before the failure" section; `--no-changes` skips it, and a deployment with `-c changes=false` grants it to no role)'
             : '';
       return `- ${code(action)}${also}${only}`;
     });

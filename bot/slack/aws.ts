@@ -107,7 +107,7 @@ export function workerHandler(
   const deps = {
     slack: slackClient(config, logger),
     store: new DynamoStore({ table: config.table! }),
-    diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets, probe: config.probe }),
+    diagnose: fromEngine(engine, { inspectSecrets: config.inspectSecrets, probe: config.probe, changes: config.changes }),
     buttonKey: config.buttonKey,
     probe: config.probe !== 'off',
     ...(config.remediation ? { remediation: true } : {}),

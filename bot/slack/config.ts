@@ -43,6 +43,8 @@ const Env = z.object({
   /** Two or more probe positions: a JSON object from network position to function (bot/probe/position.ts). */
   ESM_DOCTOR_PROBE_FUNCTIONS: z.string().min(2).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).optional(),
+  /** "Changed before the failure" (CloudTrail LookupEvents) in failing reports: the deployment says on; off when unset. */
+  ESM_DOCTOR_CHANGES: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   /** Guarded remediation (the Fix it button): off unless the deployment turns it on. */
   ESM_DOCTOR_REMEDIATION: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   ESM_DOCTOR_FIX_APPROVERS: idList(/^[UW][A-Z0-9]{2,}$/, 'user ids (U…, W…)'),
@@ -75,6 +77,11 @@ export interface SlackConfig {
    */
   probe: 'off' | 'local' | 'remote';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Look up recent CloudTrail changes on what a failing report names (Report.changes). Off unless
+   * ESM_DOCTOR_CHANGES=on: a role without cloudtrail:LookupEvents would only collect AccessDenied notes.
+   */
+  changes: boolean;
   /** Present only when remediation is on: who may approve a fix (users, or members of user groups). */
   remediation?: RemediationConfig;
 }
@@ -145,6 +152,7 @@ export function loadSlackConfig(env: Record<string, string | undefined>, mode: R
     inspectSecrets: e.ESM_DOCTOR_INSPECT_SECRETS === 'true',
     probe: e.ESM_DOCTOR_PROBE ?? (e.ESM_DOCTOR_PROBE_FUNCTION || e.ESM_DOCTOR_PROBE_FUNCTIONS ? 'remote' : 'off'),
     logLevel: e.LOG_LEVEL ?? 'info',
+    changes: e.ESM_DOCTOR_CHANGES === 'on',
     ...(e.ESM_DOCTOR_REMEDIATION === 'on'
       ? {
           remediation: {
@@ -168,6 +176,7 @@ export function describeConfig(config: SlackConfig): Record<string, unknown> {
     store: config.table ? 'dynamodb' : 'memory',
     buttonKey: config.buttonKeySource,
     inspectSecrets: config.inspectSecrets,
+    changes: config.changes,
     remediation: config.remediation ? { approvers: config.remediation.approvers.length, approverGroups: config.remediation.approverGroups.length } : 'off',
   };
 }

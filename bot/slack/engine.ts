@@ -11,7 +11,7 @@ import type { SlackReport } from './blocks';
 
 export type EngineDiagnose = (
   target: Target,
-  options?: { inspectSecrets?: boolean; onProgress?: (message: string) => void; probe?: 'local' | 'remote' },
+  options?: { inspectSecrets?: boolean; onProgress?: (message: string) => void; probe?: 'local' | 'remote'; changes?: { windowMs?: number } },
 ) => Promise<{ report: Report; snapshot: Snapshot }>;
 
 /** `probe: true` asks for the live probe too (the Run live probe button). */
@@ -19,11 +19,12 @@ export type Diagnose = (target: Target, options?: { probe?: boolean }) => Promis
 
 export function fromEngine(
   engine: EngineDiagnose,
-  options: { inspectSecrets?: boolean; probe?: 'off' | 'local' | 'remote' } = {},
+  options: { inspectSecrets?: boolean; probe?: 'off' | 'local' | 'remote'; changes?: boolean } = {},
 ): Diagnose {
   return async (target, request = {}) => {
     const probe = request.probe && options.probe && options.probe !== 'off' ? options.probe : undefined;
-    const { report, snapshot } = await engine(target, { inspectSecrets: options.inspectSecrets ?? false, ...(probe ? { probe } : {}) });
+    // bot/diagnose looks up changes only when the report fails: a healthy re-run costs no LookupEvents.
+    const { report, snapshot } = await engine(target, { inspectSecrets: options.inspectSecrets ?? false, ...(probe ? { probe } : {}), ...(options.changes ? { changes: {} } : {}) });
     // The Report does not say on-demand or provisioned; the snapshot does, and the message shows it.
     const esm = snapshot?.esm;
     return esm ? { ...report, pollerMode: isProvisionedMode(esm) ? 'provisioned' : 'on-demand' } : report;

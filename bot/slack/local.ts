@@ -29,7 +29,7 @@ export async function runSocketMode(
     receiver,
     // With a table configured, acknowledgements survive restarts and are shared with the AWS deployment.
     store: config.table ? new DynamoStore({ table: config.table }) : new MemoryStore(),
-    diagnose: options.diagnose ?? fromEngine(engineDiagnose, { inspectSecrets: config.inspectSecrets, probe: config.probe }),
+    diagnose: options.diagnose ?? fromEngine(engineDiagnose, { inspectSecrets: config.inspectSecrets, probe: config.probe, changes: config.changes }),
     logger,
   });
   await app.start();

@@ -17,7 +17,7 @@
  *  - environment: source maps on, the log level, plus whatever the stack adds.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -110,5 +110,9 @@ export class EsmDoctorFunction extends NodejsFunction {
     });
     this.functionLogGroup = logGroup;
     this.executionRole = role;
+    // cfn-lint W3005: Lambda's construct makes the function DependsOn its role although Role's GetAtt
+    // already orders them. The duplicate is CDK's own and harmless; acknowledged here, in the template,
+    // so cfn-lint over cdk.out stays quiet without a blanket --ignore-checks.
+    (this.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
   }
 }

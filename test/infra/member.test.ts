@@ -12,6 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEPENDENCY_CALLS, EsmDoctorMemberStack } from '../../infra/member';
+import { CALL_FAMILIES, familyOf } from '../../bot/impact/events';
 
 let app: App;
 let t: Template;
@@ -25,7 +26,7 @@ beforeAll(() => {
 });
 
 it('is a plain template StackSets can deploy: parameters for the hub, no bootstrap rule, no assets', () => {
-  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'HubRolePrefix', 'RoleName', 'RoleRegion']);
+  expect(Object.keys(json.Parameters as object).sort()).toEqual(['ExternalId', 'HubAccountId', 'HubEventBusArn', 'HubRolePrefix', 'LookUpChanges', 'RoleName', 'RoleRegion']);
   expect(json.Rules).toBeUndefined();
   expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds|AssetParameters|BootstrapVersion/);
 });
@@ -60,6 +61,15 @@ it('creates the read-only role once (in RoleRegion), trusting only the hub\'s es
   expect(granted).not.toContain('secretsmanager:GetSecretValue');
 });
 
+it('lets the hub look up this account\'s CloudTrail history (what changed) unless LookUpChanges=false, in its own conditional policy', () => {
+  t.hasParameter('LookUpChanges', { Type: 'String', Default: 'true', AllowedValues: ['true', 'false'] });
+  t.hasCondition('LookUpChangesInRoleRegion', { 'Fn::And': [{ Condition: 'InRoleRegion' }, { 'Fn::Equals': [{ Ref: 'LookUpChanges' }, 'true'] }] });
+  const policies = Object.values(t.findResources('AWS::IAM::Policy', { Condition: 'LookUpChangesInRoleRegion' })) as { Properties: { PolicyDocument: { Statement: unknown[] }; Roles: unknown[] } }[];
+  expect(policies).toHaveLength(1);
+  expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([{ Sid: 'LookUpRecentChanges', Action: 'cloudtrail:LookupEvents', Effect: 'Allow', Resource: '*' }]);
+  expect(policies[0]!.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^Reader[0-9A-F]{8}$/) }]);
+});
+
 it('forwards ESM API calls and dependency changes to the hub bus, through a role that may only put events there', () => {
   const target = [{ Arn: { Ref: 'HubEventBusArn' }, Id: 'HubBus', RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwardToHub'), 'Arn'] } }];
   t.hasResourceProperties('AWS::Events::Rule', {
@@ -73,6 +83,17 @@ it('forwards ESM API calls and dependency changes to the hub bus, through a role
   t.hasResourceProperties('AWS::IAM::Policy', {
     PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { Ref: 'HubEventBusArn' }, Sid: 'PutOnHubBus' }] },
   });
+});
+
+it('forwards exactly the calls impact assesses: each forwarded name parses to a call family, and every family is forwarded', () => {
+  const forwarded = Object.entries(DEPENDENCY_CALLS).flatMap(([source, names]) => names.map((eventName) => ({ eventSource: `${source.replace(/^aws\./, '')}.amazonaws.com`, eventName })));
+  expect(forwarded.filter((e) => !familyOf(e))).toEqual([]);
+  const families = new Set(forwarded.map((e) => familyOf(e)));
+  expect(CALL_FAMILIES.filter((f) => !families.has(f)).map((f) => f.names.join('/'))).toEqual([]);
+  expect(forwarded).toHaveLength(CALL_FAMILIES.flatMap((f) => f.names).length);
+  // Spot checks, as CloudTrail spells them: Lambda's carry the API version.
+  expect(DEPENDENCY_CALLS['aws.lambda']).toEqual(['PutFunctionConcurrency20171031', 'DeleteFunction20150331']);
+  expect(DEPENDENCY_CALLS['aws.kafka']).toEqual(['BatchDisassociateScramSecret', 'UpdateSecurity', 'UpdateConnectivity', 'DeleteCluster']);
 });
 
 it('is clean under cdk-nag (AwsSolutionsChecks), every wildcard acknowledged with a reason', () => {

@@ -9,9 +9,22 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeleteRouteCommand, DeleteVpcEndpointsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  DeleteNatGatewayCommand,
+  DeleteNetworkAclEntryCommand,
+  DeleteRouteCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
+  ModifySecurityGroupRulesCommand,
+  ReplaceNetworkAclAssociationCommand,
+  ReplaceNetworkAclEntryCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
-import { BatchDisassociateScramSecretCommand, CreateTopicCommand } from '@aws-sdk/client-kafka';
+import { BatchDisassociateScramSecretCommand, CreateTopicCommand, DeleteClusterCommand, DescribeClusterV2Command, UpdateConnectivityCommand, UpdateSecurityCommand } from '@aws-sdk/client-kafka';
 import { DisableKeyCommand } from '@aws-sdk/client-kms';
 import { CreateEventSourceMappingCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -200,6 +213,123 @@ withMoto('impact, dependents and changes against the extended moto', (ctx) => {
     expect(denied.code).toBe(0);
     expect(denied.stdout).toContain('The call failed (Client.UnauthorizedOperation): it changed nothing.');
   }, 90_000);
+
+  // ---- The call families below had no moto coverage: each change made through the real SDK (moto,
+  // or moto_ext where moto lacks the call), then the event EventBridge would deliver for it.
+
+  it('ModifySecurityGroupRules: the self-referencing rule moved to another port breaks network.sg-broker-ingress', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    const sg = s.clusterSecurityGroupId;
+    const rules = await ctx.aws().ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [sg] }] }));
+    const self = rules.SecurityGroupRules!.find((r) => !r.IsEgress && r.FromPort === 9098 && r.ReferencedGroupInfo?.GroupId === sg)!;
+    expect(self).toBeDefined();
+    // Still from the group itself, but on SCRAM's port: the IAM listener (9098) is no longer admitted.
+    const replacement = { IpProtocol: 'tcp', FromPort: 9096, ToPort: 9096, ReferencedGroupId: sg };
+    await ctx.aws().ec2.send(new ModifySecurityGroupRulesCommand({ GroupId: sg, SecurityGroupRules: [{ SecurityGroupRuleId: self.SecurityGroupRuleId!, SecurityGroupRule: replacement }] }));
+    // EC2's newer calls arrive wrapped, PascalCase; one list entry is a bare object.
+    const event = eventFor('modify-security-group-rules', {
+      ModifySecurityGroupRulesRequest: { GroupId: sg, SecurityGroupRule: { SecurityGroupRuleId: self.SecurityGroupRuleId, SecurityGroupRule: replacement, tag: 1 } },
+    });
+    expect(brokenBy(await impactOf(event))).toEqual({ [s.uuid]: 'network.sg-broker-ingress' });
+  });
+
+  /** The network ACL the cluster's client subnets use (the VPC's default one, as seeded). */
+  async function aclOf(subnetId: string): Promise<{ aclId: string; associationId: string }> {
+    const out = await ctx.aws().ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
+    const acl = out.NetworkAcls![0]!;
+    return { aclId: acl.NetworkAclId!, associationId: acl.Associations!.find((a) => a.SubnetId === subnetId)!.NetworkAclAssociationId! };
+  }
+
+  it('NACL entries: a deny on the broker port breaks network.nacl, deleting it mends; an egress deny-all breaks, restoring mends; deleting the ingress allow breaks', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    const { aclId } = await aclOf(s.network.privateSubnetIds[0]!);
+    const ec2 = ctx.aws().ec2;
+    const step = async (fixture: string, params: Record<string, unknown>) => brokenBy(await impactOf(eventFor(fixture, { networkAclId: aclId, ...params })));
+
+    await ec2.send(new CreateNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: 90, Egress: false, RuleAction: 'deny', Protocol: '6', PortRange: { From: 9098, To: 9098 }, CidrBlock: '10.20.0.0/16' }));
+    expect(await step('create-network-acl-entry', { ruleNumber: 90, egress: false, ruleAction: 'deny', icmpTypeCode: {}, portRange: { from: 9098, to: 9098 }, aclProtocol: '6', cidrBlock: '10.20.0.0/16' })).toEqual({ [s.uuid]: 'network.nacl' });
+
+    await ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: 90, Egress: false }));
+    expect(await step('delete-network-acl-entry', { ruleNumber: 90, egress: false })).toEqual({ [s.uuid]: 'not broken' });
+
+    await ec2.send(new ReplaceNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: 100, Egress: true, RuleAction: 'deny', Protocol: '-1', CidrBlock: '0.0.0.0/0' }));
+    expect(await step('replace-network-acl-entry', { ruleNumber: 100, egress: true, ruleAction: 'deny', icmpTypeCode: {}, portRange: {}, aclProtocol: '-1', cidrBlock: '0.0.0.0/0' })).toEqual({ [s.uuid]: 'network.nacl' });
+
+    await ec2.send(new ReplaceNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: 100, Egress: true, RuleAction: 'allow', Protocol: '-1', CidrBlock: '0.0.0.0/0' }));
+    expect(await step('replace-network-acl-entry', { ruleNumber: 100, egress: true, ruleAction: 'allow', icmpTypeCode: {}, portRange: {}, aclProtocol: '-1', cidrBlock: '0.0.0.0/0' })).toEqual({ [s.uuid]: 'not broken' });
+
+    await ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: 100, Egress: false }));
+    expect(await step('delete-network-acl-entry', { ruleNumber: 100, egress: false })).toEqual({ [s.uuid]: 'network.nacl' });
+  }, 90_000);
+
+  it('ReplaceNetworkAclAssociation: a client subnet moved to a new (deny-all) ACL breaks network.nacl', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    const subnet = s.network.privateSubnetIds[1]!;
+    const { associationId } = await aclOf(subnet);
+    const created = await ctx.aws().ec2.send(new CreateNetworkAclCommand({ VpcId: s.network.vpcId }));
+    const newAcl = created.NetworkAcl!.NetworkAclId!;
+    await ctx.aws().ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: associationId, NetworkAclId: newAcl }));
+    const result = await impactOf(eventFor('replace-network-acl-association', { associationId, networkAclId: newAcl }));
+    expect(result.event.resources).toEqual([associationId, newAcl]);
+    expect(brokenBy(result)).toEqual({ [s.uuid]: 'network.nacl' });
+  });
+
+  it('DeleteNatGateway: the private subnets\' NAT gateway deleted breaks egress (egress.*)', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    const nat = s.network.natGatewayId!;
+    await ctx.aws().ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: nat }));
+    const result = await impactOf(eventFor('delete-nat-gateway', { DeleteNatGatewayRequest: { NatGatewayId: nat } }));
+    expect(result.esms).toHaveLength(1);
+    expect(result.esms[0]).toMatchObject({ uuid: s.uuid, broken: true, cause: expect.stringMatching(/^egress\./) });
+  });
+
+  const versionOf = async (clusterArn: string) => (await ctx.aws().kafka.send(new DescribeClusterV2Command({ ClusterArn: clusterArn }))).ClusterInfo!.CurrentVersion!;
+
+  it('MSK UpdateSecurity: IAM access control turned off (SCRAM on) breaks both IAM ESMs on the cluster (msk.bootstrap, auth.mode); exit 1 (CLI)', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    const other = await secondEsm(ctx.aws(), ctx.moto().endpoint, s);
+    const currentVersion = await versionOf(s.clusterArn);
+    const out = await ctx.aws().kafka.send(new UpdateSecurityCommand({ ClusterArn: s.clusterArn, CurrentVersion: currentVersion, ClientAuthentication: { Sasl: { Iam: { Enabled: false }, Scram: { Enabled: true } } } }));
+    expect(out.ClusterOperationArn).toMatch(/:cluster-operation\/orders-prod\//);
+    expect(await versionOf(s.clusterArn)).not.toBe(currentVersion);
+    // The version is MSK's optimistic lock: the same update with the old version is refused.
+    await expect(ctx.aws().kafka.send(new UpdateSecurityCommand({ ClusterArn: s.clusterArn, CurrentVersion: currentVersion, ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } }))).rejects.toMatchObject({ name: 'BadRequestException' });
+
+    const file = writeEvent(eventFor('update-security', { clusterArn: s.clusterArn, currentVersion, clientAuthentication: { sasl: { scram: { enabled: true }, iam: { enabled: false } } } }));
+    const run = await cli(['impact', '--event', file, '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as ImpactResult;
+    expect(result.event).toMatchObject({ name: 'UpdateSecurity', resources: [s.clusterArn] });
+    // The IAM listener is gone (msk.bootstrap, the cause) and Lambda has no mode left to use (auth.mode).
+    expect(brokenBy(result)).toEqual({ [s.uuid]: 'msk.bootstrap', [other]: 'msk.bootstrap' });
+    for (const esm of result.esms) {
+      const failing = esm.report.findings.filter((f) => f.status === 'fail').map((f) => f.check);
+      expect(failing).toEqual(expect.arrayContaining(['msk.bootstrap', 'auth.mode']));
+    }
+  }, 90_000);
+
+  it('MSK UpdateConnectivity: multi-VPC connectivity turned on breaks nothing; exit 0 (CLI)', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    const currentVersion = await versionOf(s.clusterArn);
+    const connectivityInfo = { VpcConnectivity: { ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } } };
+    await ctx.aws().kafka.send(new UpdateConnectivityCommand({ ClusterArn: s.clusterArn, CurrentVersion: currentVersion, ConnectivityInfo: connectivityInfo }));
+    const described = await ctx.aws().kafka.send(new DescribeClusterV2Command({ ClusterArn: s.clusterArn }));
+    expect(described.ClusterInfo!.Provisioned!.BrokerNodeGroupInfo!.ConnectivityInfo!.VpcConnectivity).toEqual({ ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } });
+
+    const file = writeEvent(eventFor('update-connectivity', { clusterArn: s.clusterArn, currentVersion, connectivityInfo: { vpcConnectivity: { clientAuthentication: { sasl: { iam: { enabled: true } } } } } }));
+    const run = await cli(['impact', '--event', file, '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(brokenBy(JSON.parse(run.stdout) as ImpactResult)).toEqual({ [s.uuid]: 'not broken' });
+  }, 90_000);
+
+  it('MSK DeleteCluster: the cluster deleted breaks its ESM by msk.cluster', async () => {
+    const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());
+    await ctx.aws().kafka.send(new DeleteClusterCommand({ ClusterArn: s.clusterArn }));
+    const result = await impactOf(eventFor('delete-cluster', { clusterArn: s.clusterArn }));
+    expect(brokenBy(result)).toEqual({ [s.uuid]: 'msk.cluster' });
+  });
 
   it('dependents by role ARN and by secret name, shared reads: one cluster read for two ESMs', async () => {
     const s = await seedMskIamWithNat(ctx.aws(), ctx.moto());

@@ -26,7 +26,10 @@ import {
   GetBootstrapBrokersCommand,
   ListScramSecretsCommand,
   ListTopicsCommand,
+  UpdateConnectivityCommand,
+  UpdateSecurityCommand,
 } from '@aws-sdk/client-kafka';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import {
   CreateEventSourceMappingCommand,
@@ -431,6 +434,47 @@ withMoto('moto_ext through the real SDK', (ctx) => {
 
       const old = await bareCluster(c, 'legacy', { kafkaVersion: '2.8.1' });
       expect((await errorOf(c.kafka.send(new DescribeTopicCommand({ ClusterArn: old, TopicName: 'orders' })))).name).toBe('BadRequestException');
+    });
+
+    it('UpdateSecurity and UpdateConnectivity: the current version, per-mode merge, MSK\'s refusals, a new version, and CloudTrail history', async () => {
+      const c = ctx.aws();
+      const arn = await bareCluster(c, 'secure', { auth: 'iam' });
+      const version = async () => (await c.kafka.send(new DescribeClusterV2Command({ ClusterArn: arn }))).ClusterInfo!.CurrentVersion!;
+      const v1 = await version();
+      const stale = await errorOf(c.kafka.send(new UpdateSecurityCommand({ ClusterArn: arn, CurrentVersion: 'K0STALE', ClientAuthentication: { Sasl: { Scram: { Enabled: true } } } })));
+      expect(stale).toMatchObject({ name: 'BadRequestException', status: 400 });
+      const allOff = await errorOf(c.kafka.send(new UpdateSecurityCommand({ ClusterArn: arn, CurrentVersion: v1, ClientAuthentication: { Sasl: { Iam: { Enabled: false } } } })));
+      expect(allOff).toMatchObject({ name: 'BadRequestException', message: expect.stringMatching(/authentication mode/) });
+      const atRest = await errorOf(c.kafka.send(new UpdateSecurityCommand({ ClusterArn: arn, CurrentVersion: v1, EncryptionInfo: { EncryptionAtRest: { DataVolumeKMSKeyId: 'alias/other' } } })));
+      expect(atRest).toMatchObject({ name: 'BadRequestException', message: expect.stringMatching(/client-broker/) });
+      expect(await version()).toBe(v1); // refusals change nothing
+
+      // SCRAM on, IAM left as it was; client-broker TLS only.
+      const out = await c.kafka.send(new UpdateSecurityCommand({ ClusterArn: arn, CurrentVersion: v1, ClientAuthentication: { Sasl: { Scram: { Enabled: true } } }, EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS' } } }));
+      expect(out).toMatchObject({ ClusterArn: arn, ClusterOperationArn: expect.stringMatching(/^arn:aws:kafka:eu-west-1:123456789012:cluster-operation\/secure\/[0-9a-f-]{36}-\d+\/[0-9a-f-]{36}$/) });
+      const { ClusterInfo: info } = await c.kafka.send(new DescribeClusterV2Command({ ClusterArn: arn }));
+      expect(info!.CurrentVersion).not.toBe(v1);
+      expect(info!.Provisioned!.ClientAuthentication!.Sasl).toEqual({ Scram: { Enabled: true }, Iam: { Enabled: true } });
+      expect(info!.Provisioned!.EncryptionInfo!.EncryptionInTransit).toEqual({ ClientBroker: 'TLS', InCluster: true });
+      expect(Object.keys(await c.kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: arn }))).filter((k) => k.startsWith('BootstrapBroker')).sort()).toEqual(['BootstrapBrokerStringSaslIam', 'BootstrapBrokerStringSaslScram']);
+
+      const v2 = info!.CurrentVersion!;
+      const badType = await errorOf(c.kafka.send(new UpdateConnectivityCommand({ ClusterArn: arn, CurrentVersion: v2, ConnectivityInfo: { PublicAccess: { Type: 'EVERYWHERE' } } })));
+      expect(badType).toMatchObject({ name: 'BadRequestException' });
+      await c.kafka.send(new UpdateConnectivityCommand({ ClusterArn: arn, CurrentVersion: v2, ConnectivityInfo: { PublicAccess: { Type: 'SERVICE_PROVIDED_EIPS' } } }));
+      const after = await c.kafka.send(new DescribeClusterV2Command({ ClusterArn: arn }));
+      expect(after.ClusterInfo!.Provisioned!.BrokerNodeGroupInfo!.ConnectivityInfo!.PublicAccess).toEqual({ Type: 'SERVICE_PROVIDED_EIPS' });
+      expect((await c.kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: arn }))).BootstrapBrokerStringPublicSaslIam).toMatch(/b-1-public\..*:9198/);
+
+      // CloudTrail event history keeps both writes (not the refused ones), newest first.
+      const trail = new CloudTrailClient({ region: 'eu-west-1', endpoint: ctx.moto().endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      try {
+        const events = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
+        expect(events.Events!.map((e) => e.EventName)).toEqual(['UpdateConnectivity', 'UpdateSecurity']);
+        expect(JSON.parse(events.Events![1]!.CloudTrailEvent!).requestParameters).toMatchObject({ clusterArn: arn, currentVersion: v1, clientAuthentication: { sasl: { scram: { enabled: true } } } });
+      } finally {
+        trail.destroy();
+      }
     });
   });
 

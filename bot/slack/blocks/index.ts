@@ -1,7 +1,7 @@
 /**
  * Report → Slack message (Block Kit), by part of the message: report.ts puts them together,
  * glance.ts (header, notes, facts, what Lambda says), cause.ts (cause, evidence, the other
- * problems), remedy.ts (the fix and its code blocks), steps.ts (trend, by-step line), buttons.ts
+ * problems), remedy.ts (the fix and its code blocks), changes.ts (what changed before the failure), steps.ts (trend, by-step line), buttons.ts
  * (buttons, console links, Fix it), short.ts (usage, progress, notices); options.ts holds what a
  * render takes besides the Report, text.ts the helpers they share.
  */

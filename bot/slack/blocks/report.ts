@@ -9,6 +9,7 @@
  *   Lambda says   LastProcessingResult's first sentence and the state; the full message under it
  *   cause         "step N of 9 — <name>", the evidence as short lines
  *   remedy        the summary as prose, then each document and each command in its own code block
+ *   changed       what changed before the failure (CloudTrail), when the deployment looks it up
  *   also          the other fails, warnings and checks that could not run, one line each
  *   by step       one line: every step's worst status, step 7 included ("no checks")
  *   buttons       Re-run checks · Acknowledge (or the stamp, once acknowledged) · console links
@@ -19,6 +20,7 @@ import type { Report } from '../../model/report';
 import { enforceLimits, escapeMrkdwn, type SlackMessage } from '../limits';
 import { actionsBlock } from './buttons';
 import { causeBlocks, othersBlock } from './cause';
+import { changesBlock } from './changes';
 import { ackStamp, facts, headerBlock, lambdaSaysBlocks, notesBlocks } from './glance';
 import type { RenderOptions, SlackReport } from './options';
 import { formatRunTime, stepLine, trendBlock } from './steps';
@@ -33,6 +35,8 @@ export function renderReport(report: SlackReport, options: RenderOptions): Slack
   const cause = causeFinding(report);
   const blocks: KnownBlock[] = [headerBlock(report, cause), ...notesBlocks(options), context(...facts(report)), ...lambdaSaysBlocks(report)];
   blocks.push({ type: 'divider' }, ...causeBlocks(report, cause));
+  const changed = changesBlock(report);
+  if (changed) blocks.push(changed);
   const others = othersBlock(report, cause);
   if (others) blocks.push(others);
   const trend = trendBlock(report);

@@ -12,8 +12,8 @@ qualified `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Operation>` i
 
 Where the events come from: like CloudTrail's event history, every successful write call that goes
 through this moto for the calls esm-doctor's impact assesses (EC2 security groups, routes, NAT
-gateways, endpoints, NACLs; IAM role policies; Secrets Manager; KMS; MSK SCRAM association; Lambda
-concurrency and deletion) is recorded as a management event with the resources the call names, the
+gateways, endpoints, NACLs; IAM role policies; Secrets Manager; KMS; MSK SCRAM association, security,
+connectivity and deletion; Lambda concurrency and deletion) is recorded as a management event with the resources the call names, the
 caller (moto's `arn:aws:iam::<account>:user/moto`) and the request parameters lower-camel-cased.
 `POST /moto-ext/cloudtrail/events` (control.py) adds an event directly, e.g. one dated earlier.
 
@@ -73,6 +73,9 @@ EVENT_SOURCES = {"ec2": "ec2.amazonaws.com", "iam": "iam.amazonaws.com", "secret
 # REST writes: (service, method, path pattern) → (event name, resource type); the id is the pattern's group.
 REST_CALLS = [
     ("kafka", "PATCH", re.compile(r"^/v1/clusters/(?P<id>[^/]+)/scram-secrets/?$"), "BatchDisassociateScramSecret", "AWS::MSK::Cluster"),
+    ("kafka", "PATCH", re.compile(r"^/v1/clusters/(?P<id>[^/]+)/security/?$"), "UpdateSecurity", "AWS::MSK::Cluster"),
+    ("kafka", "PUT", re.compile(r"^/v1/clusters/(?P<id>[^/]+)/connectivity/?$"), "UpdateConnectivity", "AWS::MSK::Cluster"),
+    ("kafka", "DELETE", re.compile(r"^/v1/clusters/(?P<id>[^/]+)/?$"), "DeleteCluster", "AWS::MSK::Cluster"),
     ("lambda", "PUT", re.compile(r"^/2017-10-31/functions/(?P<id>[^/]+)/concurrency/?$"), "PutFunctionConcurrency20171031", "AWS::Lambda::Function"),
     ("lambda", "DELETE", re.compile(r"^/2015-03-31/functions/(?P<id>[^/]+)/?$"), "DeleteFunction20150331", "AWS::Lambda::Function"),
 ]

@@ -9,6 +9,8 @@ member names on the wire):
   ListTopics                    GET    /v1/clusters/{clusterArn}/topics          ?topicNameFilter&maxResults&nextToken
   DescribeTopic                 GET    /v1/clusters/{clusterArn}/topics/{topicName}
   DeleteTopic                   DELETE /v1/clusters/{clusterArn}/topics/{topicName}
+  UpdateSecurity                PATCH  /v1/clusters/{clusterArn}/security        {currentVersion, clientAuthentication?, encryptionInfo?}
+  UpdateConnectivity            PUT    /v1/clusters/{clusterArn}/connectivity    {currentVersion, connectivityInfo}
 
 State lives on moto's own cluster objects (`cluster.topics`, `cluster.scram_secrets`), so a moto
 reset or DeleteCluster drops it.
@@ -33,19 +35,30 @@ Topic APIs work on provisioned clusters with Kafka >= 3.6.0 (BadRequestException
 MSK topic docs say). `Configs` is Base64 text: CreateTopic accepts Base64 JSON or Base64 Java
 properties; DescribeTopic answers Base64 JSON of the effective configuration (Kafka defaults
 overlaid with what was set).
+
+UpdateSecurity and UpdateConnectivity check `currentVersion` against the cluster's (BadRequestException
+when it is not the current one, as MSK's optimistic locking does), answer {clusterArn,
+clusterOperationArn} and give the cluster a new version. UpdateSecurity merges per mode: a mode the
+request names is set, one it leaves out stays as it was; it refuses a result with every client
+authentication mode off, and of encryption only `encryptionInTransit.clientBroker` (the MSK
+developer guide, "Updating cluster security": "You can only update the client-broker encryption
+setting"). UpdateConnectivity sets `publicAccess` and `vpcConnectivity` on the broker node group's
+`connectivityInfo`. Simplified: the update takes effect at once (MSK runs it as a cluster operation
+with the cluster UPDATING for minutes); MSK's preconditions for public access are not enforced.
 """
 from __future__ import annotations
 
 import base64
 import json
 import re
+import uuid
 from typing import Any
 from urllib.parse import unquote
 
 from .http import ApiError, Request, Response, json_response, rest_json_error
 from .patches import broker_hosts, normalise_client_authentication, short_id
 
-PREFIX = re.compile(r"^/v1/clusters/(?P<arn>[^/]+)/(?P<rest>bootstrap-brokers|scram-secrets|topics(?:/(?P<topic>[^/]+))?)/?$")
+PREFIX = re.compile(r"^/v1/clusters/(?P<arn>[^/]+)/(?P<rest>bootstrap-brokers|scram-secrets|security|connectivity|topics(?:/(?P<topic>[^/]+))?)/?$")
 
 # Kafka's own topic defaults (the ones esm-doctor and users look at).
 TOPIC_DEFAULTS = {
@@ -73,6 +86,8 @@ def match(req: Request) -> Any:
         ("PATCH", "scram-secrets"): batch_disassociate_scram_secret,
         ("GET", "topics"): list_topics,
         ("POST", "topics"): create_topic,
+        ("PATCH", "security"): update_security,
+        ("PUT", "connectivity"): update_connectivity,
     }
     if m.group("topic") is not None:
         handler = {"GET": describe_topic, "DELETE": delete_topic}.get(req.method)
@@ -344,3 +359,85 @@ def list_topics(req: Request, arn: str) -> Response:
         ],
         "nextToken": token,
     })
+
+
+# ------------------------------------------------------------------------------------------------
+# UpdateSecurity / UpdateConnectivity
+
+
+def _provisioned_at_version(req: Request, arn: str, body: dict[str, Any]) -> Any:
+    cluster = _cluster(req, arn)
+    version = body.get("currentVersion")
+    if not isinstance(version, str) or not version:
+        raise _bad_request("currentVersion is a required parameter.", "currentVersion")
+    if cluster.cluster_type == "SERVERLESS":
+        raise _bad_request("This operation is not supported for serverless clusters.", "clusterArn")
+    if version != cluster.current_version:
+        raise _bad_request(f"The specified currentVersion {version} doesn't match the current version of the cluster.", "currentVersion")
+    return cluster
+
+
+def _operation(cluster: Any) -> Response:
+    """A new cluster version, and the operation's ARN as MSK forms it: cluster-operation/<name>/<cluster uuid>-<n>/<operation uuid>
+    (the update-security and update-connectivity examples in the MSK developer guide)."""
+    cluster.current_version = "K" + uuid.uuid4().hex[:13].upper()
+    operation = cluster.arn.replace(":cluster/", ":cluster-operation/", 1) + f"/{uuid.uuid4()}"
+    return json_response({"clusterArn": cluster.arn, "clusterOperationArn": operation})
+
+
+def update_security(req: Request, arn: str) -> Response:
+    body = req.json()
+    cluster = _provisioned_at_version(req, arn, body)
+    requested = body.get("clientAuthentication")
+    encryption = body.get("encryptionInfo")
+    if requested is None and encryption is None:
+        raise _bad_request("Specify clientAuthentication or encryptionInfo: there is nothing to update.", "clientAuthentication")
+    auth = normalise_client_authentication(cluster.client_authentication)
+    if isinstance(requested, dict):
+        sasl = requested.get("sasl") or {}
+        for mode in ("scram", "iam"):
+            if isinstance(sasl.get(mode), dict) and "enabled" in sasl[mode]:
+                auth["sasl"][mode]["enabled"] = bool(sasl[mode]["enabled"])
+        tls = requested.get("tls")
+        if isinstance(tls, dict):
+            if "certificateAuthorityArnList" in tls:
+                auth["tls"]["certificateAuthorityArnList"] = list(tls["certificateAuthorityArnList"] or [])
+            if "enabled" in tls:
+                auth["tls"]["enabled"] = bool(tls["enabled"])
+            elif tls.get("certificateAuthorityArnList"):
+                auth["tls"]["enabled"] = True
+        unauth = requested.get("unauthenticated")
+        if isinstance(unauth, dict) and "enabled" in unauth:
+            auth["unauthenticated"]["enabled"] = bool(unauth["enabled"])
+        on = [auth["sasl"]["scram"]["enabled"], auth["sasl"]["iam"]["enabled"], auth["tls"]["enabled"], auth["unauthenticated"]["enabled"]]
+        if not any(on):
+            raise _bad_request("At least one client authentication mode must stay on.", "clientAuthentication")
+    if isinstance(encryption, dict):
+        if "encryptionAtRest" in encryption or "inCluster" in (encryption.get("encryptionInTransit") or {}):
+            raise _bad_request("You can only update the client-broker encryption setting.", "encryptionInfo")
+        client_broker = (encryption.get("encryptionInTransit") or {}).get("clientBroker")
+        if client_broker not in ("TLS", "TLS_PLAINTEXT", "PLAINTEXT"):
+            raise _bad_request("encryptionInTransit.clientBroker must be TLS, TLS_PLAINTEXT or PLAINTEXT.", "encryptionInfo")
+        current = json.loads(json.dumps(cluster.encryption_info or {}))
+        current.setdefault("encryptionInTransit", {})["clientBroker"] = client_broker
+        cluster.encryption_info = current
+    if isinstance(requested, dict):
+        cluster.client_authentication = auth
+    return _operation(cluster)
+
+
+def update_connectivity(req: Request, arn: str) -> Response:
+    body = req.json()
+    cluster = _provisioned_at_version(req, arn, body)
+    info = body.get("connectivityInfo")
+    if not isinstance(info, dict) or not info:
+        raise _bad_request("connectivityInfo is a required parameter.", "connectivityInfo")
+    public = info.get("publicAccess")
+    if isinstance(public, dict) and public.get("type") not in ("DISABLED", "SERVICE_PROVIDED_EIPS"):
+        raise _bad_request("publicAccess.type must be DISABLED or SERVICE_PROVIDED_EIPS.", "connectivityInfo")
+    group = cluster.broker_node_group_info = json.loads(json.dumps(cluster.broker_node_group_info or {}))
+    connectivity = group.setdefault("connectivityInfo", {})
+    for key in ("publicAccess", "vpcConnectivity"):
+        if isinstance(info.get(key), dict):
+            connectivity[key] = info[key]
+    return _operation(cluster)
