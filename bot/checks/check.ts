@@ -7,6 +7,7 @@ import type { FactError, Fact, Snapshot } from '../model/snapshot';
 import type { Remedy, Status, Step } from '../model/report';
 import { remedyText } from '../model/remedy';
 import type { CheckId } from './registry';
+import type { Symptom } from './status/symptoms';
 
 export interface Outcome {
   status: Status;
@@ -52,6 +53,11 @@ export interface Check<Id extends string = string, Ref extends string = string> 
   docs?: string;
   /** The live probe steps that confirm or contradict this check, in the order the engine applies them. */
   probe?: readonly ProbeRule<Ref>[];
+  /**
+   * What Lambda says (a LastProcessingResult family, a disable code, a stuck transition) that a
+   * failure of this check would explain: the status findings name this check as a confirmation.
+   */
+  explains?: readonly Symptom[];
   /**
    * Declare the return type (`run(snapshot): Outcome {`): CheckId is derived from the checks
    * themselves, so a return type inferred from a body that names ids would be circular (TS7023).

@@ -154,6 +154,7 @@ export const authMode = defineCheck({
   step: 5,
   title: 'Lambda\'s auth mode is one the brokers accept',
   docs: AWS_DOCS.mskAuth,
+  explains: ['sasl', 'tls-both-directions', 'server-rejected-lambda', 'lambda-rejected-server', 'authentication', 'ESM_CONFIG_NOT_VALID', 'EVENT_SOURCE_AUTHN_ERROR', 'stuck'],
   probe: [
     { probe: 'probe.sasl', probeCanClear: true, networkPosition: false },
   ],

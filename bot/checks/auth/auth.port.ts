@@ -128,6 +128,7 @@ export const authPort = defineCheck({
   step: 5,
   title: 'The broker port matches the auth mode',
   docs: AWS_DOCS.mskNetwork,
+  explains: ['connection-error', 'broker-connection'],
   probe: [
     { probe: 'probe.tls', probeCanClear: false, networkPosition: false },
   ],

@@ -11,6 +11,7 @@ export const functionConcurrency = defineCheck({
   step: 9,
   title: 'The function may run concurrently',
   docs: AWS_DOCS.scaling,
+  explains: ['function-call', 'FUNCTION_CONFIG_NOT_VALID'],
   run(snapshot: Snapshot): Outcome {
     const name = functionNameOf(snapshot);
     const arn = valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn;

@@ -32,6 +32,7 @@ export const functionState = defineCheck({
   step: 9,
   title: 'The function is Active (a failed last update, which leaves the previous version running, is a warning)',
   docs: AWS_DOCS.troubleshoot,
+  explains: ['function-call', 'FUNCTION_CONFIG_NOT_VALID'],
   run(snapshot: Snapshot): Outcome {
     const fnArn = snapshot.esm.FunctionArn;
     const region = regionOf(snapshot);

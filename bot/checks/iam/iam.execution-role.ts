@@ -35,6 +35,7 @@ export const iamExecutionRole = defineCheck({
   step: 6,
   title: 'The execution role has every permission the ESM needs',
   docs: AWS_DOCS.mskPermissions,
+  explains: ['sasl', 'authentication', 'authorization', 'topic-not-found', 'EVENT_SOURCE_AUTHN_ERROR', 'EVENT_SOURCE_AUTHZ_ERROR', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     const simulation = snapshot.permissions;
     if (!simulation) return notCollected('simulation of the execution role\'s permissions', 'iam:SimulatePrincipalPolicy');

@@ -58,6 +58,7 @@ export const roleTrust = defineCheck({
   step: 1,
   title: 'The execution role trusts lambda.amazonaws.com',
   docs: AWS_DOCS.mskPermissions,
+  explains: ['assume-role', 'EVENT_SOURCE_AUTHZ_ERROR', 'FUNCTION_CONFIG_NOT_VALID', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     const roleFact = snapshot.role;
     if (!roleFact) return notCollected('execution role (GetRole)', 'iam:GetRole');

@@ -31,6 +31,7 @@ export const mskBootstrap = defineCheck({
   step: 3,
   title: 'MSK has a broker string for the auth mode Lambda uses',
   docs: AWS_DOCS.mskAuth,
+  explains: ['dns', 'connection-error', 'broker-connection', 'ESM_CONFIG_NOT_VALID', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     if (esmSource(snapshot.esm) !== 'msk') return skip(SELF_MANAGED);
     const arn = snapshot.esm.EventSourceArn!;

@@ -32,6 +32,7 @@ export const mskCluster = defineCheck({
   step: 3,
   title: 'The MSK cluster exists and is ACTIVE',
   docs: AWS_DOCS.mskCreate,
+  explains: ['dns', 'internal-error', 'connection-error', 'broker-connection', 'ESM_CONFIG_NOT_VALID', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     if (esmSource(snapshot.esm) !== 'msk') return skip(SELF_MANAGED);
     const arn = snapshot.esm.EventSourceArn!;

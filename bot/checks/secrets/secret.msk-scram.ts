@@ -13,6 +13,7 @@ export const secretMskScram = defineCheck({
   step: 2,
   title: 'The SCRAM secret meets MSK\'s rules',
   docs: AWS_DOCS.mskAuth,
+  explains: ['sasl', 'authentication', 'EVENT_SOURCE_AUTHN_ERROR'],
   run(snapshot: Snapshot): Outcome {
     if (esmSource(snapshot.esm) !== 'msk') return skip('Self-managed Kafka: MSK\'s rules for SCRAM secrets do not apply.');
     const configs = accessConfigs(snapshot.esm, 'SASL_SCRAM_512_AUTH');

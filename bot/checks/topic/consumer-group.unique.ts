@@ -27,6 +27,7 @@ export const consumerGroupUnique = defineCheck({
   step: 6,
   title: 'The ESM\'s consumer group is its own',
   docs: AWS_DOCS.consumerGroupId,
+  explains: ['authorization'],
   run(snapshot: Snapshot): Outcome {
     const esm = snapshot.esm;
     const group = consumerGroupId(esm);

@@ -4,7 +4,8 @@
  * before each check declared what it explains, so moving that knowledge beside the checks is proven
  * to name the same checks for the same report. Compared as sets: the order follows the setup steps.
  */
-import { esmLastResult, esmState, decodeLastProcessingResult } from '../../../bot/checks/status';
+import { esmLastResult, esmState, decodeLastProcessingResult, PROBLEM_CATEGORIES, PROBLEM_IDS, DISABLE_CODE_IDS, confirmersOf, type Symptom } from '../../../bot/checks/status';
+import { checks } from '../../../bot/checks/registry';
 import type { Snapshot } from '../../../bot/model/snapshot';
 import { mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
 
@@ -111,5 +112,20 @@ describe.each(POSITIONS)('the checks that confirm what Lambda reports, for %s', 
     expect(out.title).toContain(`stuck ${state}`);
     // The stuck finding names every setup check, whatever the ESM's position: they are where to look.
     expect(sorted(out.related)).toEqual(STUCK);
+  });
+});
+
+describe('the symptoms the checks explain', () => {
+  it('are the decoded categories, the disable codes and stuck, each confirmed by a check of a setup step', () => {
+    expect(PROBLEM_CATEGORIES.map((c) => c.id).sort()).toEqual([...PROBLEM_IDS].sort());
+    const symptoms: Symptom[] = [...PROBLEM_IDS, ...DISABLE_CODE_IDS, 'stuck'];
+    for (const symptom of symptoms) {
+      const confirmers = confirmersOf(symptom);
+      expect([symptom, confirmers.length > 0]).toEqual([symptom, true]);
+      // Setup-step order, as the report lists them.
+      const steps = confirmers.map((id) => checks.find((c) => c.id === id)!.step);
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    }
+    expect(checks.filter((c) => c.step === 0 && c.explains?.length)).toEqual([]);
   });
 });
