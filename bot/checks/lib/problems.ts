@@ -4,6 +4,7 @@
  * (fail, then error, then warn), every problem's evidence and fix is kept.
  */
 import { fixFields, type Outcome } from '../check';
+export { notCollected } from '../check';
 import type { Remedy } from '../../model/report';
 import { mergeRemedies } from './remedy';
 
@@ -48,16 +49,6 @@ export function outcomeOf(problems: Problem[], whenClean: Outcome, notes: string
     detail,
     ...fixFields(remedy),
     ...(resources.length ? { resources } : {}),
-  };
-}
-
-/** The `error` outcome for a fact the collector did not record at all (an older or partial snapshot). */
-export function notCollected(what: string, call: string): Outcome {
-  return {
-    status: 'error',
-    title: `Could not check: ${what} is not in the snapshot`,
-    detail: `The snapshot holds no ${what}: the collector did not record the answer of ${call}.`,
-    fix: `Collect the snapshot again (esm-doctor collect) with an identity allowed to call ${call}.`,
   };
 }
 
