@@ -138,10 +138,14 @@ export function notCollected(what: string, call: string): Outcome {
   };
 }
 
-/** A fact the check cannot do without: its value, or the `error` outcome naming the call (not collected) or the error (could not read). */
-export function need<T>(f: Fact<T> | undefined, what: string, call: string): Needed<T> {
+/**
+ * A fact the check cannot do without: its value, or the `error` outcome naming the call (not
+ * collected) or the error (could not read). `whenFailed` turns an error that is itself the answer
+ * (the resource does not exist) into the check's own outcome.
+ */
+export function need<T>(f: Fact<T> | undefined, what: string, call: string, whenFailed?: (error: FactError) => Outcome | undefined): Needed<T> {
   if (!f) return { ok: false, outcome: notCollected(what, call) };
-  if (!f.ok) return { ok: false, outcome: couldNotRead(what, f) };
+  if (!f.ok) return { ok: false, outcome: whenFailed?.(f.error) ?? couldNotRead(what, f) };
   return { ok: true, value: f.value };
 }
 

@@ -4,7 +4,6 @@
  * (fail, then error, then warn), every problem's evidence and fix is kept.
  */
 import { fixFields, type Outcome } from '../check';
-export { notCollected } from '../check';
 import type { Remedy } from '../../model/report';
 import { mergeRemedies } from './remedy';
 

@@ -1,8 +1,8 @@
 import { accessConfigs, clusterClientAuth, esmSource } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, pass, skip, valueOf, defineCheck } from '../check';
+import { type Outcome, notCollected, pass, skip, valueOf, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { type Problem, notCollected, outcomeOf } from '../lib/problems';
+import { type Problem, outcomeOf } from '../lib/problems';
 import { regionOf } from '../lib/resources';
 import { assign, batchAssociateScramSecret, createSecret, listScramSecrets, setSecretKey, variable } from '../lib/commands';
 import { remedy } from '../lib/remedy';
