@@ -7,6 +7,7 @@ import type { FactError, Fact, Snapshot } from '../model/snapshot';
 import type { Remedy, Status, Step } from '../model/report';
 import { remedyText } from '../model/remedy';
 import type { CheckId } from './registry';
+import type { Symptom } from './status/symptoms';
 
 export interface Outcome {
   status: Status;
@@ -53,18 +54,45 @@ export interface Check<Id extends string = string, Ref extends string = string> 
   /** The live probe steps that confirm or contradict this check, in the order the engine applies them. */
   probe?: readonly ProbeRule<Ref>[];
   /**
+   * What Lambda says (a LastProcessingResult family, a disable code, a stuck transition) that a
+   * failure of this check would explain: the status findings name this check as a confirmation.
+   */
+  explains?: readonly Symptom[];
+  /**
    * Declare the return type (`run(snapshot): Outcome {`): CheckId is derived from the checks
    * themselves, so a return type inferred from a body that names ids would be circular (TS7023).
    */
   run(snapshot: Snapshot): Outcome;
 }
 
+/** What a check starts from (a fact, the ESM's position, the metrics), or the outcome to answer instead. */
+export type Needed<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
+
+/**
+ * A check as written: a Check, plus, when it cannot judge without something read from the snapshot,
+ * `needs`, which gives that (a fact, the ESM's position, the metrics) or the outcome to answer
+ * instead (not collected, could not read, does not apply); `run` then receives it. The prelude
+ * every such check would repeat is said once, here.
+ */
+export interface CheckSpec<Id extends string, Ref extends string, T> extends Omit<Check<Id, Ref>, 'run'> {
+  needs?(snapshot: Snapshot): Needed<T>;
+  run(snapshot: Snapshot, needed: T): Outcome;
+}
+
 /**
  * A check with its id kept as a literal type, so the registry can derive the union of check ids
  * (CheckId) and reject, at compile time, a probe rule or a `related` id that names no check.
  */
-export function defineCheck<const Id extends string, const Ref extends string = never>(check: Check<Id, Ref>): Check<Id, Ref> {
-  return check;
+export function defineCheck<const Id extends string, const Ref extends string = never, T = undefined>(spec: CheckSpec<Id, Ref, T>): Check<Id, Ref> {
+  const { needs, run, ...meta } = spec;
+  if (!needs) return { ...meta, run: (snapshot) => run(snapshot, undefined as T) };
+  return {
+    ...meta,
+    run(snapshot) {
+      const needed = needs(snapshot);
+      return needed.ok ? run(snapshot, needed.value) : needed.outcome;
+    },
+  };
 }
 
 export const pass = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'pass', detail, ...extra });
@@ -98,6 +126,27 @@ export function couldNotRead(what: string, f: { source: string; error: FactError
       ? 'AWS throttled the call; re-run in a minute.'
       : `Re-run; if it persists, check ${action} from this account and region.`;
   return { status: 'error', title: `Could not check: ${what} unreadable (${f.error.code})`, detail, fix };
+}
+
+/** The `error` outcome for a fact the collector did not record at all (an older or partial snapshot). */
+export function notCollected(what: string, call: string): Outcome {
+  return {
+    status: 'error',
+    title: `Could not check: ${what} is not in the snapshot`,
+    detail: `The snapshot holds no ${what}: the collector did not record the answer of ${call}.`,
+    fix: `Collect the snapshot again (esm-doctor collect) with an identity allowed to call ${call}.`,
+  };
+}
+
+/**
+ * A fact the check cannot do without: its value, or the `error` outcome naming the call (not
+ * collected) or the error (could not read). `whenFailed` turns an error that is itself the answer
+ * (the resource does not exist) into the check's own outcome.
+ */
+export function need<T>(f: Fact<T> | undefined, what: string, call: string, whenFailed?: (error: FactError) => Outcome | undefined): Needed<T> {
+  if (!f) return { ok: false, outcome: notCollected(what, call) };
+  if (!f.ok) return { ok: false, outcome: whenFailed?.(f.error) ?? couldNotRead(what, f) };
+  return { ok: true, value: f.value };
 }
 
 /** The value of a fact, or undefined (absent or failed). */

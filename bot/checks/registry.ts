@@ -1,29 +1,13 @@
 /**
  * Every check, in setup-step order. A check is one file, bot/checks/<area>/<check-id>.ts, declaring
- * its id, step, title, docs link and probe rules beside its code (defineCheck); its area's index.ts
- * lists it, and this registry, docs/checks.md (`npm run docs`) and the catalogue test follow.
+ * its id, step, title, docs link, probe rules and the symptoms it explains beside its code (defineCheck);
+ * its area's index.ts lists it (and steps.ts the area), and this registry, docs/checks.md (`npm run docs`) and the catalogue test follow.
  * Ids are the contract of checks.md; CheckId, their union, is derived from this list, so an id
  * that names no check (in `related`, in a probe rule, in a test) fails to compile.
  */
 import type { Check } from './check';
 import { checks as status } from './status';
-import { checks as iam } from './iam';
-import { checks as egress } from './egress';
-import { checks as secrets } from './secrets';
-import { checks as msk } from './msk';
-import { checks as dns } from './dns';
-import { checks as network } from './network';
-import { checks as auth } from './auth';
-import { checks as topic } from './topic';
-import { checks as fn } from './function';
-import { checks as destination } from './destination';
-import { checks as probe } from './probe';
-import { checks as destinationKafka } from './destination-kafka';
-import { checks as schemaRegistry } from './schema-registry';
-import { checks as provisioned } from './provisioned';
-import { checks as retries } from './retries';
-import { checks as crossAccount } from './cross-account';
-import { checks as progress } from './progress';
+import { stepChecks } from './steps';
 
 /** The ids a check refers to (its probe rules' probe checks). */
 type RefsOf<C> = C extends Check<string, infer Ref> ? Ref : never;
@@ -41,25 +25,8 @@ export function registryOf<const Cs extends readonly Check<string, string>[]>(
 }
 
 const all = registryOf([
-  // The live probe's steps first: within a setup step, a failure the probe saw is named as the cause before a static one.
-  ...probe,
   ...status,
-  ...iam,
-  ...egress,
-  ...secrets,
-  ...msk,
-  ...dns,
-  ...network,
-  ...auth,
-  ...topic,
-  ...fn,
-  ...destination,
-  ...destinationKafka,
-  ...schemaRegistry,
-  ...provisioned,
-  ...retries,
-  ...crossAccount,
-  ...progress,
+  ...stepChecks,
 ]);
 
 /** The id of every check of the registry: a misspelt id is a compile error wherever one is expected. */

@@ -26,6 +26,10 @@ describe('check ids', () => {
     const related: Outcome = { status: 'warn', detail: 'x', related: ['destination.reachble'] };
     expect([misspelt, related.related]).toEqual(['network.nacls', ['destination.reachble']]);
 
+    // @ts-expect-error a check explains only the symptoms the status area knows ('sasl', not 'sasl-failed')
+    const explains = defineCheck({ id: 'made.up', step: 4, title: 'A made-up check', explains: ['sasl-failed'], run: (): Outcome => pass('ok') });
+    expect(explains.explains).toEqual(['sasl-failed']);
+
     const tcp = checkById('probe.tcp')!;
     const rule = (probe: string) =>
       defineCheck({ id: 'made.up', step: 4, title: 'A made-up check', probe: [{ probe: probe as 'probe.tpc', probeCanClear: true, networkPosition: true }], run: (): Outcome => pass('ok') });

@@ -1,8 +1,8 @@
 import { AUTH_LABELS, MSK_LISTENERS, accessConfigs, bootstrapServers, chooseMskAuth, chooseSelfManagedAuth, clusterClientAuth, esmSource, splitHostPort } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, pass, skip, defineCheck } from '../check';
+import { type Outcome, need, pass, skip, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { type Problem, notCollected, outcomeOf } from '../lib/problems';
+import { type Problem, outcomeOf } from '../lib/problems';
 import { regionOf } from '../lib/resources';
 import { remedy } from '../lib/remedy';
 import { MSK_UNSUPPORTED, SASL_MODES, SASL_SSL_ON_9092, configsWithout, updateSecurity, clusterModes } from './lib';
@@ -10,10 +10,10 @@ import { MSK_UNSUPPORTED, SASL_MODES, SASL_SSL_ON_9092, configsWithout, updateSe
 function mskAuthMode(snapshot: Snapshot): Outcome {
   const arn = snapshot.esm.EventSourceArn!;
   const region = regionOf(snapshot);
-  const f = snapshot.cluster;
-  if (f && !f.ok && f.error.code === 'NotFoundException') return skip(`The cluster ${arn} does not exist (msk.cluster): there is no auth mode to compare.`);
-  if (!f) return notCollected('MSK cluster (DescribeClusterV2)', 'kafka:DescribeClusterV2');
-  if (!f.ok) return couldNotRead('the MSK cluster\'s authentication settings', f);
+  const f = need(snapshot.cluster, 'the MSK cluster\'s authentication settings', 'kafka:DescribeClusterV2', (e) =>
+    e.code === 'NotFoundException' ? skip(`The cluster ${arn} does not exist (msk.cluster): there is no auth mode to compare.`) : undefined,
+  );
+  if (!f.ok) return f.outcome;
   const cluster = f.value;
   const auth = clusterClientAuth(cluster);
   const problems: Problem[] = [];
@@ -154,6 +154,7 @@ export const authMode = defineCheck({
   step: 5,
   title: 'Lambda\'s auth mode is one the brokers accept',
   docs: AWS_DOCS.mskAuth,
+  explains: ['sasl', 'tls-both-directions', 'server-rejected-lambda', 'lambda-rejected-server', 'authentication', 'ESM_CONFIG_NOT_VALID', 'EVENT_SOURCE_AUTHN_ERROR', 'stuck'],
   probe: [
     { probe: 'probe.sasl', probeCanClear: true, networkPosition: false },
   ],

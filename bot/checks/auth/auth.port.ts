@@ -1,9 +1,9 @@
-import { AUTH_LABELS, MSK_LISTENERS, bootstrapServers, brokerList, chooseMskAuth, chooseSelfManagedAuth, esmSource, splitHostPort, type AuthMode } from '../../model/esm';
+import { AUTH_LABELS, MSK_LISTENERS, bootstrapServers, chooseMskAuth, chooseSelfManagedAuth, esmSource, splitHostPort, type AuthMode } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, pass, skip, valueOf, defineCheck } from '../check';
+import { type Outcome, pass, skip, valueOf, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { type Problem, notCollected, outcomeOf } from '../lib/problems';
-import { regionOf } from '../lib/resources';
+import { type Problem, outcomeOf } from '../lib/problems';
+import { mskBrokers, regionOf } from '../lib/resources';
 import { createKafkaEsm, deleteEsm } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import { SASL_MODES, MSK_HOST } from './lib';
@@ -43,11 +43,9 @@ function mskAuthPort(snapshot: Snapshot): Outcome {
   const choice = chooseMskAuth(snapshot.esm, valueOf(f));
   if (!choice.mode) return skip(`Lambda has no auth mode for this cluster (${choice.reason}); msk.bootstrap and auth.mode report it.`);
   const listener = MSK_LISTENERS[choice.mode]!;
-  const b = snapshot.bootstrapBrokers;
-  if (!b) return notCollected('broker strings (GetBootstrapBrokers)', 'kafka:GetBootstrapBrokers');
-  if (!b.ok) return couldNotRead('the broker strings', b);
-  const raw = (b.value as Record<string, unknown>)[listener.field];
-  const brokers = brokerList(typeof raw === 'string' ? raw : undefined);
+  const strings = mskBrokers(snapshot, listener.field);
+  if (!strings.ok) return strings.outcome;
+  const { brokers } = strings.value;
   if (!brokers.length) return skip(`GetBootstrapBrokers has no ${listener.field} (msk.bootstrap reports it), so there is no port to compare.`);
   const odd = brokers.filter((e) => splitHostPort(e)?.port !== listener.port);
   if (odd.length) {
@@ -128,6 +126,7 @@ export const authPort = defineCheck({
   step: 5,
   title: 'The broker port matches the auth mode',
   docs: AWS_DOCS.mskNetwork,
+  explains: ['connection-error', 'broker-connection'],
   probe: [
     { probe: 'probe.tls', probeCanClear: false, networkPosition: false },
   ],

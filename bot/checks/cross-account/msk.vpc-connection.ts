@@ -27,6 +27,7 @@ export const vpcConnection = defineCheck({
   step: 3,
   title: 'The cross-account VPC connection to the cluster is AVAILABLE',
   docs: AWS_DOCS.crossAccount,
+  explains: ['stuck'],
   run(snapshot): Outcome {
     const arn = snapshot.esm.EventSourceArn;
     if (!isVpcConnectionArn(arn)) return skip('The ESM reads a cluster of its own account, not through a cross-account VPC connection.');

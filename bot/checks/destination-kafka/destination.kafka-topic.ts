@@ -11,6 +11,7 @@ export const destinationKafkaTopic = defineCheck({
   step: 9,
   title: 'The kafka:// on-failure topic exists and the role may write to it',
   docs: AWS_DOCS.onFailureKafka,
+  explains: ['destination', 'vpc-service-access'],
   run(snapshot): Outcome {
     const topic = kafkaDestinationTopic(snapshot.esm);
     if (!topic) return skip('The ESM has no kafka:// on-failure destination.');

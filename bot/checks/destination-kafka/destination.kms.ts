@@ -20,6 +20,7 @@ export const destinationKms = defineCheck({
   step: 9,
   title: 'The execution role may use the on-failure destination\'s KMS key',
   docs: AWS_DOCS.onFailure,
+  explains: ['destination'],
   run(snapshot): Outcome {
     const destination = snapshot.esm.DestinationConfig?.OnFailure?.Destination;
     const service = destination?.split(':')[2];

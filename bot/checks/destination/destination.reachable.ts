@@ -157,6 +157,7 @@ export const destinationReachable = defineCheck({
   step: 9,
   title: 'The on-failure destination is reachable and writable',
   docs: AWS_DOCS.onFailure,
+  explains: ['destination', 'vpc-service-access', 'connection-error'],
   run(snapshot): Outcome {
     const destination = snapshot.esm.DestinationConfig?.OnFailure?.Destination;
     if (!destination) return skip('The ESM has no on-failure destination: batches that keep failing are retried until they expire, then dropped.');

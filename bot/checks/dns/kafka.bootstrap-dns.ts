@@ -45,6 +45,7 @@ export const bootstrapDns = defineCheck({
   step: 3,
   title: 'The bootstrap servers are well-formed and resolve',
   docs: AWS_DOCS.selfManagedNetwork,
+  explains: ['dns', 'connection-error', 'broker-connection'],
   probe: [
     { probe: 'probe.dns', probeCanClear: true, networkPosition: true },
   ],

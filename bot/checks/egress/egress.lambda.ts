@@ -6,5 +6,6 @@ export const egressLambda = egressCheck({
   service: 'lambda',
   label: 'the Lambda API',
   purpose: 'invokes the function through the Lambda API',
+  explains: ['vpc-service-access', 'function-call', 'internal-error', 'connection-error'],
   request: (s) => ({ action: 'lambda:InvokeFunction', principal: LAMBDA_SERVICE, resource: s.esm.FunctionArn }),
 });

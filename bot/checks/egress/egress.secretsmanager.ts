@@ -8,6 +8,7 @@ export const egressSecretsManager = egressCheck({
   service: 'secretsmanager',
   label: 'Secrets Manager',
   purpose: 'reads the authentication secret from Secrets Manager',
+  explains: ['vpc-service-access', 'connection-error'],
   request: (s) => {
     const arn = roleArnOf(s);
     const acct = account(s);

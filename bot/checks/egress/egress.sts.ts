@@ -7,5 +7,6 @@ export const egressSts = egressCheck({
   service: 'sts',
   label: 'STS',
   purpose: 'assumes the execution role through STS',
+  explains: ['assume-role', 'vpc-service-access', 'internal-error', 'connection-error', 'stuck'],
   request: (s) => ({ action: 'sts:AssumeRole', principal: LAMBDA_SERVICE, ...(roleArnOf(s) ? { resource: roleArnOf(s)! } : {}) }),
 });

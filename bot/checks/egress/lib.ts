@@ -14,6 +14,7 @@ export interface EgressSpec<Id extends string = string> {
   label: string;
   /** What Lambda does with the service, for the evidence. */
   purpose: string;
+  explains?: Check['explains'];
   request(snapshot: Snapshot): PolicyRequest;
 }
 
@@ -57,6 +58,7 @@ export function egressCheck<const Id extends string>(spec: EgressSpec<Id>): Chec
     step: spec.step,
     title: `The ESM's subnets can reach ${spec.label}`,
     docs: AWS_DOCS.mskNetwork,
+    ...(spec.explains ? { explains: spec.explains } : {}),
     run(snapshot): Outcome {
       const pos = esmPosition(snapshot);
       if (!pos.ok) return pos.outcome;

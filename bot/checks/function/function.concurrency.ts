@@ -1,7 +1,6 @@
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, fail, pass, valueOf, warn, defineCheck } from '../check';
+import { type Outcome, fail, pass, valueOf, warn, defineCheck, need } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { notCollected } from '../lib/problems';
 import { functionNameOf, regionOf } from '../lib/resources';
 import { deleteFunctionConcurrency, putFunctionConcurrency } from '../lib/commands';
 import { remedy } from '../lib/remedy';
@@ -11,14 +10,13 @@ export const functionConcurrency = defineCheck({
   step: 9,
   title: 'The function may run concurrently',
   docs: AWS_DOCS.scaling,
-  run(snapshot: Snapshot): Outcome {
+  explains: ['function-call', 'FUNCTION_CONFIG_NOT_VALID'],
+  needs: (snapshot) => need(snapshot.concurrency, 'the function\'s reserved concurrency', 'lambda:GetFunctionConcurrency'),
+  run(snapshot: Snapshot, concurrency): Outcome {
     const name = functionNameOf(snapshot);
     const arn = valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn;
     const region = regionOf(snapshot);
-    const f = snapshot.concurrency;
-    if (!f) return notCollected('function\'s reserved concurrency (GetFunctionConcurrency)', 'lambda:GetFunctionConcurrency');
-    if (!f.ok) return couldNotRead('the function\'s reserved concurrency', f);
-    const reserved = f.value.ReservedConcurrentExecutions;
+    const reserved = concurrency.ReservedConcurrentExecutions;
     const resources = [arn];
     if (reserved === undefined) {
       return pass(`Function ${name} has no reserved concurrency: it shares the account's unreserved concurrency (not visible here).`, { resources });

@@ -1,7 +1,6 @@
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, fail, pass, warn, defineCheck } from '../check';
+import { type Outcome, fail, need, pass, warn, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { notCollected } from '../lib/problems';
 import { regionOf } from '../lib/resources';
 import type { Remedy } from '../../model/report';
 import { deleteEsm, getFunctionState, touchFunction } from '../lib/commands';
@@ -27,28 +26,27 @@ function fixFor(code: string | undefined, name: string, region: string): Remedy 
   ]);
 }
 
+function functionGone(snapshot: Snapshot, fnArn: string, region: string): Outcome {
+  return fail(
+    'The ESM\'s function does not exist',
+    `GetFunction answered ResourceNotFoundException for ${fnArn}: the function was deleted (or the version/alias the ESM names is gone). ` +
+      'The mapping has nothing to invoke.',
+    remedy('Deploy the function again under the same name, or delete the mapping (the command).', [deleteEsm({ uuid: snapshot.esm.UUID, region })]),
+    { resources: [fnArn] },
+  );
+}
+
 export const functionState = defineCheck({
   id: 'function.state',
   step: 9,
   title: 'The function is Active (a failed last update, which leaves the previous version running, is a warning)',
   docs: AWS_DOCS.troubleshoot,
+  explains: ['function-call', 'FUNCTION_CONFIG_NOT_VALID'],
   run(snapshot: Snapshot): Outcome {
     const fnArn = snapshot.esm.FunctionArn;
     const region = regionOf(snapshot);
-    const f = snapshot.function;
-    if (!f) return notCollected('function (GetFunction)', 'lambda:GetFunction');
-    if (!f.ok) {
-      if (f.error.code === 'ResourceNotFoundException') {
-        return fail(
-          'The ESM\'s function does not exist',
-          `GetFunction answered ResourceNotFoundException for ${fnArn}: the function was deleted (or the version/alias the ESM names is gone). ` +
-            'The mapping has nothing to invoke.',
-          remedy('Deploy the function again under the same name, or delete the mapping (the command).', [deleteEsm({ uuid: snapshot.esm.UUID, region })]),
-          { resources: [fnArn] },
-        );
-      }
-      return couldNotRead('the function', f);
-    }
+    const f = need(snapshot.function, 'the function', 'lambda:GetFunction', (e) => (e.code === 'ResourceNotFoundException' ? functionGone(snapshot, fnArn, region) : undefined));
+    if (!f.ok) return f.outcome;
     const c = f.value.Configuration;
     const name = c.FunctionName;
     const arn = c.FunctionArn;

@@ -1,9 +1,8 @@
 import { chooseAuth, isVpcConnectionArn } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, fail, pass, valueOf, warn, defineCheck } from '../check';
+import { type Outcome, fail, pass, valueOf, warn, defineCheck, need } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { type JudgedRequirement, allowPolicyFor, describeJudged, judgeRequirements, requirementsOf, roleArnOf, roleNameOf } from '../lib/policy';
-import { notCollected } from '../lib/problems';
 import { putRolePolicy } from '../lib/commands';
 import { remedy, type RemedyDocument } from '../lib/remedy';
 import { regionOf } from '../lib/resources';
@@ -35,13 +34,11 @@ export const iamExecutionRole = defineCheck({
   step: 6,
   title: 'The execution role has every permission the ESM needs',
   docs: AWS_DOCS.mskPermissions,
-  run(snapshot: Snapshot): Outcome {
-    const simulation = snapshot.permissions;
-    if (!simulation) return notCollected('simulation of the execution role\'s permissions', 'iam:SimulatePrincipalPolicy');
-    if (!simulation.ok) return couldNotRead('the execution role\'s permissions (iam:SimulatePrincipalPolicy)', simulation);
-
+  explains: ['sasl', 'authentication', 'authorization', 'topic-not-found', 'EVENT_SOURCE_AUTHN_ERROR', 'EVENT_SOURCE_AUTHZ_ERROR', 'stuck'],
+  needs: (snapshot) => need(snapshot.permissions, 'the execution role\'s permissions (iam:SimulatePrincipalPolicy)', 'iam:SimulatePrincipalPolicy'),
+  run(snapshot: Snapshot, simulation): Outcome {
     const requirements = requirementsOf(snapshot).filter((r) => r.group === 'execution-role');
-    const judged = judgeRequirements(requirements, simulation.value);
+    const judged = judgeRequirements(requirements, simulation);
     const deniedAll = judged.filter((j) => j.verdict === 'denied');
     const optional = deniedAll.filter((j) => j.requirement.severity === 'optional');
     const denied = deniedAll.filter((j) => j.requirement.severity !== 'optional');

@@ -1,8 +1,7 @@
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, fail, pass, defineCheck } from '../check';
+import { type Outcome, fail, pass, defineCheck, need } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { type PolicyDocument, type PolicyStatement, conditionKeys, decodePolicyDocument, listOf, principalCoversService, statementCoversAction } from '../lib/policy';
-import { notCollected } from '../lib/problems';
 import { updateAssumeRolePolicy } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import { regionOf } from '../lib/resources';
@@ -58,11 +57,9 @@ export const roleTrust = defineCheck({
   step: 1,
   title: 'The execution role trusts lambda.amazonaws.com',
   docs: AWS_DOCS.mskPermissions,
-  run(snapshot: Snapshot): Outcome {
-    const roleFact = snapshot.role;
-    if (!roleFact) return notCollected('execution role (GetRole)', 'iam:GetRole');
-    if (!roleFact.ok) return couldNotRead('the execution role\'s trust policy', roleFact);
-    const role = roleFact.value;
+  explains: ['assume-role', 'EVENT_SOURCE_AUTHZ_ERROR', 'FUNCTION_CONFIG_NOT_VALID', 'stuck'],
+  needs: (snapshot) => need(snapshot.role, 'the execution role\'s trust policy', 'iam:GetRole'),
+  run(snapshot: Snapshot, role): Outcome {
     const resources = [role.Arn];
     const fixFor = (document?: PolicyDocument) => {
       const policy = repairedTrustPolicy(document);

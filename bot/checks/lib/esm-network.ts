@@ -6,8 +6,8 @@
  */
 import { chooseAuth, esmPlacement, esmSource, isProvisionedMode, MSK_LISTENERS, bootstrapServers, splitHostPort } from '../../model/esm';
 import type { Placement } from '../../model/esm';
-import type { ClusterInfo, Fact, NatGateway, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
-import { couldNotRead, skip, type Outcome } from '../check';
+import type { ClusterInfo, NatGateway, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
+import { need as needFact, skip, type Needed } from '../check';
 import { ANYWHERE } from './net/cidr';
 import { assessInterfaceEndpoint, endpointServiceName, gatewayEndpointFor, interfaceEndpointsFor, type EndpointAssessment } from './net/endpoints';
 import { effectiveRouteTable, internetPathOf, vpcCidrsFromRoutes, type InternetPath } from './net/routes';
@@ -17,19 +17,8 @@ import type { Remedy } from '../../model/report';
 import { authorizeSgIngress, createInterfaceEndpoint, routeToNat } from './commands';
 import { remedy } from './remedy';
 
-export type Needed<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
-
-/** A fact the check cannot do without: its value, or the `error` outcome that names the call. */
-export function needFact<T>(f: Fact<T> | undefined, what: string, call: string): Needed<T> {
-  if (!f) {
-    return {
-      ok: false,
-      outcome: couldNotRead(what, { source: call, error: { code: 'NotCollected', message: `the snapshot has no ${call} answer`, action: call } }),
-    };
-  }
-  if (!f.ok) return { ok: false, outcome: couldNotRead(what, f) };
-  return { ok: true, value: f.value };
-}
+/** `need` (bot/checks/check.ts), under the name the network checks use: one helper for every check's facts. */
+export { need as needFact, type Needed } from '../check';
 
 export interface EsmPosition {
   placement: Placement;

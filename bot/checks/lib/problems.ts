@@ -51,16 +51,6 @@ export function outcomeOf(problems: Problem[], whenClean: Outcome, notes: string
   };
 }
 
-/** The `error` outcome for a fact the collector did not record at all (an older or partial snapshot). */
-export function notCollected(what: string, call: string): Outcome {
-  return {
-    status: 'error',
-    title: `Could not check: ${what} is not in the snapshot`,
-    detail: `The snapshot holds no ${what}: the collector did not record the answer of ${call}.`,
-    fix: `Collect the snapshot again (esm-doctor collect) with an identity allowed to call ${call}.`,
-  };
-}
-
 /** "1 minute", "42 minutes", "3 hours". */
 export function duration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);

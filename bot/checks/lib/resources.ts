@@ -2,10 +2,10 @@
  * The names a finding gives its resources and its fix commands: the ESM's ARN, its region, the
  * function's name. Taken from the snapshot, never guessed.
  */
-import { functionNameFromArn } from '../../model/esm';
+import { brokerList, functionNameFromArn } from '../../model/esm';
 import { esmArn } from '../../model/target';
 import type { Snapshot } from '../../model/snapshot';
-import { valueOf } from '../check';
+import { need, valueOf, type Needed } from '../check';
 
 export function accountOf(snapshot: Snapshot): string | undefined {
   return snapshot.target.account ?? valueOf(snapshot.caller)?.Account;
@@ -34,4 +34,16 @@ export function arnRegion(arn: string): string | undefined {
 export function arnAccount(arn: string): string | undefined {
   const parts = arn.split(':');
   return parts[0] === 'arn' ? parts[4] || undefined : undefined;
+}
+
+/**
+ * MSK's broker strings (GetBootstrapBrokers, one field per listener) and the brokers of the field
+ * Lambda's auth mode connects through: what msk.bootstrap and auth.port both start from.
+ */
+export function mskBrokers(snapshot: Snapshot, field: string): Needed<{ strings: Record<string, unknown>; brokers: string[] }> {
+  const f = need(snapshot.bootstrapBrokers, 'the broker strings', 'kafka:GetBootstrapBrokers');
+  if (!f.ok) return f;
+  const strings = f.value as Record<string, unknown>;
+  const raw = strings[field];
+  return { ok: true, value: { strings, brokers: brokerList(typeof raw === 'string' ? raw : undefined) } };
 }

@@ -1,9 +1,8 @@
-import { AUTH_LABELS, MSK_LISTENERS, brokerList, chooseMskAuth, clusterClientAuth, esmSource, type AuthMode } from '../../model/esm';
+import { AUTH_LABELS, MSK_LISTENERS, chooseMskAuth, clusterClientAuth, esmSource, type AuthMode } from '../../model/esm';
 import type { ClusterInfo, Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, fail, pass, skip, valueOf, defineCheck } from '../check';
+import { type Outcome, couldNotRead, fail, notCollected, pass, skip, valueOf, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { notCollected } from '../lib/problems';
-import { regionOf } from '../lib/resources';
+import { mskBrokers, regionOf } from '../lib/resources';
 import { updateClusterSecurity } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import { SELF_MANAGED } from './lib';
@@ -31,6 +30,7 @@ export const mskBootstrap = defineCheck({
   step: 3,
   title: 'MSK has a broker string for the auth mode Lambda uses',
   docs: AWS_DOCS.mskAuth,
+  explains: ['dns', 'connection-error', 'broker-connection', 'ESM_CONFIG_NOT_VALID', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     if (esmSource(snapshot.esm) !== 'msk') return skip(SELF_MANAGED);
     const arn = snapshot.esm.EventSourceArn!;
@@ -64,14 +64,12 @@ export const mskBootstrap = defineCheck({
       );
     }
     const listener = MSK_LISTENERS[choice.mode]!;
-    const f = snapshot.bootstrapBrokers;
-    if (!f) return notCollected('broker strings (GetBootstrapBrokers)', 'kafka:GetBootstrapBrokers');
-    if (!f.ok) return couldNotRead('the broker strings', f);
-    const value = (f.value as Record<string, unknown>)[listener.field];
-    const brokers = brokerList(typeof value === 'string' ? value : undefined);
+    const found = mskBrokers(snapshot, listener.field);
+    if (!found.ok) return found.outcome;
+    const { strings, brokers } = found.value;
     const mode = AUTH_LABELS[choice.mode];
     if (!brokers.length) {
-      const others = Object.entries(f.value)
+      const others = Object.entries(strings)
         .filter(([, v]) => typeof v === 'string' && v.trim())
         .map(([k]) => k);
       return fail(

@@ -1,8 +1,7 @@
 import { esmSource } from '../../model/esm';
 import type { ClusterInfo, Snapshot } from '../../model/snapshot';
-import { type Fix, type Outcome, couldNotRead, fail, pass, skip, warn, defineCheck } from '../check';
+import { type Fix, type Outcome, fail, need, pass, skip, warn, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { notCollected } from '../lib/problems';
 import { regionOf } from '../lib/resources';
 import { clusterOperations, clusterState, deleteEsm, describeCluster, listClusters } from '../lib/commands';
 import { remedy } from '../lib/remedy';
@@ -27,32 +26,31 @@ function stateInfo(cluster: ClusterInfo): string {
   return ` StateInfo: ${[info.Code, info.Message].filter(Boolean).join(': ')}.`;
 }
 
+function clusterGone(snapshot: Snapshot, arn: string, region: string): Outcome {
+  return fail(
+    'The MSK cluster of the ESM does not exist',
+    `DescribeClusterV2 answered NotFoundException for ${arn}: the cluster was deleted, or the ESM points at a wrong ARN. ` +
+      'An ESM\'s EventSourceArn cannot be changed.',
+    remedy(
+      'Find the right cluster (the first command lists them), create a new mapping for it (lambda create-event-source-mapping --event-source-arn with its ARN, the same topics and access configurations), then delete this one (the second command).',
+      [listClusters({ region }), deleteEsm({ uuid: snapshot.esm.UUID, region })],
+    ),
+    { resources: [arn] },
+  );
+}
+
 export const mskCluster = defineCheck({
   id: 'msk.cluster',
   step: 3,
   title: 'The MSK cluster exists and is ACTIVE',
   docs: AWS_DOCS.mskCreate,
+  explains: ['dns', 'internal-error', 'connection-error', 'broker-connection', 'ESM_CONFIG_NOT_VALID', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     if (esmSource(snapshot.esm) !== 'msk') return skip(SELF_MANAGED);
     const arn = snapshot.esm.EventSourceArn!;
     const region = regionOf(snapshot);
-    const f = snapshot.cluster;
-    if (!f) return notCollected('MSK cluster (DescribeClusterV2)', 'kafka:DescribeClusterV2');
-    if (!f.ok) {
-      if (f.error.code === 'NotFoundException') {
-        return fail(
-          'The MSK cluster of the ESM does not exist',
-          `DescribeClusterV2 answered NotFoundException for ${arn}: the cluster was deleted, or the ESM points at a wrong ARN. ` +
-            'An ESM\'s EventSourceArn cannot be changed.',
-          remedy(
-            'Find the right cluster (the first command lists them), create a new mapping for it (lambda create-event-source-mapping --event-source-arn with its ARN, the same topics and access configurations), then delete this one (the second command).',
-            [listClusters({ region }), deleteEsm({ uuid: snapshot.esm.UUID, region })],
-          ),
-          { resources: [arn] },
-        );
-      }
-      return couldNotRead('the MSK cluster', f);
-    }
+    const f = need(snapshot.cluster, 'the MSK cluster', 'kafka:DescribeClusterV2', (e) => (e.code === 'NotFoundException' ? clusterGone(snapshot, arn, region) : undefined));
+    if (!f.ok) return f.outcome;
     const cluster = f.value;
     const state = cluster.State ?? 'unknown';
     const kind = cluster.ClusterType === 'SERVERLESS' || cluster.Serverless ? 'serverless' : 'provisioned';

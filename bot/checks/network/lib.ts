@@ -49,15 +49,11 @@ export function selfManagedBrokerCidrs(snapshot: Snapshot): string[] {
 export function vpcCheck<const Id extends string, const Ref extends string = never>(
   spec: Omit<Check<Id, Ref>, 'step' | 'docs' | 'run'> & { docs?: string; run(snapshot: Snapshot, pos: EsmPosition): Outcome },
 ): Check<Id, Ref> {
-  const { run, ...meta } = spec;
-  return defineCheck<Id, Ref>({
+  return defineCheck<Id, Ref, EsmPosition>({
     step: 4,
     docs: AWS_DOCS.mskNetwork,
-    ...meta,
-    run(snapshot) {
-      const pos = vpcPosition(snapshot);
-      return pos.ok ? run(snapshot, pos.value) : pos.outcome;
-    },
+    ...spec,
+    needs: vpcPosition,
   });
 }
 

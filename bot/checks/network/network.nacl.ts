@@ -72,6 +72,7 @@ function collectFlows(flows: FlowCollector, snapshot: Snapshot, placement: Place
 export const nacl = vpcCheck({
   id: 'network.nacl',
   title: 'The subnets\' network ACLs let the broker traffic and its replies through',
+  explains: ['connection-error', 'broker-connection'],
   probe: [
     { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
   ],

@@ -12,6 +12,7 @@ export const selfManagedVpc = defineCheck({
   step: 4,
   title: 'The self-managed ESM\'s VPC configuration is complete and consistent',
   docs: AWS_DOCS.selfManagedNetwork,
+  explains: ['connection-error', 'broker-connection', 'ESM_CONFIG_NOT_VALID'],
   run(snapshot): Outcome {
     const source = esmSource(snapshot.esm);
     if (source !== 'self-managed') return skip(source === 'msk' ? 'MSK ESMs take their subnets and security groups from the cluster; VPC_SUBNET / VPC_SECURITY_GROUP do not apply.' : 'This is not a Kafka event source mapping.');

@@ -16,6 +16,7 @@ function selfRulesOnOtherPorts(groups: SecurityGroup[], ids: string[], port: num
 export const sgBrokerIngress = vpcCheck({
   id: 'network.sg-broker-ingress',
   title: 'The brokers\' security groups admit the ESM on the broker port',
+  explains: ['internal-error', 'connection-error', 'broker-connection', 'stuck'],
   probe: [
     { probe: 'probe.tcp', probeCanClear: true, networkPosition: true },
   ],

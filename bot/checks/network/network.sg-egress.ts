@@ -9,6 +9,7 @@ import { esmGroupsFound, selfManagedBrokerCidrs, vpcCheck } from './lib';
 export const sgEgress = vpcCheck({
   id: 'network.sg-egress',
   title: 'The ESM\'s security groups let it out to the brokers (and to AWS on 443)',
+  explains: ['vpc-service-access', 'internal-error', 'connection-error', 'broker-connection'],
   probe: [
     { probe: 'probe.tcp', probeCanClear: false, networkPosition: true },
   ],

@@ -11,6 +11,7 @@ import { UNSUPPORTED_AZ_IDS, LOW_FREE_IPS, updateVpcConfigCommand, vpcCheck } fr
 export const subnets = vpcCheck({
   id: 'network.subnets',
   title: 'The ESM\'s subnets exist, are in supported AZs and have free addresses',
+  explains: ['connection-error', 'broker-connection', 'ESM_CONFIG_NOT_VALID', 'stuck'],
   run(snapshot, pos): Outcome {
     const { placement } = pos;
     if (placement.subnetIds.length === 0) {

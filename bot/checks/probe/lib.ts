@@ -53,6 +53,7 @@ export interface ProbeCheckSpec<S extends ProbeStepName = ProbeStepName> {
   step: S;
   title: string;
   docs: string;
+  explains?: Check['explains'];
   fix(snapshot: Snapshot, step: ProbeStep, result: ProbeResult): Fix;
 }
 
@@ -63,6 +64,7 @@ export function probeCheck<const S extends ProbeStepName>(spec: ProbeCheckSpec<S
     step: PROBE_STEP_NUMBERS[spec.step],
     title: spec.title,
     docs: spec.docs,
+    ...(spec.explains ? { explains: spec.explains } : {}),
     run(snapshot): Outcome {
       const f = snapshot.probe;
       if (!f) return skip(NO_PROBE);

@@ -16,5 +16,6 @@ export const probeDns = probeCheck({
   step: 'dns',
   title: 'Live probe: the bootstrap hosts resolve',
   docs: AWS_DOCS.selfManagedNetwork,
+  explains: ['dns'],
   fix: (snapshot, _step, r) => dnsFix(snapshot, r),
 });

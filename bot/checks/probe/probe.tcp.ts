@@ -22,5 +22,6 @@ export const probeTcp = probeCheck({
   step: 'tcp',
   title: 'Live probe: TCP connects to the brokers',
   docs: AWS_DOCS.mskNetwork,
+  explains: ['connection-error', 'broker-connection'],
   fix: (_snapshot, step) => tcpFix(step as Extract<ProbeStep, { step: 'tcp' }>),
 });

@@ -50,5 +50,6 @@ export const probeTls = probeCheck({
   step: 'tls',
   title: 'Live probe: the TLS handshake verifies',
   docs: AWS_DOCS.selfManagedAuth,
+  explains: ['tls-both-directions', 'lambda-rejected-server'],
   fix: (snapshot, step) => tlsFix(snapshot, step as Extract<ProbeStep, { step: 'tls' }>),
 });

@@ -4,17 +4,15 @@ import { pass, skip, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { setFunctionTimeout, tailFunctionLogs, updateEsm } from '../lib/commands';
 import { fmt } from '../lib/trend';
-import { FAILING_RATE, RISKY_RATE, type Progress, functionProgressOrOutcome, pct, lagSentence } from './lib';
+import { FAILING_RATE, RISKY_RATE, type Progress, functionProgressNeeded, pct, lagSentence } from './lib';
 
 export const functionErrors = defineCheck({
   id: 'function.errors',
   step: 9,
   title: 'The function succeeds on the batches it is sent',
   docs: AWS_DOCS.retries,
-  run(snapshot): Outcome {
-    const f = functionProgressOrOutcome(snapshot);
-    if ('outcome' in f) return f.outcome;
-    const { progress: p, fnArn, name, region, recent } = f;
+  needs: functionProgressNeeded,
+  run(snapshot, { progress: p, fnArn, name, region, recent }): Outcome {
     if (p.invocations.window === 0) {
       return skip(`The function was not invoked in the last ${p.windowMinutes} min (no Invocations data): there is no error rate to judge.`);
     }

@@ -4,17 +4,15 @@ import { pass, valueOf, defineCheck, type Outcome } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
 import { accountSettings, concurrencyQuota, putFunctionConcurrency } from '../lib/commands';
 import { fmt, maxOf, pointsOf } from '../lib/trend';
-import { functionProgressOrOutcome, lagSentence } from './lib';
+import { functionProgressNeeded, lagSentence } from './lib';
 
 export const functionThrottles = defineCheck({
   id: 'function.throttles',
   step: 9,
   title: 'The function\'s invokes are not throttled',
   docs: AWS_DOCS.scaling,
-  run(snapshot): Outcome {
-    const f = functionProgressOrOutcome(snapshot);
-    if ('outcome' in f) return f.outcome;
-    const { progress: p, fnArn, name, region, recent } = f;
+  needs: functionProgressNeeded,
+  run(snapshot, { progress: p, fnArn, name, region, recent }): Outcome {
     if (p.throttles.window === 0) return pass(`No throttled invokes in the last ${p.windowMinutes} min.`, { resources: [fnArn] });
     const reserved = valueOf(snapshot.concurrency)?.ReservedConcurrentExecutions;
     const topic = valueOf(snapshot.topic);

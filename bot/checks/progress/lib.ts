@@ -2,7 +2,7 @@
 import type { Trend } from '../../model/report';
 import type { ProgressMetrics, Snapshot } from '../../model/snapshot';
 import { SERIES } from '../../model/metrics';
-import { type Outcome, couldNotRead, skip, valueOf } from '../check';
+import { type Needed, couldNotRead, skip, valueOf } from '../check';
 import { functionNameOf, regionOf } from '../lib/resources';
 import { fmt, lagTrend, maxOf, pointsOf, since, sum, type LagTrend, type Point } from '../lib/trend';
 
@@ -39,16 +39,14 @@ export interface Progress {
   stall?: StallKind;
 }
 
-export type MetricsOutcome = { progress: Progress } | { outcome: Outcome };
-
-/** The metrics, or the outcome that says why they cannot be judged. */
-export function metricsOrOutcome(snapshot: Snapshot): MetricsOutcome {
+/** The metrics, or the outcome that says why they cannot be judged (what progress.lag needs). */
+export function progressNeeded(snapshot: Snapshot): Needed<Progress> {
   const f = snapshot.metrics;
   if (!f) {
-    return { outcome: skip('The progress metrics were not collected (a snapshot from before esm-doctor read CloudWatch, or a collection without a CloudWatch client): progress cannot be judged.') };
+    return { ok: false, outcome: skip('The progress metrics were not collected (a snapshot from before esm-doctor read CloudWatch, or a collection without a CloudWatch client): progress cannot be judged.') };
   }
-  if (!f.ok) return { outcome: couldNotRead('the CloudWatch progress metrics', f) };
-  return { progress: progressOf(f.value, snapshot) };
+  if (!f.ok) return { ok: false, outcome: couldNotRead('the CloudWatch progress metrics', f) };
+  return { ok: true, value: progressOf(f.value, snapshot) };
 }
 
 /** What the checks on the function's own metrics (errors, throttles) start from: the metrics and who they are about. */
@@ -61,16 +59,20 @@ export interface FunctionProgress {
   recent: number;
 }
 
-export function functionProgressOrOutcome(snapshot: Snapshot): FunctionProgress | { outcome: Outcome } {
-  const m = metricsOrOutcome(snapshot);
-  if ('outcome' in m) return m;
-  const p = m.progress;
+/** What function.errors and function.throttles need. */
+export function functionProgressNeeded(snapshot: Snapshot): Needed<FunctionProgress> {
+  const m = progressNeeded(snapshot);
+  if (!m.ok) return m;
+  const p = m.value;
   return {
-    progress: p,
-    fnArn: valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn,
-    name: functionNameOf(snapshot),
-    region: regionOf(snapshot),
-    recent: Math.min(RECENT_MINUTES, p.windowMinutes),
+    ok: true,
+    value: {
+      progress: p,
+      fnArn: valueOf(snapshot.function)?.Configuration.FunctionArn ?? snapshot.esm.FunctionArn,
+      name: functionNameOf(snapshot),
+      region: regionOf(snapshot),
+      recent: Math.min(RECENT_MINUTES, p.windowMinutes),
+    },
   };
 }
 

@@ -4,17 +4,15 @@ import { AWS_DOCS } from '../lib/aws-docs';
 import { functionNameOf, regionOf } from '../lib/resources';
 import { functionMetricStats, getEsm, updateEsm } from '../lib/commands';
 import { fmt } from '../lib/trend';
-import { RECENT_MINUTES, metricsOrOutcome, pct, lagSentence, enabled } from './lib';
+import { RECENT_MINUTES, progressNeeded, pct, lagSentence, enabled } from './lib';
 
 export const progressLag = defineCheck({
   id: 'progress.lag',
   step: 7,
   title: 'Records are delivered: the offset lag does not keep growing',
   docs: AWS_DOCS.metrics,
-  run(snapshot): Outcome {
-    const m = metricsOrOutcome(snapshot);
-    if ('outcome' in m) return m.outcome;
-    const p = m.progress;
+  needs: progressNeeded,
+  run(snapshot, p): Outcome {
     const esmArn = snapshot.esm.EventSourceMappingArn ?? snapshot.esm.UUID;
     if (!enabled(snapshot)) return skip(`The mapping is ${snapshot.esm.State}, not Enabled: Lambda does not poll it, so there is no lag to judge.`);
     if (!p.lagFrom) {
@@ -28,25 +26,30 @@ export const progressLag = defineCheck({
     if (!t.growing) return pass(`${lagSentence(p)} Not a stall.`, { resources: [esmArn] });
     const name = functionNameOf(snapshot);
     const region = regionOf(snapshot);
+    /** The lag grows because of what another progress check reports: a warning here, the cause there. */
+    const causedBy = (cause: 'function.errors' | 'function.throttles', what: string, evidence: string, until: string): Outcome => ({
+      status: 'warn',
+      title: `Lag growing: ${what} (${fmt(t.first)} → ${fmt(t.last)} in ${p.windowMinutes} min)`,
+      detail: `${lagSentence(p)} ${evidence}: see ${cause}, the cause.`,
+      remedy: { summary: `Fix what ${cause} reports; the lag comes down once ${until}.` },
+      resources: [esmArn],
+      related: [cause],
+    });
     switch (p.stall) {
       case 'failing-batch':
-        return {
-          status: 'warn',
-          title: `Lag growing: the partition is stalled on a failing batch (${fmt(t.first)} → ${fmt(t.last)} in ${p.windowMinutes} min)`,
-          detail: `${lagSentence(p)} The function fails ${pct(p.recentErrorRate!)} of its recent invocations, so Lambda keeps retrying the same batch: see function.errors, the cause.`,
-          remedy: { summary: 'Fix what function.errors reports; the lag comes down once the batch gets through.' },
-          resources: [esmArn],
-          related: ['function.errors'],
-        };
+        return causedBy(
+          'function.errors',
+          'the partition is stalled on a failing batch',
+          `The function fails ${pct(p.recentErrorRate!)} of its recent invocations, so Lambda keeps retrying the same batch`,
+          'the batch gets through',
+        );
       case 'throttled':
-        return {
-          status: 'warn',
-          title: `Lag growing: invokes are throttled (${fmt(t.first)} → ${fmt(t.last)} in ${p.windowMinutes} min)`,
-          detail: `${lagSentence(p)} ${fmt(p.throttles.recent)} invokes were throttled in the last ${Math.min(RECENT_MINUTES, p.windowMinutes)} min: see function.throttles, the cause.`,
-          remedy: { summary: 'Fix what function.throttles reports; the lag comes down once the invokes run.' },
-          resources: [esmArn],
-          related: ['function.throttles'],
-        };
+        return causedBy(
+          'function.throttles',
+          'invokes are throttled',
+          `${fmt(p.throttles.recent)} invokes were throttled in the last ${Math.min(RECENT_MINUTES, p.windowMinutes)} min`,
+          'the invokes run',
+        );
       case 'not-invoked':
         return {
           status: 'fail',

@@ -159,6 +159,7 @@ export const secretFormat = defineCheck({
   step: 2,
   title: 'The secrets have the format Lambda expects',
   docs: AWS_DOCS.selfManagedAuth,
+  explains: ['sasl', 'tls-both-directions', 'server-rejected-lambda', 'lambda-rejected-server', 'certificate', 'authentication', 'EVENT_SOURCE_AUTHN_ERROR'],
   probe: [
     { probe: 'probe.tls', probeCanClear: false, networkPosition: false },
     { probe: 'probe.sasl', probeCanClear: false, networkPosition: false },

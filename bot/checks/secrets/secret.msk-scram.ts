@@ -1,8 +1,8 @@
 import { accessConfigs, clusterClientAuth, esmSource } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
-import { type Outcome, pass, skip, valueOf, defineCheck } from '../check';
+import { type Outcome, notCollected, pass, skip, valueOf, defineCheck } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { type Problem, notCollected, outcomeOf } from '../lib/problems';
+import { type Problem, outcomeOf } from '../lib/problems';
 import { regionOf } from '../lib/resources';
 import { assign, batchAssociateScramSecret, createSecret, listScramSecrets, setSecretKey, variable } from '../lib/commands';
 import { remedy } from '../lib/remedy';
@@ -13,6 +13,7 @@ export const secretMskScram = defineCheck({
   step: 2,
   title: 'The SCRAM secret meets MSK\'s rules',
   docs: AWS_DOCS.mskAuth,
+  explains: ['sasl', 'authentication', 'EVENT_SOURCE_AUTHN_ERROR'],
   run(snapshot: Snapshot): Outcome {
     if (esmSource(snapshot.esm) !== 'msk') return skip('Self-managed Kafka: MSK\'s rules for SCRAM secrets do not apply.');
     const configs = accessConfigs(snapshot.esm, 'SASL_SCRAM_512_AUTH');

@@ -23,6 +23,7 @@ export const secretReadable = defineCheck({
   step: 2,
   title: 'The execution role can read the ESM\'s secrets',
   docs: AWS_DOCS.mskPermissions,
+  explains: ['sasl', 'tls-both-directions', 'server-rejected-lambda', 'certificate', 'authentication', 'ESM_CONFIG_NOT_VALID', 'EVENT_SOURCE_AUTHN_ERROR', 'EVENT_SOURCE_AUTHZ_ERROR', 'stuck'],
   run(snapshot: Snapshot): Outcome {
     const configs = secretConfigs(snapshot.esm);
     if (!configs.length) return skip(`The ESM uses no Secrets Manager secret (auth: ${authLabel(snapshot)}).`);

@@ -38,13 +38,14 @@ export const esmLastResult = defineCheck({
       );
     }
     const stale = esm.State === 'Enabled' ? '' : ` (recorded before the mapping became ${esm.State})`;
+    const related = category.id === 'unknown' ? [] : relatedFor(snapshot, category.id);
     const auth = authOf(snapshot);
     const mode = auth.mode ? ` Lambda authenticates with ${AUTH_LABELS[auth.mode]}.` : '';
     return fail(
       problemTitle(category, result, snapshot),
       `ESM ${arn} reports LastProcessingResult "${result}"${stale}. ${category.explain(snapshot)}${category.id === 'sasl' || category.id === 'authorization' ? mode : ''}`,
       category.fix(snapshot),
-      { resources: [arn], ...(relatedFor(snapshot, category.related).length ? { related: relatedFor(snapshot, category.related) } : {}) },
+      { resources: [arn], ...(related.length ? { related } : {}) },
     );
   },
 });

@@ -5,40 +5,30 @@ import { duration } from '../lib/problems';
 import { esmArnOf, regionOf } from '../lib/resources';
 import { deleteEsm, getEsm, updateEsm } from '../lib/commands';
 import { remedy } from '../lib/remedy';
-import { relatedFor } from './lib';
-import type { CheckId } from '../registry';
+import { confirmersOf, relatedFor } from './lib';
+import { DISABLE_CODE_IDS, type DisableCode } from './symptoms';
 
 /** The codes Lambda writes into StateTransitionReason when it disables a Kafka ESM itself (with-kafka-troubleshoot). */
-const DISABLE_CODES: Record<string, { meaning: string; related: CheckId[] }> = {
+const DISABLE_CODES: Record<DisableCode, { meaning: string }> = {
   ESM_CONFIG_NOT_VALID: {
     meaning:
       'the mapping\'s own configuration cannot be used: the cluster, topic, secret or network settings it points to are wrong or gone',
-    related: ['msk.cluster', 'msk.bootstrap', 'auth.mode', 'topic.exists', 'secret.readable', 'network.self-managed-vpc', 'network.subnets'],
   },
   EVENT_SOURCE_AUTHN_ERROR: {
     meaning: 'Lambda could not authenticate to the Kafka cluster (SASL credentials, client certificate, or IAM authentication)',
-    related: ['auth.mode', 'secret.readable', 'secret.format', 'secret.msk-scram', 'iam.execution-role'],
   },
   EVENT_SOURCE_AUTHZ_ERROR: {
     meaning:
       'Lambda authenticated but was not allowed to use the source: the execution role or the Kafka ACLs do not grant the topic, the consumer group or the secret',
-    related: ['iam.execution-role', 'secret.readable', 'role.trust', 'topic.exists'],
   },
   FUNCTION_CONFIG_NOT_VALID: {
     meaning: 'the function cannot be invoked as configured: it was deleted, is in a failed state, or cannot run',
-    related: ['function.state', 'function.concurrency', 'role.trust'],
   },
 };
 
 /** A transition longer than this is stuck: Lambda finishes creating, enabling or updating a Kafka ESM within minutes. */
 const STUCK_AFTER_MS = 15 * 60_000;
 const TRANSITIONAL = ['Creating', 'Enabling', 'Updating', 'Disabling', 'Deleting'];
-
-/** The setup checks whose failure keeps an ESM from finishing Creating / Enabling / Updating. */
-const SETUP_CHECKS: CheckId[] = [
-  'role.trust', 'iam.execution-role', 'egress.sts', 'secret.readable', 'msk.cluster', 'msk.bootstrap',
-  'network.sg-broker-ingress', 'network.subnets', 'auth.mode', 'topic.exists', 'msk.vpc-connection',
-];
 
 /**
  * What keeps a mapping in a transitional state, by state. Lambda creates, enables or updates a Kafka
@@ -80,7 +70,8 @@ function stuckOutcome(snapshot: Snapshot, state: string, since: string, age: str
       ],
     },
     resources: [esmArnOf(snapshot)],
-    related: SETUP_CHECKS,
+    // Every setup check whose failure keeps the mapping from finishing the transition, whatever its position.
+    related: confirmersOf('stuck'),
   };
 }
 
@@ -115,15 +106,15 @@ export const esmState = defineCheck({
     if (esm.State === 'Enabled') return pass(`ESM ${esm.UUID} is Enabled.${reasonText}`, { resources });
 
     if (esm.State === 'Disabled') {
-      const code = Object.keys(DISABLE_CODES).find((c) => reason.toUpperCase().includes(c));
+      const code = DISABLE_CODE_IDS.find((c) => reason.toUpperCase().includes(c));
       if (code) {
-        const { meaning, related } = DISABLE_CODES[code]!;
+        const { meaning } = DISABLE_CODES[code];
         return fail(
           `Lambda disabled the event source mapping (${code})`,
           `ESM ${arn} is Disabled and Lambda disabled it itself.${reasonText} ${code} means ${meaning}. ` +
             'Lambda does not re-enable a mapping it stopped: it stays Disabled after the cause is fixed.',
           remedy('Fix the cause first (the failing findings of this report point at it), then re-enable the mapping.', [enable]),
-          { resources, related: relatedFor(snapshot, related) },
+          { resources, related: relatedFor(snapshot, code) },
         );
       }
       if (/user/i.test(reason)) {

@@ -10,5 +10,6 @@ export * from './lib';
 export * from './problems';
 export * from './esm.state';
 export * from './esm.last-result';
+export * from './symptoms';
 
 export const checks = [esmState, esmLastResult] as const;

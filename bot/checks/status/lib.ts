@@ -6,19 +6,29 @@ import { regionOf } from '../lib/resources';
 import { authorizeSgIngress, createInterfaceEndpoint } from '../lib/commands';
 import { remedy } from '../lib/remedy';
 import type { CheckId } from '../registry';
+import { stepChecks } from '../steps';
+import type { Symptom } from './symptoms';
 
 export function topicOf(s: Snapshot): string {
   return s.esm.Topics?.[0] ?? 'the topic';
 }
 
 /**
- * The checks that could confirm a cause, for this ESM's position: a self-managed ESM has no MSK
+ * The checks that declare they explain a symptom (`explains`), in setup-step order: what would
+ * confirm Lambda's word. Read from the step checks, not the registry, which lists the status checks.
+ */
+export function confirmersOf(symptom: Symptom): CheckId[] {
+  return [...stepChecks].sort((a, b) => a.step - b.step).filter((c) => c.explains?.includes(symptom)).map((c) => c.id);
+}
+
+/**
+ * The checks that could confirm a symptom, for this ESM's position: a self-managed ESM has no MSK
  * cluster to check, and one that is not in a VPC has no security groups, ACLs, subnets or VPC paths.
  */
-export function relatedFor(s: Snapshot, ids: readonly CheckId[]): CheckId[] {
+export function relatedFor(s: Snapshot, symptom: Symptom): CheckId[] {
   const selfManaged = esmSource(s.esm) === 'self-managed';
   const internet = onInternet(s);
-  return ids.filter((id) => !(selfManaged && id.startsWith('msk.')) && !(internet && (id.startsWith('network.') || id.startsWith('egress.'))));
+  return confirmersOf(symptom).filter((id) => !(selfManaged && id.startsWith('msk.')) && !(internet && (id.startsWith('network.') || id.startsWith('egress.'))));
 }
 
 /** Not in a VPC: Lambda reaches the brokers from its own network, so there are no groups, ACLs or subnets of the user's to advise on. */

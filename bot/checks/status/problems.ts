@@ -1,4 +1,4 @@
-/** What esm.last-result decodes Lambda's LastProcessingResult into: one category per meaning, with its explanation, fix and the checks that confirm it. */
+/** What esm.last-result decodes Lambda's LastProcessingResult into: one category per meaning, with its explanation and fix (the checks that confirm it say so in `explains`). */
 import { consumerGroupId, esmSource } from '../../model/esm';
 import type { Snapshot } from '../../model/snapshot';
 import { type Fix } from '../check';
@@ -8,14 +8,15 @@ import { OPENSSL, enableVpcDns, listScramSecrets, tailFunctionLogs, updateEsm } 
 import { asRemedy, mergeRemedies, remedy } from '../lib/remedy';
 import { shellQuote } from '../lib/shell';
 import { topicOf, onInternet, portOf, placementText, endpointCommands, isIam, brokerHint, TLS_SERVER_REJECTED, TLS_LAMBDA_REJECTED, serverRejectedExplanation, lambdaRejectedExplanation, serverRejectedFix, lambdaRejectedFix, brokerConnectionFix } from './lib';
-import type { CheckId } from '../registry';
+import type { ProblemId } from './symptoms';
 
 /**
  * One family of Lambda's LastProcessingResult messages. Lambda's texts are free and change over
  * time, so a category is recognised by its keywords, never by the exact sentence.
  */
 export interface ProblemCategory {
-  id: string;
+  /** The symptom the checks that confirm this cause name in their `explains`; `unknown` has none. */
+  id: ProblemId | 'unknown';
   /** Tested on the text after "PROBLEM:". */
   matches(text: string): boolean;
   title: string;
@@ -23,8 +24,6 @@ export interface ProblemCategory {
   titleFor?(text: string, snapshot: Snapshot): string;
   explain(snapshot: Snapshot): string;
   fix(snapshot: Snapshot): Fix;
-  /** The check ids that would confirm this cause. */
-  related: CheckId[];
 }
 
 export const PROBLEM_CATEGORIES: ProblemCategory[] = [
@@ -39,7 +38,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     fix: (s) =>
       `Let lambda.amazonaws.com call sts:AssumeRole on ${roleArnOf(s) ?? 'the execution role'} with no sts:SourceIdentity condition (role.trust gives the trust policy). ` +
       'In a VPC in on-demand mode, give the ESM\'s subnets a NAT route or an sts interface endpoint whose policy allows it (egress.sts).',
-    related: ['role.trust', 'egress.sts'],
   },
   {
     // A message about the on-failure destination alone (not the combined "STS, Secrets Manager and
@@ -55,7 +53,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       );
     },
     fix: () => 'See destination.reachable (the path and the role\'s permission on an SQS/SNS/S3 destination) and destination.kafka-topic (a kafka:// topic); failed records are dropped while this lasts.',
-    related: ['destination.reachable', 'destination.kafka-topic', 'destination.kms'],
   },
   {
     id: 'vpc-service-access',
@@ -78,7 +75,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         commands,
       );
     },
-    related: ['egress.sts', 'egress.secretsmanager', 'egress.lambda', 'destination.reachable', 'destination.kafka-topic', 'network.sg-egress'],
   },
   {
     id: 'dns',
@@ -99,7 +95,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         vpc ? [enableVpcDns({ vpcId: vpc, attribute: 'enableDnsSupport', region: regionOf(s) })] : [],
       );
     },
-    related: ['kafka.bootstrap-dns', 'msk.cluster', 'msk.bootstrap', 'probe.dns'],
   },
   {
     id: 'sasl',
@@ -120,7 +115,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       }
       return 'Check the user exists on the brokers for this SASL mechanism (kafka-configs.sh --describe --entity-type users) and that the secret holds its current password; run with --inspect-secrets to check the secret\'s format without printing it.';
     },
-    related: ['iam.execution-role', 'secret.readable', 'secret.format', 'secret.msk-scram', 'auth.mode'],
   },
   {
     id: 'tls-both-directions',
@@ -131,7 +125,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       const lambdaSide = lambdaRejectedFix(s) as Exclude<Fix, string>;
       return { ...lambdaSide, summary: `${serverRejectedFix(s)}\nOr, if Lambda is the side that refused: ${lambdaSide.summary}` };
     },
-    related: ['auth.mode', 'secret.format', 'secret.readable', 'probe.tls'],
   },
   {
     id: 'server-rejected-lambda',
@@ -139,7 +132,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     title: 'The brokers rejected Lambda\'s TLS client authentication',
     explain: () => serverRejectedExplanation,
     fix: serverRejectedFix,
-    related: ['auth.mode', 'secret.format', 'secret.readable'],
   },
   {
     id: 'lambda-rejected-server',
@@ -149,7 +141,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       lambdaRejectedExplanation +
       (esmSource(s.esm) === 'msk' ? ' MSK certificates are issued by Amazon Trust Services, which Lambda trusts, so on MSK suspect the host name.' : ''),
     fix: lambdaRejectedFix,
-    related: ['auth.mode', 'secret.format', 'probe.tls'],
   },
   {
     id: 'certificate',
@@ -166,7 +157,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         [OPENSSL.toPkcs8, OPENSSL.toPbes1],
       );
     },
-    related: ['secret.format', 'secret.readable'],
   },
   {
     id: 'authentication',
@@ -174,7 +164,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
     title: 'Authentication between Lambda and the brokers failed',
     explain: () => 'Lambda reached the brokers but the authentication step (TLS or SASL) did not succeed.',
     fix: () => 'Compare the mode Lambda picks (auth.mode) with what the brokers expect, and check the secret (secret.readable, secret.format).',
-    related: ['auth.mode', 'secret.readable', 'secret.format', 'secret.msk-scram', 'iam.execution-role'],
   },
   {
     id: 'authorization',
@@ -201,7 +190,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         `${base} --operation DescribeConfigs --cluster`,
       ]);
     },
-    related: ['iam.execution-role', 'topic.exists', 'consumer-group.unique'],
   },
   {
     id: 'topic-not-found',
@@ -216,7 +204,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         `Create topic "${topicOf(s)}" or check its spelling and case (the topic of a mapping cannot be changed: a wrong name needs a new ESM), then restart the trigger.`,
         [updateEsm({ uuid: s.esm.UUID, enabled: false, region: regionOf(s) }), updateEsm({ uuid: s.esm.UUID, enabled: true, region: regionOf(s) })],
       ),
-    related: ['topic.exists', 'iam.execution-role'],
   },
   {
     id: 'function-call',
@@ -229,7 +216,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       remedy('Read the function\'s errors (the command), then see function.state, function.concurrency and egress.lambda.', [
         tailFunctionLogs({ functionName: functionNameOf(s), since: '1h', region: regionOf(s) }),
       ]),
-    related: ['function.state', 'function.concurrency', 'egress.lambda'],
   },
   {
     id: 'internal-error',
@@ -239,7 +225,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       'Lambda gives no detail. The message has been seen on new MSK triggers whose network path was not set up yet, so rule out the configuration findings of this report first; if none fails, the cause is on Lambda\'s side.',
     fix: (s) =>
       `Fix any failing finding of this report, then disable and enable the mapping; if the message stays, open an AWS Support case quoting ${esmArnOf(s)} and the time ${s.collectedAt}.`,
-    related: ['network.sg-broker-ingress', 'network.sg-egress', 'egress.sts', 'egress.lambda', 'msk.cluster'],
   },
   {
     // Lambda's generic wording ("Connection error. Please check your event source connection
@@ -269,11 +254,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
         endpoints.length ? remedy('In on-demand mode, also give the ESM\'s subnets a NAT route or interface endpoints for the AWS services (the commands create them).', endpoints) : undefined,
       ])!;
     },
-    related: [
-      'network.sg-broker-ingress', 'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc',
-      'kafka.bootstrap-dns', 'msk.cluster', 'msk.bootstrap', 'auth.port', 'probe.tcp',
-      'egress.sts', 'egress.secretsmanager', 'egress.lambda', 'destination.reachable',
-    ],
   },
   {
     id: 'broker-connection',
@@ -291,10 +271,6 @@ export const PROBLEM_CATEGORIES: ProblemCategory[] = [
       );
     },
     fix: brokerConnectionFix,
-    related: [
-      'network.sg-broker-ingress', 'network.sg-egress', 'network.nacl', 'network.subnets', 'network.self-managed-vpc',
-      'kafka.bootstrap-dns', 'msk.cluster', 'msk.bootstrap', 'auth.port', 'probe.tcp',
-    ],
   },
 ];
 
@@ -304,7 +280,6 @@ export const UNKNOWN_PROBLEM: ProblemCategory = {
   title: 'Lambda reports a problem esm-doctor does not recognise',
   explain: () => 'The message does not match any known family of Lambda\'s messages; the other findings of this report are the best lead.',
   fix: () => 'Fix any failing finding of this report; esm-doctor diagnose --probe replays the connection from the ESM\'s network position and shows the step that breaks.',
-  related: [],
 };
 
 /** The category of a LastProcessingResult, by meaning. Undefined when it is not a PROBLEM. */

@@ -1,8 +1,7 @@
 import { bootstrapServers, consumerGroupId, hasCustomConsumerGroup, splitHostPort } from '../../model/esm';
 import type { SiblingEsm, Snapshot } from '../../model/snapshot';
-import { type Outcome, couldNotRead, fail, pass, warn, defineCheck } from '../check';
+import { type Outcome, fail, pass, warn, defineCheck, need } from '../check';
 import { AWS_DOCS } from '../lib/aws-docs';
-import { notCollected } from '../lib/problems';
 import { regionOf } from '../lib/resources';
 import { createKafkaEsm, deleteEsm } from '../lib/commands';
 import { remedy } from '../lib/remedy';
@@ -27,16 +26,15 @@ export const consumerGroupUnique = defineCheck({
   step: 6,
   title: 'The ESM\'s consumer group is its own',
   docs: AWS_DOCS.consumerGroupId,
-  run(snapshot: Snapshot): Outcome {
+  explains: ['authorization'],
+  needs: (snapshot) => need(snapshot.siblings, 'the other event source mappings', 'lambda:ListEventSourceMappings'),
+  run(snapshot: Snapshot, siblings): Outcome {
     const esm = snapshot.esm;
     const group = consumerGroupId(esm);
     const esmArn = esm.EventSourceMappingArn ?? esm.UUID;
-    const f = snapshot.siblings;
-    if (!f) return notCollected('list of the other event source mappings (ListEventSourceMappings)', 'lambda:ListEventSourceMappings');
-    if (!f.ok) return couldNotRead('the other event source mappings', f);
-    const clashes = f.value.filter((s) => s.UUID !== esm.UUID && consumerGroupId(s) === group && sameSource(snapshot, s));
+    const clashes = siblings.filter((s) => s.UUID !== esm.UUID && consumerGroupId(s) === group && sameSource(snapshot, s));
     const custom = hasCustomConsumerGroup(esm);
-    const others = f.value.filter((s) => s.UUID !== esm.UUID && sameSource(snapshot, s)).length;
+    const others = siblings.filter((s) => s.UUID !== esm.UUID && sameSource(snapshot, s)).length;
     const region = regionOf(snapshot);
 
     if (clashes.length) {

@@ -24,6 +24,7 @@ export const topicExists = defineCheck({
   step: 6,
   title: 'The topic exists',
   docs: AWS_DOCS.troubleshoot,
+  explains: ['authorization', 'topic-not-found', 'ESM_CONFIG_NOT_VALID', 'EVENT_SOURCE_AUTHZ_ERROR', 'stuck'],
   probe: [
     { probe: 'probe.metadata', probeCanClear: true, networkPosition: false },
   ],

@@ -182,7 +182,8 @@ describe('esm.last-result', () => {
     expect(related('PROBLEM: Connection error. Please check your event source connection configuration.')).toContain('network.sg-broker-ingress');
     expect(related('PROBLEM: Cluster failed to authorize Lambda.')).toContain('iam.execution-role');
     expect(related('PROBLEM: Topic not found.')).toContain('topic.exists');
-    expect(related('PROBLEM: Function call failed')).toEqual(['function.state', 'function.concurrency', 'egress.lambda']);
+    // In setup-step order, as the registry lists them (egress.lambda's area before the function's).
+    expect(related('PROBLEM: Function call failed')).toEqual(['egress.lambda', 'function.state', 'function.concurrency']);
     expect(related('PROBLEM: Provided certificate or private key is invalid.')).toContain('secret.format');
     expect(esmLastResult.run(withResult('PROBLEM: The flux capacitor is misaligned.')).related).toBeUndefined();
   });
