@@ -53,7 +53,7 @@ describe('network checks from the VPC connection', () => {
     expect(o.status).toBe('fail');
     expect(o.detail).toContain('14001-14100');
     expect(o.remedy?.commands).toEqual([
-      `aws ec2 authorize-security-group-egress --group-id ${CONNECTION_SG} --ip-permissions IpProtocol=tcp,FromPort=14001,ToPort=14100,UserIdGroupPairs=[{GroupId=${CONNECTION_SG}}] --region ${REGION}`,
+      `aws ec2 authorize-security-group-egress --group-id ${CONNECTION_SG} --ip-permissions 'IpProtocol=tcp,FromPort=14001,ToPort=14100,UserIdGroupPairs=[{GroupId=${CONNECTION_SG}}]' --region ${REGION}`,
     ]);
   });
 
