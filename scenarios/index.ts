@@ -143,6 +143,30 @@ function withGlueRegistry(s: Snapshot): Snapshot {
   return refreshPermissions(s, withGrant(ORDERS_CONSUMER_ROLE, ['glue:GetRegistry', 'glue:GetSchemaVersion'], [GLUE_REGISTRY_ARN, `arn:aws:glue:${REGION}:${ACCOUNT}:schema/orders-schemas/*`]));
 }
 
+/** A Confluent schema registry at a private address of the cluster's VPC (an internal load balancer), no auth. */
+export const CONFLUENT_REGISTRY_URI = 'https://10.20.64.15:8081';
+
+function withConfluentRegistry(s: Snapshot): Snapshot {
+  s.esm.AmazonManagedKafkaEventSourceConfig = {
+    ConsumerGroupId: s.esm.UUID,
+    SchemaRegistryConfig: { SchemaRegistryURI: CONFLUENT_REGISTRY_URI, EventRecordFormat: 'JSON', SchemaValidationConfigs: [{ Attribute: 'VALUE' }] },
+  };
+  return s;
+}
+
+/** The cluster group lets out only the broker port (to itself) and 443: what a tightened group often looks like. */
+function withTightEgress(s: Snapshot): Snapshot {
+  const sgs = s.network!.securityGroups!;
+  const g = sgs.ok ? sgs.value.find((x) => x.GroupId === CLUSTER_SG) : undefined;
+  if (g) {
+    g.IpPermissionsEgress = [
+      { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, UserIdGroupPairs: [{ GroupId: CLUSTER_SG, UserId: ACCOUNT }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] },
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'AWS APIs' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
+    ];
+  }
+  return s;
+}
+
 /** Denies `actions` in the simulation answers. */
 function denying(s: Snapshot, actions: string[]): Snapshot {
   const p = s.permissions;
@@ -452,6 +476,24 @@ export const SCENARIOS: Scenario[] = [
     title: 'Glue schema registry, but the execution role has no glue:GetRegistry / glue:GetSchemaVersion',
     snapshot: () => denying(withGlueRegistry(provisionedWithControls(mskIamHealthy())), ['glue:GetRegistry', 'glue:GetSchemaVersion']),
     expect: { verdict: 'failing', cause: 'schema-registry.access' },
+  },
+  {
+    id: 'msk-glue-registry-no-path',
+    title: 'Glue schema registry, but the ESM subnets have neither a NAT route nor a glue endpoint',
+    snapshot: () => withPrivateDefaultRoute(withGlueRegistry(provisionedWithControls(mskIamHealthy())), undefined),
+    expect: { verdict: 'at-risk' },
+  },
+  {
+    id: 'msk-confluent-registry-healthy',
+    title: 'Provisioned mode validating records against a Confluent registry inside the VPC (https://10.20.64.15:8081): healthy',
+    snapshot: () => withConfluentRegistry(provisionedWithControls(mskIamHealthy())),
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-confluent-registry-blocked',
+    title: 'Confluent registry on 8081 in the VPC, but the cluster security group lets only 9098 and 443 out',
+    snapshot: () => withTightEgress(withConfluentRegistry(provisionedWithControls(mskIamHealthy()))),
+    expect: { verdict: 'failing', cause: 'schema-registry.reachable' },
   },
   {
     id: 'msk-provisioned-pollers-healthy',
