@@ -167,6 +167,30 @@ function withS3KmsDestination(s: Snapshot, keyGrant: boolean): Snapshot {
   return refreshPermissions(s, keyGrant ? withGrant(bucket, 'kms:GenerateDataKey', FAILED_BATCHES_KEY) : bucket);
 }
 
+/** A Confluent schema registry at a private address of the cluster's VPC (an internal load balancer), no auth. */
+export const CONFLUENT_REGISTRY_URI = 'https://10.20.64.15:8081';
+
+function withConfluentRegistry(s: Snapshot): Snapshot {
+  s.esm.AmazonManagedKafkaEventSourceConfig = {
+    ConsumerGroupId: s.esm.UUID,
+    SchemaRegistryConfig: { SchemaRegistryURI: CONFLUENT_REGISTRY_URI, EventRecordFormat: 'JSON', SchemaValidationConfigs: [{ Attribute: 'VALUE' }] },
+  };
+  return s;
+}
+
+/** The cluster group lets out only the broker port (to itself) and 443: what a tightened group often looks like. */
+function withTightEgress(s: Snapshot): Snapshot {
+  const sgs = s.network!.securityGroups!;
+  const g = sgs.ok ? sgs.value.find((x) => x.GroupId === CLUSTER_SG) : undefined;
+  if (g) {
+    g.IpPermissionsEgress = [
+      { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, UserIdGroupPairs: [{ GroupId: CLUSTER_SG, UserId: ACCOUNT }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] },
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'AWS APIs' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
+    ];
+  }
+  return s;
+}
+
 /** Denies `actions` in the simulation answers. */
 function denying(s: Snapshot, actions: string[]): Snapshot {
   const p = s.permissions;
@@ -174,8 +198,17 @@ function denying(s: Snapshot, actions: string[]): Snapshot {
   return s;
 }
 
-/** A cross-account ESM: the cluster is another account's, reached through a managed VPC connection. */
-function crossAccount(state: string): Snapshot {
+/** The security group of the managed VPC connection, in this (the client) account's VPC. */
+export const CONNECTION_SG = 'sg-0c4d5e6f7a8b9c0d1';
+
+/**
+ * A cross-account ESM: the cluster is another account's, reached through a managed VPC connection
+ * whose interface endpoints sit in this account's subnets with the connection's security group. The
+ * ESM's pollers take the same position (subnets and group of the connection): the group admits
+ * itself on the multi-VPC broker ports 14001-14100 and lets everything out; the subnets route to a NAT
+ * gateway for STS and Lambda. The other account's cluster stays unread.
+ */
+export function crossAccount(state = 'AVAILABLE'): Snapshot {
   const s = mskIamHealthy();
   s.esm.EventSourceArn = VPC_CONNECTION_ARN;
   const notRead = (action: string) => ({
@@ -186,8 +219,24 @@ function crossAccount(state: string): Snapshot {
   s.cluster = notRead('kafka:DescribeClusterV2');
   s.bootstrapBrokers = notRead('kafka:GetBootstrapBrokers');
   s.topic = undefined;
-  s.network = undefined;
   s.siblings = { ok: true, source: 'lambda:ListEventSourceMappings', value: [] };
+  const sgs = s.network!.securityGroups!;
+  if (sgs.ok) {
+    sgs.value = [
+      {
+        GroupId: CONNECTION_SG,
+        GroupName: 'payments-prod-msk-connection',
+        Description: 'Managed VPC connection to payments-prod (account 210987654321)',
+        VpcId: VPC_ID,
+        OwnerId: ACCOUNT,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 14001, ToPort: 14100, UserIdGroupPairs: [{ GroupId: CONNECTION_SG, UserId: ACCOUNT }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] },
+        ],
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+      },
+      ...sgs.value.filter((g) => g.GroupId !== CLUSTER_SG),
+    ];
+  }
   s.vpcConnection = {
     ok: true,
     source: 'kafka:DescribeVpcConnection',
@@ -198,8 +247,9 @@ function crossAccount(state: string): Snapshot {
       Authentication: 'SASL_IAM',
       VpcId: VPC_ID,
       Subnets: SUBNETS,
-      SecurityGroups: [CLUSTER_SG],
+      SecurityGroups: [CONNECTION_SG],
       CreationTime: '2026-10-01T08:00:00.000Z',
+      Tags: {},
     },
   };
   return refreshPermissions(s, withGrant(ORDERS_CONSUMER_ROLE, 'kafka:DescribeVpcConnection', VPC_CONNECTION_ARN));
@@ -452,6 +502,24 @@ export const SCENARIOS: Scenario[] = [
     expect: { verdict: 'failing', cause: 'schema-registry.access' },
   },
   {
+    id: 'msk-glue-registry-no-path',
+    title: 'Glue schema registry, but the ESM subnets have neither a NAT route nor a glue endpoint',
+    snapshot: () => withPrivateDefaultRoute(withGlueRegistry(provisionedWithControls(mskIamHealthy())), undefined),
+    expect: { verdict: 'at-risk' },
+  },
+  {
+    id: 'msk-confluent-registry-healthy',
+    title: 'Provisioned mode validating records against a Confluent registry inside the VPC (https://10.20.64.15:8081): healthy',
+    snapshot: () => withConfluentRegistry(provisionedWithControls(mskIamHealthy())),
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-confluent-registry-blocked',
+    title: 'Confluent registry on 8081 in the VPC, but the cluster security group lets only 9098 and 443 out',
+    snapshot: () => withTightEgress(withConfluentRegistry(provisionedWithControls(mskIamHealthy()))),
+    expect: { verdict: 'failing', cause: 'schema-registry.reachable' },
+  },
+  {
     id: 'msk-provisioned-pollers-healthy',
     title: 'Provisioned mode with 2–12 pollers in a poller group on a 12-partition topic: healthy',
     snapshot: () => provisionedWithControls(mskIamHealthy(), { MinimumPollers: 2, MaximumPollers: 12, PollerGroupName: 'orders' }),
@@ -465,9 +533,22 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'msk-cross-account-available',
-    title: 'Cross-account ESM through an AVAILABLE VPC connection: the connection reads fine, the other account\'s cluster stays unread',
+    title: 'Cross-account ESM through an AVAILABLE VPC connection, its subnets and security group open on 14001-14100: healthy',
     snapshot: () => crossAccount('AVAILABLE'),
-    expect: { verdict: 'unknown' },
+    expect: { verdict: 'healthy' },
+  },
+  {
+    id: 'msk-cross-account-no-broker-egress',
+    title: 'Cross-account ESM whose VPC connection security group lets only 443 out, not the multi-VPC broker ports 14001-14100',
+    snapshot() {
+      const s = crossAccount('AVAILABLE');
+      s.esm.LastProcessingResult = CONNECTION_ERROR;
+      const sgs = s.network!.securityGroups!;
+      const g = sgs.ok ? sgs.value.find((x) => x.GroupId === CONNECTION_SG) : undefined;
+      if (g) g.IpPermissionsEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'AWS APIs' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }];
+      return s;
+    },
+    expect: { verdict: 'failing', cause: 'network.sg-egress', fails: ['esm.last-result'] },
   },
   {
     id: 'msk-cross-account-rejected',

@@ -6,6 +6,7 @@
 import type { FactError, Fact, Snapshot } from '../model/snapshot';
 import type { Remedy, Status, Step } from '../model/report';
 import { remedyText } from '../model/remedy';
+import { CROSS_ACCOUNT_CLUSTER } from '../model/esm';
 import type { CheckId } from './registry';
 import type { Symptom } from './status/symptoms';
 
@@ -117,6 +118,15 @@ export const warn = (title: string, detail: string, fix?: Fix, extra: Partial<Ou
 /** The `error` outcome for a fact that could not be read: which call, which error, what to grant. */
 export function couldNotRead(what: string, f: { source: string; error: FactError }): Outcome {
   const action = f.error.action ?? f.source;
+  // Not a failure to read but a fact this account cannot have: a cross-account ESM's cluster lives in
+  // the cluster owner's account (msk-cross-account); msk.vpc-connection reads what this account can.
+  if (f.error.code === CROSS_ACCOUNT_CLUSTER) {
+    return {
+      status: 'skip',
+      title: 'Not checked: the cluster is in another account',
+      detail: `This needs ${what}, which this account cannot read: the ESM reaches another account's cluster through a managed VPC connection, and ${action} works only in the cluster's own account. msk.vpc-connection and the network checks judge what this account holds.`,
+    };
+  }
   const denied = /AccessDenied|Unauthorized|Forbidden|not authorized/i.test(`${f.error.code} ${f.error.message}`);
   const throttled = /Throttl|TooManyRequests|RequestLimitExceeded/i.test(f.error.code);
   const detail = `Could not read ${what}: ${action} answered ${f.error.code}: ${f.error.message}`;

@@ -11,7 +11,7 @@ import { EsmConfig, type ClusterInfo, type Fact, type KeyMetadata, type NetworkF
 import type { AwsClients } from './clients';
 import { jsonSafe } from './fact';
 import { listEventSourceMappings } from './inventory';
-import { readCluster } from './kafka';
+import { readCluster, readVpcConnection } from './kafka';
 import { readFunction } from './lambda';
 import { readKey, readSecretDescription } from './secrets';
 import { readSubnets, readVpcRouting, type VpcRouting } from './ec2';
@@ -72,15 +72,19 @@ export function dependencyReader(clients: DependencyClients) {
     const arn = esm.EventSourceArn;
     const cluster =
       esmSource(esm) === 'msk' && arn && !isVpcConnectionArn(arn) ? clusters(arn, () => readCluster(clients.kafka, arn)) : undefined;
-    const [fn, secretFacts, clusterFact] = await Promise.all([
+    // Cross-account: the managed VPC connection places the ESM (its subnets and security groups).
+    const connection = esmSource(esm) === 'msk' && arn && isVpcConnectionArn(arn) ? readVpcConnection(clients.kafka, arn) : undefined;
+    const [fn, secretFacts, clusterFact, connectionFact] = await Promise.all([
       functions(esm.FunctionArn, () => readFunction(clients.lambda, esm.FunctionArn)),
       Promise.all(secretConfigs(esm).map((c) => readSecret(c.Type, c.URI))),
       cluster,
+      connection,
     ]);
     note(fn);
     note(clusterFact);
+    note(connectionFact);
     for (const s of secretFacts) note(s.describe);
-    const placement = esmPlacement(esm, clusterFact?.ok ? clusterFact.value : undefined);
+    const placement = esmPlacement(esm, clusterFact?.ok ? clusterFact.value : undefined, connectionFact?.ok ? connectionFact.value : undefined);
     let network: NetworkFacts | undefined;
     if (placement && placement.kind !== 'internet' && placement.subnetIds.length) {
       const ids = [...new Set(placement.subnetIds)].sort();
@@ -100,6 +104,7 @@ export function dependencyReader(clients: DependencyClients) {
         esm,
         function: fn,
         ...(clusterFact ? { cluster: clusterFact } : {}),
+        ...(connectionFact ? { vpcConnection: connectionFact } : {}),
         ...(network ? { network } : {}),
         secrets: secretFacts,
       },

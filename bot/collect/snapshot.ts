@@ -6,7 +6,7 @@
  *   2  (needs the ESM)      DescribeClusterV2, GetBootstrapBrokers, ListScramSecrets, DescribeTopic,
  *                           GetFunction, GetFunctionConcurrency, ListEventSourceMappings,
  *                           DescribeSecret, GetSecretValue, DNS; self-managed in a VPC: DescribeSubnets
- *   3  (needs round 2)      MSK: DescribeSubnets (the cluster's); GetRole ‖ SimulatePrincipalPolicy
+ *   3  (needs round 2)      MSK: DescribeSubnets (the cluster's, or a cross-account VPC connection's); GetRole ‖ SimulatePrincipalPolicy
  *                           (the role from GetFunction); DescribeKey (from DescribeSecret);
  *                           self-managed: the VPC-wide EC2 calls
  *   4  (needs round 3)      MSK: the VPC-wide EC2 calls (by the subnets' VPC id)
@@ -18,7 +18,7 @@
  * ready rather than when a whole round is done. Only the target ESM can end the run (typed errors);
  * every other failure becomes an error fact.
  */
-import { isVpcConnectionArn, bootstrapServers, esmPlacement, esmSource, esmSourceKind, kafkaDestinationTopic, parseGlueRegistryArn, schemaRegistryConfig, secretConfigs, type Placement } from '../model/esm';
+import { CROSS_ACCOUNT_CLUSTER, isVpcConnectionArn, bootstrapServers, esmPlacement, esmSource, esmSourceKind, kafkaDestinationTopic, parseGlueRegistryArn, schemaRegistryConfig, secretConfigs, type Placement } from '../model/esm';
 import { NotKafkaEsm } from '../model/errors';
 import { requiredPermissions, simulationRequests } from '../model/permissions';
 import {
@@ -35,6 +35,7 @@ import {
   type RoleInfo,
   type SecretFacts,
   type TopicInfo,
+  type VpcConnectionInfo,
 } from '../model/snapshot';
 import type { Target } from '../model/target';
 import { createClients, type AwsClients } from './clients';
@@ -98,7 +99,7 @@ export async function collectSnapshot(target: Target, options: CollectOptions = 
   const siblings = readSiblings(clients.lambda, esm);
   const dns = source === 'self-managed' ? resolveBootstrapServers(bootstrapServers(esm), options.resolver ?? systemResolver) : undefined;
   const secrets = readSecrets(clients, esm, inspectSecrets);
-  const network = readNetwork(clients, esm, cluster?.info, progress);
+  const network = readNetwork(clients, esm, cluster?.info, progress, cluster?.connection);
   const role = fn.then((f) => readExecutionRole(clients, f));
   const features = readFeatures(clients, esm);
   const permissions = simulateExecutionRole(clients, target, esm, fn, cluster?.info, secrets.keyArns, features.destinationKey, progress);
@@ -147,6 +148,8 @@ interface MskReads {
   /** DescribeClusterV2, which the network and the simulation chain on. */
   info: Promise<Fact<ClusterInfo>>;
   all: Promise<Pick<Snapshot, 'cluster' | 'bootstrapBrokers' | 'scramSecrets' | 'topic' | 'destinationTopic' | 'vpcConnection'>>;
+  /** Cross-account: DescribeVpcConnection, which places the ESM (the network chains on it). */
+  connection?: Promise<Fact<VpcConnectionInfo>>;
 }
 
 function readMskCluster(clients: AwsClients, esm: EsmConfig): MskReads {
@@ -156,14 +159,14 @@ function readMskCluster(clients: AwsClients, esm: EsmConfig): MskReads {
     // Multi-VPC (cross-account) ESMs name a VPC connection: the cluster lives in another account.
     const notRead = <T>(action: string): Fact<T> =>
       errorFact(action, {
-        code: 'CrossAccountCluster',
+        code: CROSS_ACCOUNT_CLUSTER,
         message: `${arn} is not a cluster in this account (a multi-VPC connection to another account's cluster); esm-doctor does not read it`,
         action,
       });
     const info = Promise.resolve(notRead<ClusterInfo>('kafka:DescribeClusterV2'));
     // What this account can read of it: the managed VPC connection (msk-cross-account).
     const connection = readVpcConnection(clients.kafka, arn);
-    return { info, all: Promise.all([info, connection]).then(([cluster, vpcConnection]) => ({ cluster, bootstrapBrokers: notRead('kafka:GetBootstrapBrokers'), vpcConnection })) };
+    return { info, connection, all: Promise.all([info, connection]).then(([cluster, vpcConnection]) => ({ cluster, bootstrapBrokers: notRead('kafka:GetBootstrapBrokers'), vpcConnection })) };
   }
   const info = readCluster(clients.kafka, arn);
   const brokers = readBootstrapBrokers(clients.kafka, arn);
@@ -308,17 +311,22 @@ async function simulateExecutionRole(
 
 /**
  * Subnets by id as soon as the placement is known (self-managed: from the ESM; MSK: from the
- * cluster), then the VPC-wide facts by the subnets' VPC id. Undefined for a self-managed ESM on the
- * internet.
+ * cluster; cross-account MSK: from the VPC connection), then the VPC-wide facts by the subnets' VPC
+ * id. Undefined for a self-managed ESM on the internet.
  */
 async function readNetwork(
   clients: AwsClients,
   esm: EsmConfig,
   cluster: Promise<Fact<ClusterInfo>> | undefined,
   progress: (message: string) => void,
+  connection?: Promise<Fact<VpcConnectionInfo>>,
 ): Promise<NetworkFacts | undefined> {
   let placement: Placement | undefined;
-  if (cluster) {
+  if (connection) {
+    const connectionFact = await connection;
+    if (!connectionFact.ok) return { subnets: dependencyFact('ec2:DescribeSubnets', 'the VPC connection\'s subnets', connectionFact) };
+    placement = esmPlacement(esm, undefined, connectionFact.value);
+  } else if (cluster) {
     const clusterFact = await cluster;
     if (!clusterFact.ok) return { subnets: dependencyFact('ec2:DescribeSubnets', 'the cluster\'s subnets', clusterFact) };
     placement = esmPlacement(esm, clusterFact.value);

@@ -8,7 +8,7 @@ import { secretConfigs } from '../model/esm';
 import type { Snapshot } from '../model/snapshot';
 import { keyOf } from './resources';
 
-export type DependencyFacts = Pick<Snapshot, 'esm'> & Partial<Pick<Snapshot, 'function' | 'cluster' | 'network' | 'secrets'>>;
+export type DependencyFacts = Pick<Snapshot, 'esm'> & Partial<Pick<Snapshot, 'function' | 'cluster' | 'network' | 'secrets' | 'vpcConnection'>>;
 
 export interface Dependencies {
   uuid: string;
@@ -31,7 +31,8 @@ export function dependenciesOf(facts: DependencyFacts): Dependencies {
   const role = facts.function?.ok ? facts.function.value.Configuration.Role : undefined;
   if (role) add(keyOf('role', role));
 
-  const placement = esmPlacement(esm, cluster);
+  // A cross-account ESM sits where its VPC connection is (model/esm.ts esmPlacement).
+  const placement = esmPlacement(esm, cluster, facts.vpcConnection?.ok ? facts.vpcConnection.value : undefined);
   const subnetIds = new Set(placement && placement.kind !== 'internet' ? placement.subnetIds : []);
   for (const id of subnetIds) add(id);
   if (placement && placement.kind !== 'internet') for (const id of placement.securityGroupIds) add(id);

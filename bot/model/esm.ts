@@ -3,7 +3,7 @@
  * mode Lambda will choose, which port and broker string that implies, which consumer group it uses.
  * Collectors use them to know what to ask AWS; checks use them to judge. No I/O here.
  */
-import type { ClusterInfo, EsmConfig, SourceAccessConfiguration } from './snapshot';
+import type { ClusterInfo, EsmConfig, SourceAccessConfiguration, VpcConnectionInfo } from './snapshot';
 
 export type EsmSource = 'msk' | 'self-managed';
 
@@ -92,6 +92,19 @@ export function parseClusterArn(arn: string | undefined): KafkaClusterArn | unde
 export function isVpcConnectionArn(arn: string | undefined): boolean {
   return /^arn:[^:]+:kafka:[^:]+:\d{12}:vpc-connection\//.test(arn ?? '');
 }
+
+/** The error code of a cluster fact that belongs to another account (a cross-account ESM's cluster): skipped, not an error. */
+export const CROSS_ACCOUNT_CLUSTER = 'CrossAccountCluster';
+
+/**
+ * The ports a client dials through a multi-VPC (managed VPC connection) link: one per broker,
+ * counting up from 14001, served by the connection's interface endpoints in the client's subnets.
+ * The MSK and Lambda pages esm-doctor could consult do not state the range (aws-facts.md §3.4 marks
+ * it UNCERTAIN); the source is terraform-aws-modules/terraform-aws-msk-kafka-cluster,
+ * examples/basic/main.tf ("multi-VPC network load balancer is listening on the 14001-14100 port
+ * ranges"). The checks that use it say so in their evidence.
+ */
+export const MULTI_VPC_BROKER_PORTS = { from: 14001, to: 14100 } as const;
 
 export function kafkaTopicArn(cluster: KafkaClusterArn, topic: string): string {
   return `arn:${cluster.partition}:kafka:${cluster.region}:${cluster.account}:topic/${cluster.clusterName}/${cluster.clusterUuid}/${topic}`;
@@ -203,7 +216,8 @@ export function brokerList(value: string | undefined): string[] {
 // Placement
 
 export interface Placement {
-  kind: 'msk' | 'self-managed-vpc' | 'internet';
+  /** msk-vpc-connection: a cross-account ESM, placed by its managed VPC connection (the cluster is another account's). */
+  kind: 'msk' | 'msk-vpc-connection' | 'self-managed-vpc' | 'internet';
   subnetIds: string[];
   securityGroupIds: string[];
   /** Where the ids come from, for the evidence. */
@@ -215,7 +229,21 @@ export interface Placement {
  * cluster's client subnets and security groups; self-managed ESMs use the internet unless
  * VPC_SUBNET / VPC_SECURITY_GROUP are given (docs: with-msk-cluster-network, with-kafka-cluster-network).
  */
-export function esmPlacement(esm: EsmConfig, cluster: ClusterInfo | undefined): Placement | undefined {
+export function esmPlacement(esm: EsmConfig, cluster: ClusterInfo | undefined, vpcConnection?: VpcConnectionInfo): Placement | undefined {
+  if (esmSource(esm) === 'msk' && isVpcConnectionArn(esm.EventSourceArn)) {
+    // Cross-account (msk-cross-account): this account holds no cluster, only the managed VPC
+    // connection, whose interface endpoints sit in the connection's client subnets with its security
+    // groups (MSK mvpc-cross-account-user-action: "choose ... subnets", "choose security groups for
+    // this VPC connection"). Lambda's pollers reach the brokers through those endpoints, so esm-doctor
+    // places them where the connection is, as the cluster's client subnets place a same-account ESM.
+    if (!vpcConnection) return undefined;
+    return {
+      kind: 'msk-vpc-connection',
+      subnetIds: vpcConnection.Subnets ?? [],
+      securityGroupIds: vpcConnection.SecurityGroups ?? [],
+      from: 'the cross-account VPC connection\'s Subnets and SecurityGroups',
+    };
+  }
   if (esmSource(esm) === 'msk') {
     if (!cluster) return undefined;
     if (cluster.Provisioned) {

@@ -11,6 +11,7 @@ import { diagnose } from '../../bot/diagnose';
 import { Report, type Finding } from '../../bot/model/report';
 import {
   seedMskIamWithEndpoints,
+  seedMskCrossAccount,
   seedMskIamWithNat,
   seedMskIgwOnly,
   seedMskProvisionedNoEgress,
@@ -135,6 +136,31 @@ withMoto('esm-doctor against the extended moto', (ctx) => {
   });
 
   // ----------------------------------------------------------------------------------------------
+  // Issue 11, item 10: a cross-account ESM is placed by its managed VPC connection (DescribeVpcConnection).
+  describe('diagnose(): cross-account MSK through a managed VPC connection', () => {
+    it('is healthy when the connection\'s group admits itself on 14001-14100 and the subnets have a NAT gateway', async () => {
+      const s = await seedMskCrossAccount(ctx.aws(), ctx.moto());
+      const { report, snapshot } = await diagnose({ uuid: s.uuid, region: REGION });
+      expect(snapshot.vpcConnection).toMatchObject({ ok: true, value: { State: 'AVAILABLE', Authentication: 'SASL_IAM', Subnets: s.network.privateSubnetIds, SecurityGroups: [s.connectionSecurityGroupId] } });
+      expect(snapshot.network?.subnets).toMatchObject({ ok: true });
+      expect(snapshot.network?.vpcId).toBe(s.network.vpcId);
+      expect(notPassing(report)).toEqual([]);
+      expect(report.verdict).toBe('healthy');
+      for (const check of ['msk.vpc-connection', 'network.sg-broker-ingress', 'network.sg-egress', 'network.nacl', 'egress.sts', 'egress.lambda']) {
+        expect([check, statusOf(report, check)]).toEqual([check, 'pass']);
+      }
+      expect(statusOf(report, 'msk.cluster')).toBe('skip');
+    });
+
+    it('fails network.sg-egress when the connection\'s group lets only 443 out', async () => {
+      const s = await seedMskCrossAccount(ctx.aws(), ctx.moto(), { connectionEgress: '443-only' });
+      const { report } = await diagnose({ uuid: s.uuid, region: REGION });
+      expect(failing(report)).toEqual(['network.sg-egress']);
+      expect(report.cause).toBe('network.sg-egress');
+      expect(report.findings.find((f) => f.check === 'network.sg-egress')?.detail).toContain('14001-14100');
+    });
+  });
+
   describe('diagnose(): broken environments', () => {
     it('fails network.sg-broker-ingress when the cluster SG admits 9098 only from an office range, not from itself', async () => {
       const s = await seedMskIamWithNat(ctx.aws(), ctx.moto(), { selfReferencingRule: false });

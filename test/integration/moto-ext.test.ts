@@ -19,10 +19,12 @@ import {
   BatchDisassociateScramSecretCommand,
   CreateClusterV2Command,
   CreateTopicCommand,
+  CreateVpcConnectionCommand,
   DeleteTopicCommand,
   DescribeClusterCommand,
   DescribeClusterV2Command,
   DescribeTopicCommand,
+  DescribeVpcConnectionCommand,
   GetBootstrapBrokersCommand,
   ListScramSecretsCommand,
   ListTopicsCommand,
@@ -475,6 +477,21 @@ withMoto('moto_ext through the real SDK', (ctx) => {
       } finally {
         trail.destroy();
       }
+    });
+
+    it('creates a managed VPC connection to another account\'s cluster (CREATING) and describes it AVAILABLE; unknown ARN is NotFoundException', async () => {
+      const c = ctx.aws();
+      const target = 'arn:aws:kafka:eu-west-1:210987654321:cluster/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3';
+      const input = { TargetClusterArn: target, Authentication: 'SASL_IAM', VpcId: 'vpc-0c1d2e3f4a5b6c7d8', ClientSubnets: ['subnet-0a11aa11aa11aa111', 'subnet-0b22bb22bb22bb222'], SecurityGroups: ['sg-0c4d5e6f7a8b9c0d1'] };
+      const created = await c.kafka.send(new CreateVpcConnectionCommand(input));
+      expect(created).toMatchObject({ State: 'CREATING', Authentication: 'SASL_IAM', VpcId: input.VpcId, ClientSubnets: input.ClientSubnets, SecurityGroups: input.SecurityGroups });
+      expect(created.VpcConnectionArn).toMatch(/^arn:aws:kafka:eu-west-1:\d{12}:vpc-connection\/210987654321\/payments-prod\/.+$/);
+      const described = await c.kafka.send(new DescribeVpcConnectionCommand({ Arn: created.VpcConnectionArn }));
+      expect(described).toMatchObject({ VpcConnectionArn: created.VpcConnectionArn, TargetClusterArn: target, State: 'AVAILABLE', Subnets: input.ClientSubnets, SecurityGroups: input.SecurityGroups });
+      expect(described.CreationTime).toBeInstanceOf(Date);
+      expect((await errorOf(c.kafka.send(new DescribeVpcConnectionCommand({ Arn: `${created.VpcConnectionArn}x` })))).name).toBe('NotFoundException');
+      expect((await errorOf(c.kafka.send(new CreateVpcConnectionCommand({ ...input, Authentication: 'UNAUTHENTICATED' })))).name).toBe('BadRequestException');
+      expect((await errorOf(c.kafka.send(new CreateVpcConnectionCommand({ ...input, ClientSubnets: ['subnet-0a11aa11aa11aa111'] })))).name).toBe('BadRequestException');
     });
   });
 

@@ -15,6 +15,8 @@ import {
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
+  RevokeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupEgressCommand,
   CreateNatGatewayCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
@@ -32,6 +34,7 @@ import {
   BatchAssociateScramSecretCommand,
   CreateClusterV2Command,
   CreateTopicCommand,
+  CreateVpcConnectionCommand,
   KafkaClient,
   type ClientAuthentication,
 } from '@aws-sdk/client-kafka';
@@ -318,6 +321,8 @@ export interface RoleOptions {
   secrets?: Array<{ secretArn: string; kmsKeyArn?: string }>;
   /** SASL/SCRAM on MSK: kafka:ListScramSecrets on this cluster (Lambda checks the association). */
   scramClusterArn?: string;
+  /** Cross-account MSK: kafka:DescribeVpcConnection on the managed VPC connection the ESM names. */
+  vpcConnectionArn?: string;
 }
 
 /** An execution role trusted by Lambda, with AWSLambdaMSKExecutionRole (which has no kafka-cluster:*) and what the options add. */
@@ -350,6 +355,7 @@ export async function createExecutionRole(c: AwsClients, options: RoleOptions): 
     if (keys.length) statements.push({ Sid: 'DecryptSecrets', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keys });
   }
   if (options.scramClusterArn) statements.push({ Sid: 'ScramAssociation', Effect: 'Allow', Action: 'kafka:ListScramSecrets', Resource: options.scramClusterArn });
+  if (options.vpcConnectionArn) statements.push({ Sid: 'VpcConnection', Effect: 'Allow', Action: 'kafka:DescribeVpcConnection', Resource: options.vpcConnectionArn });
   if (statements.length) {
     await c.iam.send(
       new PutRolePolicyCommand({ RoleName: options.name, PolicyName: 'kafka-secret-access', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }),
@@ -582,6 +588,55 @@ export const seedMskIgwOnly = (c: AwsClients, moto: SeedTarget, extra: MskScenar
 /** SASL/SCRAM with a CMK-encrypted AmazonMSK_ secret; `secret` picks what is wrong with it. */
 export const seedMskScram = (c: AwsClients, moto: SeedTarget, extra: MskScenarioOptions = {}) =>
   seedMskScenario(c, moto, { auth: 'scram', ...extra });
+
+/** The other account's cluster a cross-account ESM reaches (never created here: it is not this account's). */
+export const OTHER_ACCOUNT_CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:210987654321:cluster/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3';
+
+export interface CrossAccountScenario {
+  network: Network;
+  connectionSecurityGroupId: string;
+  vpcConnectionArn: string;
+  uuid: string;
+}
+
+/**
+ * A cross-account ESM: a managed VPC connection (SASL_IAM) from this account's private subnets to
+ * another account's cluster, its security group admitting itself on the multi-VPC ports
+ * 14001-14100; the ESM names the connection. `connectionEgress: '443-only'` leaves the group only 443
+ * out (the broker ports cannot leave).
+ */
+export async function seedMskCrossAccount(c: AwsClients, moto: SeedTarget, options: { connectionEgress?: 'all' | '443-only' } = {}): Promise<CrossAccountScenario> {
+  const network = await createNetwork(c, { egress: 'nat', endpointServices: [], name: 'payments-link' });
+  const sg = await c.ec2.send(new CreateSecurityGroupCommand({ VpcId: network.vpcId, GroupName: 'payments-prod-msk-connection', Description: 'Managed VPC connection to payments-prod' }));
+  const groupId = sg.GroupId!;
+  await c.ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 14001, ToPort: 14100, UserIdGroupPairs: [{ GroupId: groupId, Description: 'ESM pollers to the connection endpoints' }] }],
+    }),
+  );
+  if (options.connectionEgress === '443-only') {
+    await c.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+    await c.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  }
+  const connection = await c.kafka.send(
+    new CreateVpcConnectionCommand({
+      TargetClusterArn: OTHER_ACCOUNT_CLUSTER_ARN,
+      Authentication: 'SASL_IAM',
+      VpcId: network.vpcId,
+      ClientSubnets: network.privateSubnetIds,
+      SecurityGroups: [groupId],
+    }),
+  );
+  const vpcConnectionArn = connection.VpcConnectionArn!;
+  const { roleArn } = await createExecutionRole(c, { name: 'payments-consumer-role', vpcConnectionArn });
+  await createFunction(c, { name: 'payments-consumer', roleArn });
+  const esm = await c.lambda.send(
+    new CreateEventSourceMappingCommand({ EventSourceArn: vpcConnectionArn, FunctionName: 'payments-consumer', Topics: ['payments'], StartingPosition: 'LATEST', BatchSize: 100 }),
+  );
+  await setEsmStatus(moto.endpoint, esm.UUID!, { State: 'Enabled', StateTransitionReason: 'USER_INITIATED', LastProcessingResult: 'OK' });
+  return { network, connectionSecurityGroupId: groupId, vpcConnectionArn, uuid: esm.UUID! };
+}
 
 export interface SelfManagedScenario {
   network: Network;

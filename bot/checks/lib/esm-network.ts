@@ -4,11 +4,11 @@
  * and whether each of its subnets can reach an AWS service (NAT gateway or VPC endpoint). The
  * network, egress and destination checks share it so they never disagree about the same path.
  */
-import { chooseAuth, esmPlacement, esmSource, isProvisionedMode, MSK_LISTENERS, bootstrapServers, splitHostPort } from '../../model/esm';
+import { chooseAuth, esmPlacement, esmSource, isProvisionedMode, isVpcConnectionArn, MSK_LISTENERS, MULTI_VPC_BROKER_PORTS, bootstrapServers, splitHostPort } from '../../model/esm';
 import type { Placement } from '../../model/esm';
-import type { ClusterInfo, NatGateway, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
-import { need as needFact, skip, type Needed } from '../check';
-import { ANYWHERE } from './net/cidr';
+import type { ClusterInfo, Fact, NatGateway, VpcConnectionInfo, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
+import { couldNotRead, need as needFact, skip, type Needed, type Outcome } from '../check';
+import { ANYWHERE, type PortRange } from './net/cidr';
 import { assessInterfaceEndpoint, endpointServiceName, gatewayEndpointFor, interfaceEndpointsFor, type EndpointAssessment } from './net/endpoints';
 import { effectiveRouteTable, internetPathOf, vpcCidrsFromRoutes, type InternetPath } from './net/routes';
 import { securityGroupsAdmitting, securityGroupsAllowingEgress } from './net/security-groups';
@@ -23,6 +23,8 @@ export { need as needFact, type Needed } from '../check';
 export interface EsmPosition {
   placement: Placement;
   cluster?: ClusterInfo;
+  /** Cross-account: the managed VPC connection that places the ESM (DescribeVpcConnection). */
+  vpcConnection?: VpcConnectionInfo;
   region: string;
   vpcId?: string;
 }
@@ -32,6 +34,15 @@ export function esmPosition(snapshot: Snapshot): Needed<EsmPosition> {
   const source = esmSource(snapshot.esm);
   if (!source) return { ok: false, outcome: skip('This is not a Kafka event source mapping (neither an MSK cluster ARN nor KAFKA_BOOTSTRAP_SERVERS).') };
   let cluster: ClusterInfo | undefined;
+  if (source === 'msk' && isVpcConnectionArn(snapshot.esm.EventSourceArn)) {
+    const c = needFact(snapshot.vpcConnection, 'the cross-account VPC connection (its client subnets and security groups)', 'kafka:DescribeVpcConnection');
+    if (!c.ok) return c;
+    const placement = esmPlacement(snapshot.esm, undefined, c.value)!;
+    return {
+      ok: true,
+      value: { placement, vpcConnection: c.value, region: snapshot.target.region, ...(snapshot.network?.vpcId ? { vpcId: snapshot.network.vpcId } : {}) },
+    };
+  }
   if (source === 'msk') {
     const c = needFact(snapshot.cluster, 'the MSK cluster (its client subnets and security groups)', 'kafka:DescribeClusterV2');
     if (!c.ok) return c;
@@ -54,6 +65,7 @@ export function callsAwsThroughVpc(snapshot: Snapshot, placement: Placement): bo
 }
 
 export function placementText(p: Placement): string {
+  if (p.kind === 'msk-vpc-connection') return `the cross-account VPC connection's subnets (${p.subnetIds.join(', ') || 'none'}) and security groups (${p.securityGroupIds.join(', ') || 'none'})`;
   if (p.kind === 'msk') return `the cluster's client subnets (${p.subnetIds.join(', ') || 'none'}) and security groups (${p.securityGroupIds.join(', ') || 'the VPC default'})`;
   if (p.kind === 'self-managed-vpc') return `the ESM's VPC_SUBNET (${p.subnetIds.join(', ') || 'none'}) and VPC_SECURITY_GROUP (${p.securityGroupIds.join(', ') || 'none'})`;
   return 'the internet (no VPC_SUBNET / VPC_SECURITY_GROUP)';
@@ -82,8 +94,20 @@ export function esmSecurityGroups(placement: Placement, groups: SecurityGroup[],
   return { ids, found, missing: ids.filter((id) => !groups.some((g) => g.GroupId === id)) };
 }
 
-/** The ports the ESM dials: MSK → the listener of the auth mode Lambda chooses; self-managed → the bootstrap entries' ports. */
-export function brokerPorts(snapshot: Snapshot, pos: EsmPosition): { ports: number[]; why: string } | undefined {
+/**
+ * The ports the ESM dials: MSK → the listener of the auth mode Lambda chooses; self-managed → the
+ * bootstrap entries' ports; cross-account → the multi-VPC range (one port per broker of a cluster
+ * this account cannot read, so `ports` holds the first and `range` all of them).
+ */
+export function brokerPorts(snapshot: Snapshot, pos: EsmPosition): { ports: number[]; why: string; range?: PortRange } | undefined {
+  if (pos.placement.kind === 'msk-vpc-connection') {
+    const range = { from: MULTI_VPC_BROKER_PORTS.from, to: MULTI_VPC_BROKER_PORTS.to };
+    return {
+      ports: [range.from],
+      range,
+      why: `the multi-VPC ports, one per broker from ${range.from}, that the VPC connection's endpoints serve; the other account's cluster, and so its broker count, is not readable from here`,
+    };
+  }
   if (pos.placement.kind === 'msk') {
     const choice = chooseAuth(snapshot.esm, pos.cluster);
     const listener = choice.mode ? MSK_LISTENERS[choice.mode] : undefined;

@@ -64,7 +64,8 @@ function awsFlows(flows: FlowCollector, esm: Subnet[], snapshot: Snapshot, vpcId
 }
 
 function collectFlows(flows: FlowCollector, snapshot: Snapshot, placement: Placement, esm: Subnet[], portRanges: PortRange[], vpcId: string | undefined): void {
-  if (placement.kind === 'msk') mskBrokerFlows(flows, esm, portRanges);
+  // Cross-account: the VPC connection's endpoints sit in the same subnets as the ESM's ENIs, so the flows have the MSK shape.
+  if (placement.kind === 'msk' || placement.kind === 'msk-vpc-connection') mskBrokerFlows(flows, esm, portRanges);
   else selfManagedBrokerFlows(flows, esm, portRanges, snapshot);
   if (callsAwsThroughVpc(snapshot, placement)) awsFlows(flows, esm, snapshot, vpcId);
 }
@@ -86,7 +87,7 @@ export const nacl = vpcCheck({
     const esm = subnets.value.found.filter((s) => s.CidrBlock);
     const ports = brokerPorts(snapshot, pos);
     const flows = new FlowCollector(acls.value, vpcId);
-    collectFlows(flows, snapshot, placement, esm, (ports?.ports ?? []).map((p) => ({ from: p, to: p })), vpcId);
+    collectFlows(flows, snapshot, placement, esm, ports?.range ? [ports.range] : (ports?.ports ?? []).map((p) => ({ from: p, to: p })), vpcId);
     const { blocked, vagueBlocked } = flows.judge();
     const notes = flows.notes;
     const aclIds = flows.aclIds();
@@ -112,6 +113,6 @@ export const nacl = vpcCheck({
       );
     }
     if (flows.flows.length === 0) return pass(`No ESM traffic crosses a network ACL that esm-doctor can evaluate.${noteText}`, { resources });
-    return pass(`${aclIds.join(', ')} allow${aclIds.length === 1 ? 's' : ''} the broker port${ports ? ` (${ports.ports.join(', ')})` : ''} both ways and the replies on ${portText(EPHEMERAL_PORTS)}${callsAwsThroughVpc(snapshot, placement) ? ', and 443 to AWS services' : ''}.${noteText}`, { resources });
+    return pass(`${aclIds.join(', ')} allow${aclIds.length === 1 ? 's' : ''} the broker port${ports ? ` (${ports.range ? portText(ports.range) : ports.ports.join(', ')})` : ''} both ways and the replies on ${portText(EPHEMERAL_PORTS)}${callsAwsThroughVpc(snapshot, placement) ? ', and 443 to AWS services' : ''}.${noteText}`, { resources });
   },
 });

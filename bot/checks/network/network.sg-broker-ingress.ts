@@ -1,6 +1,7 @@
 import type { SecurityGroup, Subnet } from '../../model/snapshot';
 import { fail, pass, skip, warn, type Outcome } from '../check';
-import { authorizeIngressCommand, describeSgRule, permissionCoversPort, securityGroupsAdmitting } from '../lib/net/security-groups';
+import { authorizeIngressCommand, describeSgRule, permissionCoversPort, securityGroupsAdmitting, securityGroupsOnRange } from '../lib/net/security-groups';
+import { portText, type PortRange } from '../lib/net/cidr';
 import { brokerPorts, esmSubnets } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
 import { esmGroupsFound, subnetText, vpcCheck } from './lib';
@@ -38,6 +39,9 @@ export const sgBrokerIngress = vpcCheck({
     const missingNote = missing.length ? ` ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} configured but not returned by DescribeSecurityGroups.` : '';
 
     const region = pos.region;
+    if (placement.kind === 'msk-vpc-connection' && ports.range) {
+      return vpcConnectionIngress(ports.range, ports.why, ids, found, cidrs, pos.vpcConnection?.TargetClusterArn, missingNote, region);
+    }
     if (placement.kind === 'msk') return mskIngress(ports.ports[0]!, ports.why, ids, found, subnets.ok ? subnets.value.found : [], cidrs, missingNote, subnets.ok ? undefined : subnets.outcome, region);
     return selfManagedIngress(ports.ports, ids, found, cidrs, region);
   },
@@ -86,6 +90,41 @@ function mskIngress(
     );
   }
   return fail(`Cluster security group ${ids.join(', ')} does not admit the ESM on ${port}`, detail, fix, { resources });
+}
+
+/**
+ * Cross-account: Lambda reaches the other account's brokers through the VPC connection's interface
+ * endpoints, which sit in the connection's subnets and carry its security groups; the ESM's ENIs carry
+ * the same groups. So the side of the path this account owns is those groups admitting the ESM on
+ * the multi-VPC ports. The cluster's own groups are the cluster owner's, in an account esm-doctor
+ * cannot read.
+ */
+function vpcConnectionIngress(range: PortRange, why: string, ids: string[], groups: SecurityGroup[], cidrs: string[], clusterArn: string | undefined, missingNote: string, region: string): Outcome {
+  const ev = securityGroupsOnRange(groups, range, { groupIds: ids, cidrs }, 'ingress');
+  const resources = ids;
+  const span = portText(range);
+  const owner = ` The cluster's own security groups${clusterArn ? ` (${clusterArn})` : ''} are in the other account: esm-doctor cannot read them, and the cluster owner answers for that side.`;
+  const rules = ev.rules.map((r) => r.text).join('; ');
+  if (ev.blocked.length === 0) {
+    return pass(`Lambda reaches the brokers through the VPC connection's endpoints on ${span} (${why}). ${rules}: the endpoints and the ESM's ENIs both carry ${ids.join(', ')}, so this admits the ESM.${owner}${missingNote}`, { resources });
+  }
+  const fix = remedy(
+    `Let ${ids[0]!} admit itself on ${span}: the VPC connection's endpoints and the ESM's ENIs both carry it, so a self-referencing rule admits exactly the ESM on every multi-VPC broker port.`,
+    [authorizeIngressCommand(ids[0]!, range, { groupId: ids[0]! }, region)],
+  );
+  const detail = `Lambda reaches the brokers through the VPC connection's endpoints on ${span} (${why}); the endpoints carry ${ids.join(', ')}.`;
+  if (ev.allowed.length > 0) {
+    return warn(
+      `The VPC connection's security group admits the ESM on ${ev.allowed.map(portText).join(', ')} only`,
+      `${detail} ${rules} admit${ev.rules.length === 1 ? 's' : ''} the ESM on ${ev.allowed.map(portText).join(', ')} only, not on ${ev.blocked.map(portText).join(', ')}: enough while the cluster has no broker on those ports, which esm-doctor cannot tell (the cluster is another account's).${owner}${missingNote}`,
+      fix,
+      { resources },
+    );
+  }
+  if (ev.prefixLists.length) {
+    return warn(`The VPC connection's security group may not admit the ESM on ${span}`, `${detail} Only prefix-list rules cover the range (${ev.prefixLists.map((r) => r.text).join('; ')}), whose entries esm-doctor cannot see.${owner}${missingNote}`, fix, { resources });
+  }
+  return fail(`The VPC connection's security group ${ids.join(', ')} does not admit the ESM on ${span}`, `${detail} No inbound rule of ${ids.join(', ')} admits the ESM (${ids.join(', ')} or ${cidrs.join(', ') || 'its subnets'}) on those ports.${owner}${missingNote}`, fix, { resources });
 }
 
 function selfManagedIngress(ports: number[], ids: string[], groups: SecurityGroup[], cidrs: string[], region: string): Outcome {

@@ -1,6 +1,7 @@
 import { fail, pass, warn, type Outcome } from '../check';
 import { ANYWHERE } from '../lib/net/cidr';
-import { authorizeEgressCommand, securityGroupsAllowingEgress } from '../lib/net/security-groups';
+import { authorizeEgressCommand, securityGroupsAllowingEgress, securityGroupsOnRange } from '../lib/net/security-groups';
+import { portText } from '../lib/net/cidr';
 import { awsEndpointTargets, awsServicesCalled } from '../lib/aws-egress';
 import { brokerPorts, callsAwsThroughVpc, esmSubnets, placementText } from '../lib/esm-network';
 import { remedy } from '../lib/remedy';
@@ -28,7 +29,21 @@ export const sgEgress = vpcCheck({
     const fine: string[] = [];
     const ports = brokerPorts(snapshot, pos);
 
-    for (const port of ports?.ports ?? []) {
+    // Cross-account: out to the VPC connection's endpoints (same groups, same subnets) on every multi-VPC port.
+    const range = placement.kind === 'msk-vpc-connection' ? ports?.range : undefined;
+    if (range) {
+      const ev = securityGroupsOnRange(found, range, { groupIds: ids, cidrs: subnetCidrs }, 'egress');
+      const span = portText(range);
+      if (ev.blocked.length === 0) fine.push(`${span} to the VPC connection's endpoints: ${ev.rules.map((r) => r.text).join('; ')}`);
+      else if (ev.allowed.length === 0 && ev.prefixLists.length) cautions.push(`${span}: only prefix-list rules (${ev.prefixLists.map((r) => r.text).join('; ')}), whose entries esm-doctor cannot see`);
+      else if (ev.allowed.length > 0) cautions.push(`${span}: only ${ev.allowed.map(portText).join(', ')} may leave for the VPC connection's endpoints; brokers on ${ev.blocked.map(portText).join(', ')} (if the other account's cluster has them) would be out of reach`);
+      else {
+        problems.push(`no outbound rule of ${ids.join(', ')} lets the multi-VPC broker ports ${span} out to the VPC connection's endpoints (${ids.join(', ')} or ${subnetCidrs.join(', ') || 'its subnets'}), so Lambda cannot reach any broker of the other account's cluster`);
+        fixes.push(authorizeEgressCommand(ids[0]!, range, { groupId: ids[0]! }, pos.region));
+      }
+    }
+
+    for (const port of range ? [] : (ports?.ports ?? [])) {
       if (placement.kind === 'msk') {
         const ev = securityGroupsAllowingEgress(found, port, { groupIds: ids, cidrs: subnetCidrs });
         if (ev.allowed) fine.push((ev.byGroup[0] ?? ev.byCidr[0]?.rule ?? ev.openToAll[0])!.text);

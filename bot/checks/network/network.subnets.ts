@@ -15,6 +15,7 @@ export const subnets = vpcCheck({
   run(snapshot, pos): Outcome {
     const { placement } = pos;
     if (placement.subnetIds.length === 0) {
+      if (placement.kind === 'msk-vpc-connection') return skip('The VPC connection lists no client subnets.');
       return skip(placement.kind === 'msk' ? 'The cluster lists no client subnets.' : 'The ESM has VPC_SECURITY_GROUP but no VPC_SUBNET; network.self-managed-vpc reports it.');
     }
     const f = snapshot.network?.subnets;
@@ -34,7 +35,7 @@ export const subnets = vpcCheck({
     const vpcs = [...new Set(list.map((s) => s.VpcId))];
     // A self-managed ESM's VPC_SUBNET list is network.self-managed-vpc's to judge as a whole (with
     // its security groups): one fail for one mistake. An MSK cluster's client subnets are judged here.
-    if (vpcs.length > 1 && placement.kind === 'msk') {
+    if (vpcs.length > 1 && (placement.kind === 'msk' || placement.kind === 'msk-vpc-connection')) {
       failures.push({
         title: 'The ESM\'s subnets are in different VPCs',
         detail: `the subnets are in different VPCs: ${list.map((s) => `${s.SubnetId} in ${s.VpcId}`).join(', ')}; the ESM's ENIs must all be in one VPC`,

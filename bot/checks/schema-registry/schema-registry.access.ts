@@ -9,7 +9,7 @@ import { AWS_DOCS } from '../lib/aws-docs';
 export const schemaRegistryAccess = defineCheck({
   id: 'schema-registry.access',
   step: 8,
-  title: 'The schema registry is usable by the ESM (provisioned mode, permissions, reachable)',
+  title: 'The schema registry is usable by the ESM (provisioned mode, registry, permissions)',
   docs: AWS_DOCS.schemaRegistry,
   run(snapshot): Outcome {
     const config = schemaRegistryConfig(snapshot.esm);
@@ -73,7 +73,7 @@ export const schemaRegistryAccess = defineCheck({
           resources,
         };
       }
-      const placement = esmPlacement(snapshot.esm, valueOf(snapshot.cluster));
+      const placement = esmPlacement(snapshot.esm, valueOf(snapshot.cluster), valueOf(snapshot.vpcConnection));
       if (placement?.kind === 'internet' && isPrivateAddress(host)) {
         return {
           status: 'fail',
@@ -84,7 +84,7 @@ export const schemaRegistryAccess = defineCheck({
         };
       }
       notes.push(
-        `Lambda calls the Confluent registry ${uri} from the ESM's network position (${placement?.kind === 'internet' ? 'the internet' : 'its subnets'}); esm-doctor does not open that connection: --probe=remote can.`,
+        `Lambda calls the Confluent registry ${uri} from the ESM's network position (${placement?.kind === 'internet' ? 'the internet' : 'its subnets'}); schema-registry.reachable traces that path.`,
       );
     }
 

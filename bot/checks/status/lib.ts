@@ -33,7 +33,7 @@ export function relatedFor(s: Snapshot, symptom: Symptom): CheckId[] {
 
 /** Not in a VPC: Lambda reaches the brokers from its own network, so there are no groups, ACLs or subnets of the user's to advise on. */
 export function onInternet(s: Snapshot): boolean {
-  return esmPlacement(s.esm, valueOf(s.cluster))?.kind === 'internet';
+  return esmPlacement(s.esm, valueOf(s.cluster), valueOf(s.vpcConnection))?.kind === 'internet';
 }
 
 export function authOf(s: Snapshot) {
@@ -49,14 +49,14 @@ export function portOf(s: Snapshot): number | undefined {
 }
 
 export function placementText(s: Snapshot): string {
-  const p = esmPlacement(s.esm, valueOf(s.cluster));
+  const p = esmPlacement(s.esm, valueOf(s.cluster), valueOf(s.vpcConnection));
   if (!p) return 'the cluster\'s subnets and security groups';
   if (p.kind === 'internet') return 'the internet (the ESM has no VPC_SUBNET / VPC_SECURITY_GROUP)';
   return `subnets ${p.subnetIds.join(', ') || '(none)'} with security groups ${p.securityGroupIds.join(', ') || '(none)'}, from ${p.from}`;
 }
 
 export function endpointCommands(s: Snapshot): string[] {
-  const p = esmPlacement(s.esm, valueOf(s.cluster));
+  const p = esmPlacement(s.esm, valueOf(s.cluster), valueOf(s.vpcConnection));
   const vpc = s.network?.vpcId;
   const region = regionOf(s);
   if (!p || p.kind === 'internet' || !vpc || !p.subnetIds.length || !p.securityGroupIds.length) return [];
@@ -120,7 +120,7 @@ export function brokerConnectionFix(s: Snapshot): Fix {
       'esm-doctor diagnose --probe replays the connection.'
     );
   }
-  const p = esmPlacement(s.esm, valueOf(s.cluster));
+  const p = esmPlacement(s.esm, valueOf(s.cluster), valueOf(s.vpcConnection));
   const sg = p?.securityGroupIds[0];
   return remedy(
     `Let the ESM's security groups reach the brokers${port ? ` on TCP ${port}` : ''} (a self-referencing rule on the broker security group is the minimal one${sg && port ? ': the command adds it' : ''}), ` +

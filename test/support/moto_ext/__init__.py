@@ -8,7 +8,7 @@ Run in-process by test/support/moto_launcher.py; never imported by the product. 
                   lacks, faithful to the botocore service models (same URIs, methods, member names,
                   error codes):
                     lambda_esm.py     Kafka event source mappings (MSK and self-managed)
-                    kafka_ops.py      GetBootstrapBrokers, SCRAM secret association, topics
+                    kafka_ops.py      GetBootstrapBrokers, SCRAM secret association, topics, managed VPC connections
                     iam_simulate.py   SimulatePrincipalPolicy
                     cloudtrail.py     LookupEvents over the write calls recorded as they pass through
                     control.py        /moto-ext/* endpoints that let tests simulate failures

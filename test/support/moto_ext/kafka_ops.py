@@ -11,9 +11,19 @@ member names on the wire):
   DeleteTopic                   DELETE /v1/clusters/{clusterArn}/topics/{topicName}
   UpdateSecurity                PATCH  /v1/clusters/{clusterArn}/security        {currentVersion, clientAuthentication?, encryptionInfo?}
   UpdateConnectivity            PUT    /v1/clusters/{clusterArn}/connectivity    {currentVersion, connectivityInfo}
+  CreateVpcConnection           POST   /v1/vpc-connection                        {targetClusterArn, authentication, vpcId, clientSubnets, securityGroups, tags}
+  DescribeVpcConnection         GET    /v1/vpc-connection/{arn}
 
-State lives on moto's own cluster objects (`cluster.topics`, `cluster.scram_secrets`), so a moto
-reset or DeleteCluster drops it.
+A managed VPC connection is the client account's side of multi-VPC private connectivity to another
+account's cluster (MSK mvpc-cross-account-user-action): its ARN is
+arn:aws:kafka:<region>:<client account>:vpc-connection/<cluster account>/<cluster name>/<uuid>. The
+target cluster lives in another account, so it is not looked up here; the authentication must be
+one multi-VPC connectivity supports (SASL_IAM, SASL_SCRAM, TLS), and at least two client subnets are
+needed. CreateVpcConnection answers State CREATING (with clientSubnets); DescribeVpcConnection
+answers AVAILABLE afterwards (with subnets), as the connection does once MSK has built its endpoints.
+
+State lives on moto's own cluster objects (`cluster.topics`, `cluster.scram_secrets`) and kafka
+backend (`vpc_connections`), so a moto reset or DeleteCluster drops it.
 
 Bootstrap brokers are derived from the cluster the way MSK opens listeners (MSK developer guide,
 "Port information"); a listener that is off has no field at all in the answer:
@@ -52,6 +62,7 @@ import base64
 import json
 import re
 import uuid
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
 
@@ -72,9 +83,27 @@ TOPIC_DEFAULTS = {
 }
 
 
+VPC_CONNECTION = re.compile(r"^/v1/vpc-connection(?:/(?P<arn>[^/]+))?/?$")
+CLUSTER_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:kafka:[a-z0-9-]+:(?P<account>\d{12}):cluster/(?P<name>[^/]+)/(?P<uuid>[^/]+)$")
+
+
 def match(req: Request) -> Any:
     if req.service != "kafka":
         return None
+    v = VPC_CONNECTION.match(req.raw_path)
+    if v:
+        arn = unquote(v.group("arn")) if v.group("arn") else None
+        handler = create_vpc_connection if (req.method == "POST" and arn is None) else describe_vpc_connection if (req.method == "GET" and arn) else None
+        if handler is None:
+            return None
+
+        def run_vpc(r: Request) -> Response:
+            try:
+                return handler(r, arn) if arn else handler(r)
+            except ApiError as err:
+                return rest_json_error(err)
+
+        return run_vpc
     m = PREFIX.match(req.raw_path)
     if not m:
         return None
@@ -441,3 +470,66 @@ def update_connectivity(req: Request, arn: str) -> Response:
         if isinstance(info.get(key), dict):
             connectivity[key] = info[key]
     return _operation(cluster)
+
+
+# ------------------------------------------------------------------------------------------------
+# Managed VPC connections (multi-VPC private connectivity, the client account's side)
+
+
+def _connections(req: Request) -> dict[str, dict[str, Any]]:
+    """ARN -> the connection as DescribeVpcConnection answers it, kept on moto's kafka backend so a reset drops it."""
+    backend = _backend(req)
+    if not hasattr(backend, "vpc_connections"):
+        backend.vpc_connections = {}
+    return backend.vpc_connections
+
+
+def create_vpc_connection(req: Request) -> Response:
+    body = req.json() or {}
+    target = body.get("targetClusterArn") or ""
+    cluster = CLUSTER_ARN.match(target)
+    if not cluster:
+        raise _bad_request(f"The targetClusterArn {target!r} is not a cluster ARN.", "targetClusterArn")
+    auth = body.get("authentication")
+    if auth not in ("SASL_IAM", "SASL_SCRAM", "TLS"):
+        raise _bad_request("authentication must be one of SASL_IAM, SASL_SCRAM, TLS.", "authentication")
+    subnets = body.get("clientSubnets") or []
+    groups = body.get("securityGroups") or []
+    if not body.get("vpcId"):
+        raise _bad_request("vpcId is required.", "vpcId")
+    if len(subnets) < 2:
+        raise _bad_request("Specify at least two client subnets.", "clientSubnets")
+    if not groups:
+        raise _bad_request("Specify at least one security group.", "securityGroups")
+    uuid = f"{short_id(target + body['vpcId'] + ','.join(subnets), 8)}-{short_id(auth, 4)}-4c8d-9e7f-{short_id(','.join(groups), 12)}-3"
+    arn = f"arn:aws:kafka:{req.region or 'us-east-1'}:{req.account}:vpc-connection/{cluster.group('account')}/{cluster.group('name')}/{uuid}"
+    created = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    tags = body.get("tags") or {}
+    _connections(req)[arn] = {
+        "vpcConnectionArn": arn,
+        "targetClusterArn": target,
+        "state": "AVAILABLE",
+        "authentication": auth,
+        "vpcId": body["vpcId"],
+        "subnets": list(subnets),
+        "securityGroups": list(groups),
+        "creationTime": created,
+        "tags": tags,
+    }
+    return json_response({
+        "vpcConnectionArn": arn,
+        "state": "CREATING",
+        "authentication": auth,
+        "vpcId": body["vpcId"],
+        "clientSubnets": list(subnets),
+        "securityGroups": list(groups),
+        "creationTime": created,
+        "tags": tags,
+    })
+
+
+def describe_vpc_connection(req: Request, arn: str) -> Response:
+    conn = _connections(req).get(arn)
+    if conn is None:
+        raise ApiError(404, "NotFoundException", f"The requested resource could not be found: VPC connection {arn} does not exist.")
+    return json_response(conn)

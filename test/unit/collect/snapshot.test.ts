@@ -1,6 +1,6 @@
 import { DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand, SimulatePrincipalPolicyCommand, type SimulatePrincipalPolicyCommandInput } from '@aws-sdk/client-iam';
-import { DescribeClusterV2Command, DescribeTopicCommand, GetBootstrapBrokersCommand, ListScramSecretsCommand } from '@aws-sdk/client-kafka';
+import { DescribeClusterV2Command, DescribeTopicCommand, DescribeVpcConnectionCommand, GetBootstrapBrokersCommand, ListScramSecretsCommand } from '@aws-sdk/client-kafka';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetEventSourceMappingCommand, GetFunctionCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -483,6 +483,38 @@ describe('collectSnapshot: multi-VPC (cross-account) MSK', () => {
     const simulated = env.mocks.iam.commandCalls(SimulatePrincipalPolicyCommand).flatMap((c) => c.args[0].input.ActionNames ?? []);
     expect(simulated).toContain('kafka:DescribeVpcConnection');
     expect(requiredPermissions({ esm: snapshot.esm, region: base.REGION }).some((r) => r.action === 'kafka:DescribeVpcConnection')).toBe(true);
+  });
+
+  it('reads the network of the VPC connection\'s subnets and security groups, the ESM\'s position', async () => {
+    const scenario = base.mskIamHealthy();
+    const vpcConnection = `arn:aws:kafka:${base.REGION}:${base.ACCOUNT}:vpc-connection/210987654321/orders-prod/7a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-3`;
+    scenario.esm.EventSourceArn = vpcConnection;
+    mockMskIamHealthy(env.mocks, scenario);
+    env.mocks.kafka.on(DescribeVpcConnectionCommand).resolves({
+      VpcConnectionArn: vpcConnection,
+      TargetClusterArn: 'arn:aws:kafka:eu-west-1:210987654321:cluster/orders-prod/7a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-3',
+      State: 'AVAILABLE',
+      Authentication: 'SASL_IAM',
+      VpcId: base.VPC_ID,
+      Subnets: base.SUBNETS.slice(0, 2),
+      SecurityGroups: [base.CLUSTER_SG],
+      CreationTime: new Date('2026-10-01T08:00:00Z'),
+    });
+    const snapshot = await collectSnapshot(MSK_TARGET, { clients: env.clients });
+    expect(env.mocks.ec2.commandCalls(DescribeSubnetsCommand)[0]!.args[0].input.Filters).toEqual([{ Name: 'subnet-id', Values: base.SUBNETS.slice(0, 2) }]);
+    expect(env.mocks.ec2.commandCalls(DescribeSecurityGroupsCommand).length).toBeGreaterThan(0);
+    expect(snapshot.network).toMatchObject({ vpcId: base.VPC_ID, subnets: { ok: true }, securityGroups: { ok: true }, routeTables: { ok: true } });
+  });
+
+  it('names kafka:DescribeVpcConnection when the connection, and so the network, cannot be read', async () => {
+    const scenario = base.mskIamHealthy();
+    scenario.esm.EventSourceArn = `arn:aws:kafka:${base.REGION}:${base.ACCOUNT}:vpc-connection/210987654321/orders-prod/7a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-3`;
+    mockMskIamHealthy(env.mocks, scenario);
+    env.mocks.kafka.on(DescribeVpcConnectionCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } }));
+    const snapshot = await collectSnapshot(MSK_TARGET, { clients: env.clients });
+    expect(env.mocks.ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
+    expect(snapshot.network?.subnets).toMatchObject({ ok: false });
+    expect(JSON.stringify(snapshot.network?.subnets)).toContain('kafka:DescribeVpcConnection');
   });
 });
 

@@ -26,6 +26,13 @@ describe('what a diagnosis depends on', () => {
     );
   });
 
+  it('places a cross-account ESM by its VPC connection: the connection\'s group and subnets, their route table and NAT gateway', () => {
+    const keys = dependenciesOf(scenario('msk-cross-account-available')).keys;
+    expect(keys).toEqual(expect.arrayContaining(['sg-0c4d5e6f7a8b9c0d1', 'subnet-0a11aa11aa11aa111', 'rtb-0aa1private000001', 'nat-0e55ee55ee55ee555', 'acl-0a1b2c3d4e5f60718']));
+    const withoutConnection = { ...scenario('msk-cross-account-available'), vpcConnection: undefined };
+    expect(dependenciesOf(withoutConnection).keys).not.toContain('sg-0c4d5e6f7a8b9c0d1');
+  });
+
   it('names the secret by its name, whichever ARN suffix the ESM wrote', () => {
     expect(dependenciesOf(scenario('msk-scram-secret-missing')).keys).toContain('secret/AmazonMSK_orders-consumer');
   });

@@ -3,11 +3,20 @@ import { aws, jsonFlag } from './aws';
 
 export type Peer = { groupId: string } | { cidr: string };
 
-export function authorizeSgIngress(o: { groupId: string; port: number; from: Peer; region: string }): string {
+/** A TCP port, or a range of them (the multi-VPC broker ports 14001-14100, say). */
+export type Ports = number | { from: number; to: number };
+
+function bounds(p: Ports): { from: number; to: number } {
+  return typeof p === 'number' ? { from: p, to: p } : p;
+}
+
+export function authorizeSgIngress(o: { groupId: string; port: Ports; from: Peer; region: string }): string {
+  const { from, to } = bounds(o.port);
   return aws('ec2', 'authorize-security-group-ingress', [
     ['group-id', o.groupId],
     ['protocol', 'tcp'],
-    ['port', o.port],
+    // The shorthand takes a range as "from-to" (aws-cli tests/functional/ec2/test_security_group_operations.py: --port 22-25).
+    ['port', from === to ? from : `${from}-${to}`],
     'groupId' in o.from ? ['source-group', o.from.groupId] : ['cidr', o.from.cidr],
   ], o.region);
 }
@@ -16,11 +25,12 @@ export function authorizeSgIngress(o: { groupId: string; port: number; from: Pee
  * The egress rule. Unlike authorize-security-group-ingress, the egress call takes no
  * --protocol/--port/--cidr shorthand (EC2: "Not supported. Use IP permissions instead").
  */
-export function authorizeSgEgress(o: { groupId: string; port: number; to: Peer; region: string }): string {
+export function authorizeSgEgress(o: { groupId: string; port: Ports; to: Peer; region: string }): string {
   const peer = 'groupId' in o.to ? `UserIdGroupPairs=[{GroupId=${o.to.groupId}}]` : `IpRanges=[{CidrIp=${o.to.cidr}}]`;
+  const { from, to } = bounds(o.port);
   return aws('ec2', 'authorize-security-group-egress', [
     ['group-id', o.groupId],
-    ['ip-permissions', `IpProtocol=tcp,FromPort=${o.port},ToPort=${o.port},${peer}`],
+    ['ip-permissions', `IpProtocol=tcp,FromPort=${from},ToPort=${to},${peer}`],
   ], o.region);
 }
 

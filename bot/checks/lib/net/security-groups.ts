@@ -5,8 +5,8 @@
  * DescribeSecurityGroups returns them.
  */
 import type { IpPermission, SecurityGroup } from '../../../model/snapshot';
-import { authorizeSgEgress, authorizeSgIngress } from '../commands';
-import { ANYWHERE, cidrCovers, isAllProtocols, isTcpOrAll, portText } from './cidr';
+import { authorizeSgEgress, authorizeSgIngress, type Ports } from '../commands';
+import { ANYWHERE, cidrCovers, isAllProtocols, isTcpOrAll, portText, type PortRange } from './cidr';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -97,11 +97,43 @@ export function securityGroupsAllowingEgress(groups: SecurityGroup[], port: numb
   return evaluateGroups(groups, port, to, 'egress');
 }
 
+export interface SgRangeEvaluation {
+  /** The sub-ranges whose every port lets the peer pass, and those that do not. */
+  allowed: PortRange[];
+  blocked: PortRange[];
+  /** The rules that let the peer pass on some port of the range (evidence). */
+  rules: SgRule[];
+  /** Rules on the range that name prefix lists (not judged). */
+  prefixLists: SgRule[];
+}
+
+/**
+ * The same question as securityGroupsAdmitting / securityGroupsAllowingEgress, for every port of a
+ * range at once: a connection may use any port of it (one per broker), so a rule that covers only
+ * part of the range lets only some brokers through.
+ */
+export function securityGroupsOnRange(groups: SecurityGroup[], range: PortRange, peer: Peer, direction: Direction): SgRangeEvaluation {
+  const allowed: PortRange[] = [];
+  const blocked: PortRange[] = [];
+  const rules = new Map<string, SgRule>();
+  const prefixLists = new Map<string, SgRule>();
+  for (let port = range.from; port <= range.to; port++) {
+    const ev = evaluateGroups(groups, port, peer, direction);
+    for (const r of [...ev.byGroup, ...ev.byCidr.flatMap((c) => (c.rule ? [c.rule] : [])), ...(peer.cidrs.length === 0 ? ev.openToAll : [])]) rules.set(r.text, r);
+    for (const r of ev.prefixLists) prefixLists.set(r.text, r);
+    const into = ev.allowed ? allowed : blocked;
+    const last = into[into.length - 1];
+    if (last && last.to === port - 1) last.to = port;
+    else into.push({ from: port, to: port });
+  }
+  return { allowed, blocked, rules: [...rules.values()], prefixLists: [...prefixLists.values()] };
+}
+
 /** The egress rule as a CLI command (lib/commands/ec2.ts builds it). */
-export function authorizeEgressCommand(groupId: string, port: number, to: { groupId?: string; cidr?: string }, region: string): string {
+export function authorizeEgressCommand(groupId: string, port: Ports, to: { groupId?: string; cidr?: string }, region: string): string {
   return authorizeSgEgress({ groupId, port, to: to.groupId ? { groupId: to.groupId } : { cidr: to.cidr ?? ANYWHERE }, region });
 }
 
-export function authorizeIngressCommand(groupId: string, port: number, from: { groupId?: string; cidr?: string }, region: string): string {
+export function authorizeIngressCommand(groupId: string, port: Ports, from: { groupId?: string; cidr?: string }, region: string): string {
   return authorizeSgIngress({ groupId, port, from: from.groupId ? { groupId: from.groupId } : { cidr: from.cidr ?? ANYWHERE }, region });
 }
