@@ -6,8 +6,8 @@
  */
 import { chooseAuth, esmPlacement, esmSource, isProvisionedMode, isVpcConnectionArn, MSK_LISTENERS, MULTI_VPC_BROKER_PORTS, bootstrapServers, splitHostPort } from '../../model/esm';
 import type { Placement } from '../../model/esm';
-import type { ClusterInfo, Fact, NatGateway, VpcConnectionInfo, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
-import { couldNotRead, need as needFact, skip, type Needed, type Outcome } from '../check';
+import type { ClusterInfo, NatGateway, VpcConnectionInfo, RouteTable, SecurityGroup, Snapshot, Subnet, VpcDnsAttributes, VpcEndpoint } from '../../model/snapshot';
+import { need as needFact, skip, type Needed } from '../check';
 import { ANYWHERE, type PortRange } from './net/cidr';
 import { assessInterfaceEndpoint, endpointServiceName, gatewayEndpointFor, interfaceEndpointsFor, type EndpointAssessment } from './net/endpoints';
 import { effectiveRouteTable, internetPathOf, vpcCidrsFromRoutes, type InternetPath } from './net/routes';
