@@ -20,7 +20,7 @@ import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, type Dynam
 import { z } from 'zod';
 import { documentClient } from '../alerts/watch-store-dynamodb';
 import type { Dependencies } from './dependencies';
-import { sameEntry, type Dependent, type DependencyIndex, type IndexedEsm, type RecordOutcome } from './dependency-index';
+import { keepEntry, type Dependent, type DependencyIndex, type IndexedEsm, type RecordOptions, type RecordOutcome } from './dependency-index';
 
 const EsmItem = z.object({
   uuid: z.string().min(1),
@@ -100,11 +100,11 @@ export class DynamoDependencyIndex implements DependencyIndex {
     });
   }
 
-  async record(scope: string, deps: Dependencies, config: string, now: string): Promise<RecordOutcome> {
+  async record(scope: string, deps: Dependencies, config: string, now: string, options: RecordOptions = {}): Promise<RecordOutcome> {
     const TableName = this.options.table;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const before = await this.get(scope, deps.uuid);
-      if (sameEntry(before, deps, config)) return { outcome: 'unchanged', writes: 0 };
+      if (keepEntry(before, deps, config, options)) return { outcome: 'unchanged', writes: 0 };
       const had = new Set(before?.keys ?? []);
       const has = new Set(deps.keys);
       // The key items carry the ESM's identity: when that changed, every one is rewritten.

@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EsmConfig, Snapshot } from '../model/snapshot';
-import { dependenciesOf, type Dependencies } from './dependencies';
+import { dependenciesOf, type Dependencies, type DependencyFacts } from './dependencies';
 
 /** One ESM as the index holds it. */
 export interface IndexedEsm extends Dependencies {
@@ -37,6 +37,14 @@ export interface RecordOutcome {
   writes: number;
 }
 
+export interface RecordOptions {
+  /**
+   * The keys come from reads some of which failed (`keysIncomplete`): they are recorded only for an
+   * ESM the index does not have yet (some keys beat none); a complete entry is not replaced by fewer keys.
+   */
+  incomplete?: boolean;
+}
+
 export interface DependencyIndex {
   /** Every ESM recorded in a scope (the watcher compares them with its listing). */
   load(scope: string): Promise<IndexedEsm[]>;
@@ -44,7 +52,7 @@ export interface DependencyIndex {
    * Replaces the ESM's keys with `deps.keys`: the keys it no longer has stop naming it. Writes
    * nothing when keys, identity and configuration are unchanged.
    */
-  record(scope: string, deps: Dependencies, config: string, now: string): Promise<RecordOutcome>;
+  record(scope: string, deps: Dependencies, config: string, now: string, options?: RecordOptions): Promise<RecordOutcome>;
   /** The ESM and every key naming it go. */
   remove(scope: string, uuid: string): Promise<RecordOutcome>;
   /** The ESMs recorded under any of `keys`, each once. */
@@ -86,6 +94,23 @@ export function sameEntry(before: IndexedEsm | undefined, deps: Dependencies, co
   return before.keys.length === deps.keys.length && before.keys.every((k, i) => k === deps.keys[i]);
 }
 
+/** Whether `record` leaves the entry as it is: it already says the same, or the new keys are incomplete and there is an entry. */
+export function keepEntry(before: IndexedEsm | undefined, deps: Dependencies, config: string, options: RecordOptions): boolean {
+  return sameEntry(before, deps, config) || (before !== undefined && options.incomplete === true);
+}
+
+/** Whether a read the keys come from failed (denied, throttled): then they may miss some. */
+export function keysIncomplete(facts: DependencyFacts): boolean {
+  const failed = (f: { ok: boolean } | undefined) => f !== undefined && !f.ok;
+  const n = facts.network;
+  return (
+    failed(facts.function) ||
+    failed(facts.cluster) ||
+    [n?.subnets, n?.routeTables, n?.vpcEndpoints, n?.networkAcls].some(failed) ||
+    (facts.secrets ?? []).some((s) => failed(s.describe) || failed(s.kmsKey))
+  );
+}
+
 /** In memory: tests and the bench. */
 export class MemoryDependencyIndex implements DependencyIndex {
   private readonly scopes = new Map<string, Map<string, IndexedEsm>>();
@@ -100,9 +125,9 @@ export class MemoryDependencyIndex implements DependencyIndex {
     return structuredClone([...this.scope(scope).values()]);
   }
 
-  async record(scope: string, deps: Dependencies, config: string, now: string): Promise<RecordOutcome> {
+  async record(scope: string, deps: Dependencies, config: string, now: string, options: RecordOptions = {}): Promise<RecordOutcome> {
     const before = this.scope(scope).get(deps.uuid);
-    if (sameEntry(before, deps, config)) return { outcome: 'unchanged', writes: 0 };
+    if (keepEntry(before, deps, config, options)) return { outcome: 'unchanged', writes: 0 };
     this.scope(scope).set(deps.uuid, { ...structuredClone(deps), config, refreshedAt: now, version: (before?.version ?? 0) + 1 });
     return { outcome: 'written', writes: 1 };
   }
@@ -133,7 +158,7 @@ export async function recordSnapshot(index: DependencyIndex, snapshot: Pick<Snap
   const scope = scopeOfEsm(snapshot.esm.EventSourceMappingArn);
   if (!scope) return undefined;
   try {
-    return await index.record(scope, dependenciesOf(snapshot), configHash(snapshot.esm), now.toISOString());
+    return await index.record(scope, dependenciesOf(snapshot), configHash(snapshot.esm), now.toISOString(), { incomplete: keysIncomplete(snapshot) });
   } catch (err) {
     onError?.(err);
     return undefined;

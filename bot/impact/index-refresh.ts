@@ -7,7 +7,8 @@
  *
  * Cost of a quiet minute: one Query of the scope's ESM items and one PutItem (the mark); no AWS
  * read. A created or re-pointed ESM: its dependency reads (shared) and one GetItem + at most one
- * TransactWriteItems of (1 + keys gained + keys lost) items. At most `maxRefreshes` ESMs are read per
+ * TransactWriteItems of (1 + keys gained + keys lost) items. An ESM whose reads failed (denied,
+ * throttled) keeps the keys it had; one the index does not have yet gets the keys that could be read. At most `maxRefreshes` ESMs are read per
  * run (the first run over thousands of ESMs is spread over a few minutes); until the backlog is
  * done the scope is not marked swept, so the pre-alert keeps reading live.
  */
@@ -78,9 +79,9 @@ export async function refreshIndexScope(
   // The clients (and the SDK behind them) load only when there is something to read.
   const read = batch.length ? dependencyReader(await clients()) : undefined;
   await pool(batch, options.concurrency ?? 8, async ({ esm, config }) => {
-    const { facts } = await read!(esm);
+    const { facts, errors } = await read!(esm);
     run.refreshed += 1;
-    tally(run, await index.record(scope, dependenciesOf(facts), config, now()), 'written');
+    tally(run, await index.record(scope, dependenciesOf(facts), config, now(), { incomplete: errors.length > 0 }), 'written');
   });
   const gone = [...indexed.values()].filter((e) => !listed.has(e.uuid) && Date.parse(e.refreshedAt) < options.startedAt.getTime());
   await pool(gone, options.concurrency ?? 8, async (e) => tally(run, await index.remove(scope, e.uuid), 'removed'));
@@ -101,8 +102,8 @@ export async function refreshIndexOne(index: DependencyIndex, provide: ClientsPr
     tally(run, await index.remove(scope, uuid), 'removed');
     return run;
   }
-  const { facts } = await dependencyReader(clients)(esm);
+  const { facts, errors } = await dependencyReader(clients)(esm);
   run.refreshed = 1;
-  tally(run, await index.record(scope, dependenciesOf(facts), configHash(esm), now.toISOString()), 'written');
+  tally(run, await index.record(scope, dependenciesOf(facts), configHash(esm), now.toISOString(), { incomplete: errors.length > 0 }), 'written');
   return run;
 }
