@@ -5,6 +5,7 @@
  * in test/integration/dependency-index.test.ts.
  */
 import type { DependencyClients } from '../../../bot/collect/dependencies';
+import { grantsFor } from '../../../bot/collect/iam-actions';
 import { configHash, indexedDependents, indexScope, keysIncomplete, MemoryDependencyIndex, recordingDependencies, scopeOfEsm } from '../../../bot/impact/dependency-index';
 import type { Dependencies } from '../../../bot/impact/dependencies';
 import { refreshIndexScope } from '../../../bot/impact/index-refresh';
@@ -152,5 +153,13 @@ describe('refreshIndexScope: the watcher\'s side', () => {
     const run = await refreshIndexScope(index, denied, SCOPE, mappings(2), { startedAt: minutes(1), now: () => minutes(1) });
     expect(run).toMatchObject({ removed: 1 });
     expect((await index.load(SCOPE)).map((e) => e.uuid).sort()).toEqual([uuidOf(1), uuidOf(2), uuidOf(9)]);
+  });
+});
+
+describe('permissions', () => {
+  it('asks of a watched account\'s role (the diagnosis\'s statements, infra/member.ts) nothing more for the index', () => {
+    const diagnose = new Set(grantsFor('diagnose').map((g) => g.action));
+    expect(grantsFor('index').map((g) => g.action).filter((a) => !diagnose.has(a))).toEqual([]);
+    expect(grantsFor('index').length).toBeGreaterThan(5);
   });
 });
