@@ -28,7 +28,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { CLOUDTRAIL_EVENT_PREFIXES } from '../bot/alerts/triggers';
-import { RESOURCE_KINDS, grantsFor, type ResourceKind } from '../bot/collect/iam-actions';
+import { RESOURCE_KINDS, grantsFor, type Caller, type ResourceKind } from '../bot/collect/iam-actions';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../bot/model/events';
 import { SLACK_SECRET_TEMPLATE } from '../bot/slack/secrets';
 import { PROBE_FUNCTIONS_ENV } from '../bot/probe/position';
@@ -273,6 +273,8 @@ export class EsmDoctorStack extends Stack {
       new iam.PolicyStatement({ sid: 'ReadProgressMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
       tableActions('Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
       ...assumeWatchedRoles,
+      // The dependency index: what a created or re-pointed ESM depends on (bot/impact/index-refresh.ts).
+      ...callerStatements('index', regions, grantsFor('watch').map((g) => g.action)),
     );
 
     // Alert: diagnoses (here, or through the watched accounts' roles), reads routing tags, the store, its tokens.
@@ -366,22 +368,8 @@ function grant(fn: EsmDoctorFunction, ...statements: iam.PolicyStatement[]): voi
 export function diagnosisStatements(regions: string[], inspectSecrets: boolean, secretPrefixes: string[] = ['AmazonMSK_'], options: { changes?: boolean } = {}): iam.PolicyStatement[] {
   const p = Aws.PARTITION;
   const a = Aws.ACCOUNT_ID;
-  const resourcesOf = (kind: ResourceKind): string[] => {
-    const { service, resource } = RESOURCE_KINDS[kind];
-    if (kind === 'any') return ['*'];
-    // IAM is global: its ARNs have no region.
-    if (service === 'iam') return [`arn:${p}:iam::${a}:${resource}`];
-    // S3 bucket ARNs have neither region nor account.
-    if (service === 's3') return [`arn:${p}:s3:::${resource}`];
-    return regions.map((r) => `arn:${p}:${service}:${r}:${a}:${resource}`);
-  };
-  const byKind = new Map<ResourceKind, string[]>();
-  for (const { action, on } of grantsFor('diagnose')) {
-    const actions = byKind.get(on) ?? [];
-    if (!actions.includes(action)) actions.push(action);
-    byKind.set(on, actions);
-  }
-  const statements = [...byKind].map(([kind, actions]) => new iam.PolicyStatement({ sid: RESOURCE_KINDS[kind].sid, actions, resources: resourcesOf(kind) }));
+  const resourcesOf = (kind: ResourceKind) => kindResources(kind, regions);
+  const statements = callerStatements('diagnose', regions);
   if (options.changes) statements.push(...changesStatements());
   if (inspectSecrets) {
     statements.push(
@@ -411,6 +399,29 @@ export function changesStatements(): iam.PolicyStatement[] {
   const lookups = grantsFor('changes');
   if (lookups.some((g) => g.on !== 'any')) throw new Error('a changes action with resource-level permissions: scope it here');
   return [new iam.PolicyStatement({ sid: 'LookUpRecentChanges', actions: [...new Set(lookups.map((g) => g.action))], resources: ['*'] })];
+}
+
+/** A resource kind's ARNs in this account and the watched regions (`*` where the action has no resource-level permission). */
+function kindResources(kind: ResourceKind, regions: string[]): string[] {
+  const { service, resource } = RESOURCE_KINDS[kind];
+  if (kind === 'any') return ['*'];
+  // IAM is global: its ARNs have no region.
+  if (service === 'iam') return [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:${resource}`];
+  // S3 bucket ARNs have neither region nor account.
+  if (service === 's3') return [`arn:${Aws.PARTITION}:s3:::${resource}`];
+  return regions.map((r) => `arn:${Aws.PARTITION}:${service}:${r}:${Aws.ACCOUNT_ID}:${resource}`);
+}
+
+/** One read-only statement per resource kind for a caller's actions, less those `except` (granted elsewhere). */
+export function callerStatements(caller: Caller, regions: string[], except: readonly string[] = []): iam.PolicyStatement[] {
+  const byKind = new Map<ResourceKind, string[]>();
+  for (const { action, on } of grantsFor(caller)) {
+    if (except.includes(action)) continue;
+    const actions = byKind.get(on) ?? [];
+    if (!actions.includes(action)) actions.push(action);
+    byKind.set(on, actions);
+  }
+  return [...byKind].map(([kind, actions]) => new iam.PolicyStatement({ sid: RESOURCE_KINDS[kind].sid, actions, resources: kindResources(kind, regions) }));
 }
 
 function ack(scope: IConstruct, id: string, reason: string): void {
@@ -453,6 +464,11 @@ function acknowledgeNagFindings(stack: EsmDoctorStack, regions: string[], secret
     }
     wildcard(fn, ['arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*'], diagnosisReason('and simulates the ESM function\'s execution role (GetRole, SimulatePrincipalPolicy)'));
   }
+  const indexReason = (what: string) => `The watcher reads ${what} of whichever ESM is created or re-pointed, to keep the dependency index (bot/impact/index-refresh.ts); read-only and limited to this account and the watched regions.`;
+  wildcard(watcher, regions.map((r) => arn('lambda', r, 'function:*')), indexReason('the function (GetFunction: its execution role)'));
+  wildcard(watcher, regions.map((r) => arn('kafka', r, 'cluster/*')), indexReason('the MSK cluster (DescribeClusterV2: its subnets and security groups)'));
+  wildcard(watcher, regions.map((r) => arn('secretsmanager', r, 'secret:*')), indexReason('the metadata of the ESM\'s secrets (DescribeSecret: their KMS key)'));
+  wildcard(watcher, regions.map((r) => arn('kms', r, 'key/*')), indexReason('the key of the ESM\'s secret (DescribeKey)'));
 }
 
 /** The stack's position keys (vpc|subnets|sgs) as the engine computes them from an ESM (subnets|sgs). */

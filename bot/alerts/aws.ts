@@ -13,7 +13,7 @@ import type { Target } from '../model/target';
 import { slackClient } from '../slack/app';
 import { loadSlackConfig } from '../slack/config';
 import { fromEngine, type EngineDiagnose } from '../slack/engine';
-import { createLogger, type SlackLogger } from '../slack/log';
+import { createLogger, errorFields, type SlackLogger } from '../slack/log';
 import { slackEnvOnce } from '../slack/secrets';
 import { DynamoStore } from '../slack/store-dynamodb';
 import { DynamoAlertStore } from './alert-store-dynamodb';
@@ -26,6 +26,10 @@ import { eventBridgePublisher } from './publisher';
 import { createChannelRouter, lambdaTagReader } from './router';
 import { documentClient, DynamoWatchStore } from './watch-store-dynamodb';
 import { createWatcher, type WatchedAccountRef, type Watcher } from './watcher';
+import type { DependencyClients } from '../collect/dependencies';
+import { DynamoDependencyIndex } from '../impact/dependency-index-dynamodb';
+import { recordingDependencies } from '../impact/dependency-index';
+import type { Snapshot } from '../model/snapshot';
 
 type Env = Record<string, string | undefined>;
 
@@ -116,7 +120,42 @@ export function watcherFromEnv(env: Env, overrides: { logger?: SlackLogger } = {
     metricsFor: cloudwatchClients(env, credentials),
     holdMs: config.recoveryHoldMinutes * 60_000,
     logger,
+    dependencies: { index: dependencyIndexFromEnv(env, config.table), clientsFor: dependencyClients(env, credentials) },
   });
+}
+
+/** The dependency index on the state table (bot/impact/dependency-index-dynamodb.ts). */
+export function dependencyIndexFromEnv(env: Env, table: string): DynamoDependencyIndex {
+  return new DynamoDependencyIndex({ table, client: dynamo(env) });
+}
+
+/**
+ * A deployed engine (alert, Slack worker, pre-alert) that also records each diagnosed ESM's
+ * dependencies in the index; a failed write is logged, the report goes out regardless. Without a
+ * table (a local run), the engine as it is.
+ */
+export function recordingEngine<A extends unknown[], D extends { snapshot?: Pick<Snapshot, 'esm'> & Partial<Snapshot> }>(env: Env, engine: (...args: A) => Promise<D>): (...args: A) => Promise<D> {
+  if (!env.ESM_DOCTOR_TABLE) return engine;
+  const logger = createLogger({ name: 'esm-doctor.index' });
+  return recordingDependencies(engine, dependencyIndexFromEnv(env, env.ESM_DOCTOR_TABLE), { onError: (err) => logger.event('warn', 'index.record-failed', errorFields(err)) });
+}
+
+/**
+ * The watcher's dependency reads, per account (its credentials) and region. Loaded on first need:
+ * a quiet run reads nothing, and the collector clients are not worth loading at init.
+ */
+function dependencyClients(env: Env, credentials: Map<string, AwsCredentialIdentityProvider>): (account: string, region: string) => Promise<DependencyClients> {
+  const cache = new Map<string, Promise<DependencyClients>>();
+  return (account, region) => {
+    const key = `${account}#${region}`;
+    let clients = cache.get(key);
+    if (!clients) {
+      const creds = credentials.get(account);
+      clients = import('../collect/clients').then((c) => c.createClients(region, { env, ...(creds ? { credentials: creds } : {}) }));
+      cache.set(key, clients);
+    }
+    return clients;
+  };
 }
 
 /** The wiring built on the first event and reused by every later one in the container; a failed build is tried again on the next. */

@@ -74,19 +74,25 @@ export function signatureOf(observed: ObservedState): string {
 export interface Listing {
   esms: Observation[];
   pages: number;
+  /** The listed Kafka mappings as Lambda returned them (what the dependency index reads from). */
+  mappings: EventSourceMappingConfiguration[];
 }
 
 /** Every Kafka ESM in the client's account and region. */
 export async function listKafkaEsms(lambda: LambdaReader, scope: { region: string; account?: string }, maxPages = 1000): Promise<Listing> {
   const { mappings, pages } = await listEventSourceMappings(lambda, maxPages);
   const esms: Observation[] = [];
+  const kafka: EventSourceMappingConfiguration[] = [];
   for (const esm of mappings) {
     // A mapping being deleted is gone as far as the team is concerned: report the deletion now.
     if (esm.State === 'Deleting') continue;
     const o = observationOf(esm, scope);
-    if (o) esms.push(o);
+    if (o) {
+      esms.push(o);
+      kafka.push(esm);
+    }
   }
-  return { esms, pages };
+  return { esms, pages, mappings: kafka };
 }
 
 /** One ESM: its observation, `'deleted'` when Lambda no longer knows it, or undefined when it is not Kafka. */

@@ -33,6 +33,9 @@ import type { Publisher } from './publisher';
 import { decide, type WatchRecord } from './transitions';
 import { scopeKey, type WatchStore } from './watch-store';
 import type { EsmCallTarget } from './triggers';
+import type { DependencyClients } from '../collect/dependencies';
+import { indexScope, type DependencyIndex } from '../impact/dependency-index';
+import { refreshIndexOne, refreshIndexScope, type IndexRefresh } from '../impact/index-refresh';
 
 export interface WatchedAccountRef {
   /** The key records are kept under: the account id, or "self" when it is not known. */
@@ -62,6 +65,11 @@ export interface WatcherDeps {
   metricsFor?(accountKey: string, region: string): MetricsReader;
   /** The stall round's window in minutes. Default collect/metrics WATCH_WINDOW_MINUTES. */
   stallWindowMinutes?: number;
+  /**
+   * With it, each run also keeps the dependency index of its scope (bot/impact/index-refresh): the
+   * clients read the dependencies of created or re-pointed ESMs, with the account's credentials.
+   */
+  dependencies?: { index: DependencyIndex; clientsFor(accountKey: string, region: string): Promise<DependencyClients> };
 }
 
 export interface ScopeRun {
@@ -78,6 +86,8 @@ export interface ScopeRun {
   metricCalls?: number;
   /** Mappings the stall round found not delivering. */
   stalled?: number;
+  /** What the run did to the dependency index. */
+  index?: IndexRefresh;
   error?: string;
 }
 
@@ -189,12 +199,26 @@ export function createWatcher(deps: WatcherDeps): Watcher {
         if (!written.has(r.uuid) && !r.deleted && r.pending.length && stale(r, startedAt)) leftovers.push({ record: r });
       }
       await flush(scope, [...work, ...leftovers.filter((w) => !written.has(w.record.uuid))], run);
+      // After the events are out: the index never delays an alert.
+      const indexAccount = account ?? listing.esms.find((o) => o.account)?.account;
+      if (indexAccount) await keepIndex(run, accountKey, region, (index, clients) => refreshIndexScope(index, clients, indexScope(indexAccount, region), listing.mappings, { startedAt: new Date(startedAt), now }));
       logger.event('info', 'watcher.scope', { ...run });
     } catch (err) {
       run.error = errorFields(err).error as string;
       logger.event('error', 'watcher.scope-failed', { scope, ...errorFields(err) });
     }
     return run;
+  }
+
+  /** Runs one index refresh; a failure is logged and leaves the index as it was (the scope is then not marked swept). */
+  async function keepIndex(run: ScopeRun, accountKey: string, region: string, refresh: (index: DependencyIndex, clients: () => Promise<DependencyClients>) => Promise<IndexRefresh>): Promise<void> {
+    if (!deps.dependencies) return;
+    try {
+      const { index, clientsFor } = deps.dependencies;
+      run.index = await refresh(index, () => clientsFor(accountKey, region));
+    } catch (err) {
+      logger.event('warn', 'watcher.index-failed', { scope: run.scope, ...errorFields(err) });
+    }
   }
 
   /** The stall round: marks each Enabled observation stalled or delivering from its function's OffsetLag trend. */
@@ -277,6 +301,8 @@ export function createWatcher(deps: WatcherDeps): Watcher {
       const before = await deps.store.get(scope, target.uuid);
       const work = await record(scope, [{ ...(before ? { before } : {}), ...(read === 'deleted' ? {} : { observation: read }) }], run);
       await flush(scope, work, run);
+      const indexAccount = ref.account ?? (read === 'deleted' ? target.account : read.account);
+      if (indexAccount) await keepIndex(run, ref.key, target.region, (index, clients) => refreshIndexOne(index, clients, indexScope(indexAccount, target.region), target.uuid, now()));
       logger.event('info', 'watcher.esm', { ...run, uuid: target.uuid, eventName: target.eventName });
       return summarise('cloudtrail', [run]);
     },

@@ -37,9 +37,10 @@ export type ResourceKind = keyof typeof RESOURCE_KINDS;
  * failure" section: the CLI's diagnose unless --no-changes; deployed, the worker and alert roles only, and
  * only with the `changes` CDK context, on by default: infra/context.ts), `remediate`
  * (bot/remediate/apply.ts: the writes of a fix plan and the reads that make them idempotent; granted only
- * where remediation is on).
+ * where remediation is on), `index` (the watcher's reads of what a created or re-pointed ESM depends on, for the
+ * dependency index: bot/collect/dependencies.ts, bot/impact/index-refresh.ts).
  */
-export type Caller = 'diagnose' | 'watch' | 'route' | 'inspect' | 'changes' | 'remediate';
+export type Caller = 'diagnose' | 'watch' | 'route' | 'inspect' | 'changes' | 'remediate' | 'index';
 
 export interface ActionGrant {
   on: ResourceKind;
@@ -49,12 +50,12 @@ export interface ActionGrant {
 }
 
 export const COLLECTOR_ACTIONS = {
-  'lambda:GetEventSourceMapping': { on: 'esm', for: ['diagnose', 'watch', 'remediate'] },
+  'lambda:GetEventSourceMapping': { on: 'esm', for: ['diagnose', 'watch', 'remediate', 'index'] },
   'lambda:ListEventSourceMappings': { on: 'any', for: ['diagnose', 'watch'] },
-  'lambda:GetFunction': { on: 'function', for: ['diagnose'] },
+  'lambda:GetFunction': { on: 'function', for: ['diagnose', 'index'] },
   'lambda:GetFunctionConcurrency': { on: 'function', for: ['diagnose'] },
   'lambda:ListTags': { on: 'function', for: ['route'] },
-  'kafka:DescribeClusterV2': { on: 'cluster', for: ['diagnose'] },
+  'kafka:DescribeClusterV2': { on: 'cluster', for: ['diagnose', 'index'] },
   'kafka:GetBootstrapBrokers': { on: 'cluster', for: ['diagnose'] },
   'kafka:ListScramSecrets': { on: 'cluster', for: ['diagnose', 'remediate'] },
   // MSK's DescribeTopic API authorizes the kafka-cluster data-plane actions too (MSK Developer Guide, "DescribeTopic").
@@ -67,16 +68,16 @@ export const COLLECTOR_ACTIONS = {
       { action: 'kafka-cluster:DescribeTopicDynamicConfiguration', on: 'topic' },
     ],
   },
-  'ec2:DescribeSubnets': { on: 'any', for: ['diagnose'] },
+  'ec2:DescribeSubnets': { on: 'any', for: ['diagnose', 'index'] },
   'ec2:DescribeSecurityGroups': { on: 'any', for: ['diagnose'] },
-  'ec2:DescribeRouteTables': { on: 'any', for: ['diagnose'] },
-  'ec2:DescribeNatGateways': { on: 'any', for: ['diagnose'] },
-  'ec2:DescribeVpcEndpoints': { on: 'any', for: ['diagnose'] },
-  'ec2:DescribeNetworkAcls': { on: 'any', for: ['diagnose'] },
+  'ec2:DescribeRouteTables': { on: 'any', for: ['diagnose', 'index'] },
+  'ec2:DescribeNatGateways': { on: 'any', for: ['diagnose', 'index'] },
+  'ec2:DescribeVpcEndpoints': { on: 'any', for: ['diagnose', 'index'] },
+  'ec2:DescribeNetworkAcls': { on: 'any', for: ['diagnose', 'index'] },
   'ec2:DescribeVpcAttribute': { on: 'any', for: ['diagnose'] },
-  'secretsmanager:DescribeSecret': { on: 'secret', for: ['diagnose'] },
+  'secretsmanager:DescribeSecret': { on: 'secret', for: ['diagnose', 'index'] },
   'secretsmanager:GetSecretValue': { on: 'secret', for: ['inspect'] },
-  'kms:DescribeKey': { on: 'key', for: ['diagnose'] },
+  'kms:DescribeKey': { on: 'key', for: ['diagnose', 'index'] },
   'iam:GetRole': { on: 'role', for: ['diagnose'] },
   'iam:SimulatePrincipalPolicy': { on: 'role', for: ['diagnose'] },
   'sts:GetCallerIdentity': { on: 'any', for: ['diagnose'] },

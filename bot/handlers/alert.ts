@@ -3,7 +3,7 @@
  * notifier: diagnoses and posts, edits or closes the ESM's alert in Slack. Configuration:
  * docs/deploy.md. A failure throws, so Lambda retries the event (the notifier is idempotent).
  */
-import { alertNotifierFromEnv } from '../alerts/aws';
+import { alertNotifierFromEnv, recordingEngine } from '../alerts/aws';
 import type { AlertResult } from '../alerts/notifier';
 import { diagnose } from '../diagnose';
 import { EsmStateChangeEvent } from '../model/events';
@@ -22,4 +22,5 @@ export function alertHandler(env: Record<string, string | undefined>, options: P
   };
 }
 
-export const handler = alertHandler(process.env);
+// Each diagnosis also refreshes the diagnosed ESM's entry in the dependency index.
+export const handler = alertHandler(process.env, {}, recordingEngine(process.env, diagnose));

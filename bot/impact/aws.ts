@@ -5,6 +5,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { credentialsByAccount, onceUntilFailed } from '../alerts/aws';
+import { diagnose } from '../diagnose';
+import { indexedDependents, indexScope, recordingDependencies, type Dependent } from './dependency-index';
+import { DynamoDependencyIndex } from './dependency-index-dynamodb';
 import { DynamoAlertStore } from '../alerts/alert-store-dynamodb';
 import { loadAlertsConfig } from '../alerts/config';
 import { createChannelRouter, lambdaTagReader } from '../alerts/router';
@@ -12,7 +15,7 @@ import { documentClient } from '../alerts/watch-store-dynamodb';
 import { configuredEndpoint, createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients } from '../collect/clients';
 import { slackClient } from '../slack/app';
 import { loadSlackConfig } from '../slack/config';
-import { createLogger, type SlackLogger } from '../slack/log';
+import { createLogger, errorFields, type SlackLogger } from '../slack/log';
 import { slackEnvOnce } from '../slack/secrets';
 import { DynamoStore } from '../slack/store-dynamodb';
 import { createPreAlerter } from './prealert';
@@ -24,6 +27,10 @@ export interface PreAlertWiring {
   /** SDK clients for the account and region a CloudTrail event comes from. */
   clientsFor(account: string | undefined, region: string): AwsClients;
   logger: SlackLogger;
+  /** The engine, recording each re-diagnosed ESM's dependencies in the index. */
+  diagnose: typeof diagnose;
+  /** The dependents of `keys` in an account and region from the index; undefined: read them live. */
+  indexed(account: string | undefined, region: string, keys: string[]): Promise<Dependent[] | undefined>;
 }
 
 export function preAlertFromEnv(env: Env): () => Promise<PreAlertWiring> {
@@ -67,7 +74,15 @@ export function preAlertFromEnv(env: Env): () => Promise<PreAlertWiring> {
       const creds = account ? credentials.get(account) : undefined;
       return createClients(region, { env: resolved, ...(creds ? { credentials: creds } : {}) });
     };
-    return { preAlerter, clientsFor, logger };
+    const index = new DynamoDependencyIndex({ table: config.table, client: dynamo });
+    const onError = (err: unknown) => logger.event('warn', 'prealert.index-failed', errorFields(err));
+    return {
+      preAlerter,
+      clientsFor,
+      logger,
+      diagnose: recordingDependencies(diagnose, index, { onError }),
+      indexed: async (account, region, keys) => (account ? indexedDependents(index, indexScope(account, region), keys, { onError }) : undefined),
+    };
   };
   return onceUntilFailed(build);
 }

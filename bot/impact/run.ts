@@ -49,6 +49,11 @@ export interface ImpactOptions {
   /** Injected in tests and the bench. */
   diagnose?: (target: Target, options: DiagnoseOptions) => Promise<Diagnosis>;
   onProgress?: (message: string) => void;
+  /**
+   * The deployed index's answer (./dependency-index `indexedDependents`); undefined from it, or no
+   * such option (the CLI), means the live read.
+   */
+  dependents?: (keys: string[]) => Promise<Array<Pick<Dependencies, 'uuid' | 'arn' | 'functionArn'>> | undefined>;
 }
 
 /** Every Kafka ESM's dependencies, read live with every read shared between ESMs. */
@@ -106,8 +111,11 @@ export async function assessImpact(call: ParsedCall, options: ImpactOptions): Pr
   const event = eventOf(call);
   if (call.failed || call.resources.length === 0) return { event, esms: [] };
   options.onProgress?.('Finding the ESMs that depend on what the call changed…');
-  const { all, incomplete } = await dependencyIndex(options.clients);
-  const dependents = dependentsOf(indexDependencies(all), call.resources.map((r) => r.key));
+  const keys = call.resources.map((r) => r.key);
+  const indexed = await options.dependents?.(keys);
+  const live = indexed ? undefined : await dependencyIndex(options.clients);
+  const dependents = indexed ?? dependentsOf(indexDependencies(live!.all), keys);
+  const incomplete = live?.incomplete ?? [];
   const touched = new Set(call.resources.map((r) => r.key));
   const run = options.diagnose ?? realDiagnose;
   options.onProgress?.(`Re-diagnosing ${dependents.length} ESM${dependents.length === 1 ? '' : 's'}…`);

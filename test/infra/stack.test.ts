@@ -206,7 +206,16 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('gives the watcher only ListEventSourceMappings, GetEventSourceMapping in the watched regions, GetMetricData (stalls), the bus, the table and the watched role', () => {
+  it('gives each role exactly the DynamoDB actions its stores need: the dependency index adds none (its transactions are PutItem / DeleteItem, its reads GetItem / Query)', () => {
+    const dynamo = (fn: keyof EsmDoctorStack['functions']) => [...new Set(statementsOf(t, full, fn).flatMap(actions).filter((a) => a.startsWith('dynamodb:')))].sort();
+    // Worker: the Slack store, and recording each diagnosed ESM (GetItem, then one TransactWriteItems).
+    expect(dynamo('worker')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    // Watcher and alert: their stores' Query / UpdateItem, which also cover the index's scope read and lookups.
+    for (const fn of ['watcher', 'alert'] as const) expect(dynamo(fn)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamo('slack')).not.toContain('dynamodb:Query');
+  });
+
+  it('gives the watcher only ListEventSourceMappings, GetEventSourceMapping in the watched regions, GetMetricData (stalls), the dependency index\'s reads, the bus, the table and the watched role', () => {
     const all = statementsOf(t, full, 'watcher').flatMap(actions).sort();
     expect(all).toEqual(
       [
@@ -216,9 +225,18 @@ describe('least-privilege IAM', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        'ec2:DescribeNatGateways',
+        'ec2:DescribeNetworkAcls',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeVpcEndpoints',
         'events:PutEvents',
+        'kafka:DescribeClusterV2',
+        'kms:DescribeKey',
         'lambda:GetEventSourceMapping',
+        'lambda:GetFunction',
         'lambda:ListEventSourceMappings',
+        'secretsmanager:DescribeSecret',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sts:AssumeRole',
@@ -242,6 +260,8 @@ describe('least-privilege IAM', () => {
       ...missing(t, full, 'alert', 'inspect'),
       ...missing(t, full, 'alert', 'route'),
       ...missing(t, full, 'watcher', 'watch'),
+      ...missing(t, full, 'watcher', 'index'),
+      ...missing(b, bare, 'watcher', 'index'),
       ...missing(b, bare, 'worker', 'diagnose'),
       ...missing(b, bare, 'alert', 'diagnose'),
       ...missing(b, bare, 'watcher', 'watch'),

@@ -1,0 +1,113 @@
+/**
+ * The dependency index through the Lambda entry points, against moto and the fake Slack API: the
+ * scheduled handlers/watcher indexes the ESM in the table, someone revokes the cluster SG's
+ * self-referencing rule, and handlers/impact (the pre-alert) finds the ESM in the index — no
+ * account-wide listing — re-diagnoses it (recording it again) and posts the pre-alert.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { documentClient } from '../../bot/alerts/watch-store-dynamodb';
+import { indexScope } from '../../bot/impact/dependency-index';
+import { DynamoDependencyIndex } from '../../bot/impact/dependency-index-dynamodb';
+import { motoGate, type Moto } from '../support/moto';
+import { awsClients, seedMskIamWithNat, SEED_ACCOUNT, SEED_REGION } from '../support/aws-seed';
+import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack';
+import { clientConfig, createBus, createTable } from './support/moto-aws';
+import { fakeBotToken } from '../fixtures/slack-tokens';
+
+const gate = motoGate('the dependency index through the handlers');
+let moto: Moto | undefined;
+let slack: FakeSlack;
+const savedEnv = process.env;
+const quiet = [jest.spyOn(console, 'log').mockImplementation(() => undefined), jest.spyOn(console, 'error').mockImplementation(() => undefined)];
+
+beforeAll(async () => {
+  if (gate.missing) return;
+  moto = await gate.start();
+  slack = await startFakeSlack();
+}, 60_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  quiet.forEach((q) => q.mockRestore());
+  await slack?.close();
+  await moto?.stop();
+});
+
+type Handler = (event: unknown) => Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function load(module: string): Handler {
+  return (require(module) as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
+}
+
+const tick = { version: '0', id: 'tick-0', 'detail-type': 'Scheduled Event', source: 'aws.events', account: SEED_ACCOUNT, time: new Date().toISOString(), region: SEED_REGION, resources: [], detail: {} };
+
+function revokeEvent(groupId: string, port: number): Record<string, unknown> {
+  const event = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/cloudtrail/revoke-security-group-ingress.json'), 'utf8')) as { detail: Record<string, unknown>; time: string; id: string };
+  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  event.detail.requestParameters = { groupId, ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: port, toPort: port, groups: { items: [{ groupId }] } }] } };
+  event.detail.eventTime = time;
+  event.time = time;
+  delete event.detail.resources;
+  return event;
+}
+
+gate.it('the watcher handler indexes the ESM; the pre-alert handler finds it in the index and posts the pre-alert', async () => {
+  if (!moto) throw new Error('moto is not running');
+  const endpoint = moto.endpoint;
+  const c = awsClients({ endpoint });
+  const ddb = new DynamoDBClient(clientConfig(endpoint));
+  try {
+    const s = await seedMskIamWithNat(c, { endpoint });
+    await createTable(endpoint, 'esm-doctor-idx');
+    await createBus(endpoint, 'esm-doctor');
+    const sm = new SecretsManagerClient(clientConfig(endpoint));
+    const secret = await sm.send(
+      new CreateSecretCommand({
+        Name: 'esm-doctor/slack',
+        SecretString: JSON.stringify({ SLACK_BOT_TOKEN: fakeBotToken('idxtoken'), SLACK_SIGNING_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', ESM_DOCTOR_BUTTON_KEY: 'b'.repeat(48) }),
+      }),
+    );
+    sm.destroy();
+    process.env = {
+      ...savedEnv,
+      ...moto.env,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ESM_DOCTOR_TABLE: 'esm-doctor-idx',
+      ESM_DOCTOR_EVENT_BUS: 'esm-doctor',
+      ESM_DOCTOR_REGIONS: SEED_REGION,
+      ESM_DOCTOR_ACCOUNT_ID: SEED_ACCOUNT,
+      ESM_DOCTOR_ALERT_CHANNEL: 'C0ALERTS',
+      SLACK_SECRET_ARN: secret.ARN!,
+      SLACK_API_URL: slack.apiUrl,
+      LOG_LEVEL: 'warn',
+    };
+    delete process.env.SLACK_BOT_TOKEN;
+    const watcher = load('../../bot/handlers/watcher');
+    const impact = load('../../bot/handlers/impact');
+    const index = new DynamoDependencyIndex({ table: 'esm-doctor-idx', client: documentClient(ddb) });
+    const scope = indexScope(SEED_ACCOUNT, SEED_REGION);
+    const sg = s.clusterSecurityGroupId;
+
+    const run = await watcher(tick);
+    expect(run.scopes[0].index).toMatchObject({ refreshed: 1, written: 1, swept: true });
+    expect((await index.dependents(scope, [sg])).map((d) => d.uuid)).toEqual([s.uuid]);
+    const [before] = await index.load(scope);
+
+    await c.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, UserIdGroupPairs: [{ GroupId: sg, Description: 'Kafka clients in this SG' }] }] }));
+    const assessed = await impact(revokeEvent(sg, 9098));
+    expect(assessed).toMatchObject({ outcome: 'assessed', event: 'RevokeSecurityGroupIngress', dependents: 1, broken: 1, indexed: [SEED_REGION] });
+    expect(assessed.preAlerts).toEqual([expect.objectContaining({ outcome: 'posted' })]);
+    expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(JSON.stringify(slack.callsOf('chat.postMessage')[0]!.args.blocks)).toContain('network.sg-broker-ingress');
+    // The re-diagnosis recorded the ESM again: same keys, so nothing was written.
+    expect((await index.load(scope))[0]).toEqual(before);
+  } finally {
+    c.destroy();
+    ddb.destroy();
+  }
+}, 120_000);
