@@ -58,7 +58,7 @@ export const Snapshot = z.object({
   dns: fact(z.array(ResolvedEndpoint)).optional(),
   /** DescribeTopic of a kafka:// on-failure destination topic (MSK only). Additive, optional. */
   destinationTopic: fact(TopicInfo).optional(),
-  /** The KMS key of an SQS / SNS on-failure destination. Additive, optional. */
+  /** The encryption (and KMS key) of an SQS, SNS or S3 on-failure destination. Additive, optional. */
   destinationEncryption: fact(DestinationEncryption).optional(),
   /** glue:GetRegistry of the ESM's Glue schema registry. Additive, optional. */
   schemaRegistry: fact(GlueRegistry).optional(),
