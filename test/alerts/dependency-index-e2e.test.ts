@@ -7,44 +7,17 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { documentClient } from '../../bot/alerts/watch-store-dynamodb';
 import { indexScope } from '../../bot/impact/dependency-index';
 import { DynamoDependencyIndex } from '../../bot/impact/dependency-index-dynamodb';
-import { motoGate, type Moto } from '../support/moto';
 import { awsClients, seedMskIamWithNat, SEED_ACCOUNT, SEED_REGION } from '../support/aws-seed';
-import { startFakeSlack, type FakeSlack } from '../slack/support/fake-slack';
-import { clientConfig, createBus, createTable } from './support/moto-aws';
+import { handlersOnMoto, loadHandler, scheduledTick } from './support/handlers';
+import { clientConfig } from './support/moto-aws';
 import { fakeBotToken } from '../fixtures/slack-tokens';
 
-const gate = motoGate('the dependency index through the handlers');
-let moto: Moto | undefined;
-let slack: FakeSlack;
-const savedEnv = process.env;
-const quiet = [jest.spyOn(console, 'log').mockImplementation(() => undefined), jest.spyOn(console, 'error').mockImplementation(() => undefined)];
-
-beforeAll(async () => {
-  if (gate.missing) return;
-  moto = await gate.start();
-  slack = await startFakeSlack();
-}, 60_000);
-
-afterAll(async () => {
-  process.env = savedEnv;
-  quiet.forEach((q) => q.mockRestore());
-  await slack?.close();
-  await moto?.stop();
-});
-
-type Handler = (event: unknown) => Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function load(module: string): Handler {
-  return (require(module) as { handler: Handler }).handler; // eslint-disable-line @typescript-eslint/no-require-imports
-}
-
-const tick = { version: '0', id: 'tick-0', 'detail-type': 'Scheduled Event', source: 'aws.events', account: SEED_ACCOUNT, time: new Date().toISOString(), region: SEED_REGION, resources: [], detail: {} };
+const { gate, world, deploy } = handlersOnMoto('the dependency index through the handlers');
 
 function revokeEvent(groupId: string, port: number): Record<string, unknown> {
   const event = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/cloudtrail/revoke-security-group-ingress.json'), 'utf8')) as { detail: Record<string, unknown>; time: string; id: string };
@@ -57,43 +30,20 @@ function revokeEvent(groupId: string, port: number): Record<string, unknown> {
 }
 
 gate.it('the watcher handler indexes the ESM; the pre-alert handler finds it in the index and posts the pre-alert', async () => {
-  if (!moto) throw new Error('moto is not running');
+  const { moto, slack } = world();
   const endpoint = moto.endpoint;
   const c = awsClients({ endpoint });
   const ddb = new DynamoDBClient(clientConfig(endpoint));
   try {
     const s = await seedMskIamWithNat(c, { endpoint });
-    await createTable(endpoint, 'esm-doctor-idx');
-    await createBus(endpoint, 'esm-doctor');
-    const sm = new SecretsManagerClient(clientConfig(endpoint));
-    const secret = await sm.send(
-      new CreateSecretCommand({
-        Name: 'esm-doctor/slack',
-        SecretString: JSON.stringify({ SLACK_BOT_TOKEN: fakeBotToken('idxtoken'), SLACK_SIGNING_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', ESM_DOCTOR_BUTTON_KEY: 'b'.repeat(48) }),
-      }),
-    );
-    sm.destroy();
-    process.env = {
-      ...savedEnv,
-      ...moto.env,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ESM_DOCTOR_TABLE: 'esm-doctor-idx',
-      ESM_DOCTOR_EVENT_BUS: 'esm-doctor',
-      ESM_DOCTOR_REGIONS: SEED_REGION,
-      ESM_DOCTOR_ACCOUNT_ID: SEED_ACCOUNT,
-      ESM_DOCTOR_ALERT_CHANNEL: 'C0ALERTS',
-      SLACK_SECRET_ARN: secret.ARN!,
-      SLACK_API_URL: slack.apiUrl,
-      LOG_LEVEL: 'warn',
-    };
-    delete process.env.SLACK_BOT_TOKEN;
-    const watcher = load('../../bot/handlers/watcher');
-    const impact = load('../../bot/handlers/impact');
+    await deploy({ table: 'esm-doctor-idx', botToken: fakeBotToken('idxtoken') });
+    const watcher = loadHandler('watcher');
+    const impact = loadHandler('impact');
     const index = new DynamoDependencyIndex({ table: 'esm-doctor-idx', client: documentClient(ddb) });
     const scope = indexScope(SEED_ACCOUNT, SEED_REGION);
     const sg = s.clusterSecurityGroupId;
 
-    const run = await watcher(tick);
+    const run = await watcher(scheduledTick(0));
     expect(run.scopes[0].index).toMatchObject({ refreshed: 1, written: 1, swept: true });
     expect((await index.dependents(scope, [sg])).map((d) => d.uuid)).toEqual([s.uuid]);
     const [before] = await index.load(scope);
