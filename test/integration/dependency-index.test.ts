@@ -24,7 +24,7 @@ import { createLogger } from '../../bot/slack/log';
 import { clientConfig, createTable } from '../alerts/support/moto-aws';
 import { FakeEventBridge } from '../alerts/support/fakes';
 import { createClusterSecurityGroup, SEED_ACCOUNT, SEED_REGION, seedSelfManaged, setEsmStatus, type SelfManagedScenario } from '../support/aws-seed';
-import { withMoto } from './harness';
+import { withMoto, useMotoEnv } from './harness';
 
 const TABLE = 'esm-doctor';
 const SCOPE = indexScope(SEED_ACCOUNT, SEED_REGION);
@@ -32,20 +32,10 @@ const SCOPE = indexScope(SEED_ACCOUNT, SEED_REGION);
 withMoto('the dependency index against moto', (ctx) => {
   let index: DynamoDependencyIndex;
   let raw: DynamoDBClient;
-  const saved: Record<string, string | undefined> = {};
+  useMotoEnv(ctx);
 
   // The collector clients take their credentials from the environment, as on Lambda.
-  beforeAll(() => {
-    for (const [key, value] of Object.entries({ ...ctx.moto().env, AWS_EC2_METADATA_DISABLED: 'true' })) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  });
   afterAll(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   });
 
   beforeEach(async () => {

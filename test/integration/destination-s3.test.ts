@@ -11,7 +11,7 @@ import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { diagnose as diagnoseEsm } from '../../bot/diagnose';
 import type { Report } from '../../bot/model/report';
 import { seedMskIamWithNat, type MskScenario } from '../support/aws-seed';
-import { withMoto } from './harness';
+import { withMoto, useMotoEnv } from './harness';
 
 const REGION = 'eu-west-1';
 const BUCKET = 'orders-failed-batches';
@@ -28,14 +28,10 @@ function finding(report: Report, check: string) {
 }
 
 withMoto('destination.kms: an S3 on-failure destination with SSE-KMS, against moto', (ctx) => {
-  const saved: Record<string, string | undefined> = {};
+  useMotoEnv(ctx);
   let s3: S3Client;
 
   beforeAll(() => {
-    for (const [key, value] of Object.entries({ ...ctx.moto().env, AWS_EC2_METADATA_DISABLED: 'true' })) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
     s3 = new S3Client({
       region: REGION,
       endpoint: ctx.moto().endpoint,
@@ -47,10 +43,6 @@ withMoto('destination.kms: an S3 on-failure destination with SSE-KMS, against mo
 
   afterAll(() => {
     s3?.destroy();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   });
 
   /** The healthy MSK IAM ESM with the bucket as its on-failure destination; the role may write to it. */

@@ -21,7 +21,7 @@ import {
   setClusterState,
   setEsmStatus,
 } from '../support/aws-seed';
-import { withMoto, cliEnv } from './harness';
+import { withMoto, cliEnv, useMotoEnv } from './harness';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { poisonBatch } from '../../scenarios/metrics';
 
@@ -47,8 +47,7 @@ interface CliResult {
 }
 
 withMoto('esm-doctor against the extended moto', (ctx) => {
-  const saved: Record<string, string | undefined> = {};
-
+  useMotoEnv(ctx);
 
   function cli(args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
@@ -58,21 +57,6 @@ withMoto('esm-doctor against the extended moto', (ctx) => {
       });
     });
   }
-
-  beforeAll(() => {
-    // collectSnapshot's default clients read AWS_ENDPOINT_URL and the credentials from the environment.
-    for (const [key, value] of Object.entries({ ...ctx.moto().env, AWS_EC2_METADATA_DISABLED: 'true' })) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  });
-
-  afterAll(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
 
   // ----------------------------------------------------------------------------------------------
   describe('diagnose(): healthy environments', () => {

@@ -17,7 +17,7 @@ import type { Report } from '../../bot/model/report';
 import { applyPlan, createRemediationClients, PlanRefused, undoPlan, type RemediationClients } from '../../bot/remediate/apply';
 import { plansOf, POLICY_PREFIX } from '../../bot/remediate/plans';
 import { seedMskIamWithNat, seedMskScram, setEsmStatus, type MskScenario } from '../support/aws-seed';
-import { withMoto, cliEnv } from './harness';
+import { withMoto, cliEnv, useMotoEnv } from './harness';
 
 const REGION = 'eu-west-1';
 const CLI = path.resolve(__dirname, '../../bin/esm-doctor.cjs');
@@ -31,11 +31,10 @@ interface CliResult {
 const failing = (report: Report) => report.findings.filter((f) => f.status === 'fail').map((f) => f.check).sort();
 
 withMoto('esm-doctor fix against the extended moto', (ctx) => {
-  const saved: Record<string, string | undefined> = {};
+  useMotoEnv(ctx);
   let clients: RemediationClients;
   const lines: string[] = [];
   const log = (line: string) => void lines.push(line);
-
 
   /** stdin is /dev/null-like (a pipe closed at once): not a terminal, as in a script or CI. */
   function cli(args: string[]): Promise<CliResult> {
@@ -49,19 +48,11 @@ withMoto('esm-doctor fix against the extended moto', (ctx) => {
   }
 
   beforeAll(() => {
-    for (const [key, value] of Object.entries({ ...ctx.moto().env, AWS_EC2_METADATA_DISABLED: 'true' })) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
     clients = createRemediationClients(REGION, { env: { ...process.env } });
   });
 
   afterAll(() => {
     for (const c of Object.values(clients ?? {})) (c as { destroy(): void }).destroy();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   });
 
   beforeEach(() => {

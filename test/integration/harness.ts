@@ -79,3 +79,25 @@ export function cliEnv(ctx: MotoContext): Record<string, string> {
     ...ctx.moto().env,
   };
 }
+
+/**
+ * Points this process's SDK clients at moto for the suite: the collectors' and remediation's default
+ * clients read AWS_ENDPOINT_URL and the credentials from the environment, as on Lambda. Registers a
+ * beforeAll that sets them and an afterAll that puts back what was there; call it before the suite's
+ * own beforeAll that builds clients from the environment.
+ */
+export function useMotoEnv(ctx: MotoContext): void {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [key, value] of Object.entries({ ...ctx.moto().env, AWS_EC2_METADATA_DISABLED: 'true' })) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+}

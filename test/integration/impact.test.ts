@@ -34,7 +34,7 @@ import { assessImpact, findDependents, type ImpactResult } from '../../bot/impac
 import { diagnose } from '../../bot/diagnose';
 import { createFunction, SEED_ACCOUNT, seedMskIamWithEndpoints, seedMskIamWithNat, seedMskScram, setEsmStatus, type MskScenario } from '../support/aws-seed';
 import type { AwsClients as SeedClients } from '../support/aws-seed';
-import { withMoto } from './harness';
+import { withMoto, useMotoEnv } from './harness';
 
 const REGION = 'eu-west-1';
 const CLI = path.resolve(__dirname, '../../bin/esm-doctor.cjs');
@@ -63,20 +63,10 @@ async function secondEsm(c: SeedClients, endpoint: string, s: MskScenario): Prom
 }
 
 withMoto('impact, dependents and changes against the extended moto', (ctx) => {
-  const saved: Record<string, string | undefined> = {};
+  useMotoEnv(ctx);
   const clients = () => createClients(REGION, { env: ctx.moto().env, maxAttempts: 1 });
 
-  beforeAll(() => {
-    for (const [key, value] of Object.entries({ ...ctx.moto().env, AWS_EC2_METADATA_DISABLED: 'true' })) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  });
   afterAll(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   });
 
   async function impactOf(event: Record<string, unknown>): Promise<ImpactResult> {
