@@ -11,7 +11,7 @@ import { DynamoDependencyIndex } from './dependency-index-dynamodb';
 import { DynamoAlertStore } from '../alerts/alert-store-dynamodb';
 import { loadAlertsConfig } from '../alerts/config';
 import { createChannelRouter, lambdaTagReader } from '../alerts/router';
-import { documentClient } from '../alerts/watch-store-dynamodb';
+import { documentClient } from '../store/dynamodb';
 import { configuredEndpoint, createClients, DEFAULT_MAX_ATTEMPTS, type AwsClients } from '../collect/clients';
 import { slackClient } from '../slack/app';
 import { loadSlackConfig } from '../slack/config';

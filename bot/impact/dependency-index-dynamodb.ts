@@ -16,9 +16,9 @@
  * (DynamoDB developer guide, "Using IAM with DynamoDB transactions"), GetItem and Query the reads.
  * No TTL: the watcher removes an ESM's items when the ESM is gone.
  */
-import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { documentClient } from '../alerts/watch-store-dynamodb';
+import { documentClient, Table } from '../store/dynamodb';
 import type { Dependencies } from './dependencies';
 import { keepEntry, type Dependent, type DependencyIndex, type IndexedEsm, type RecordOptions, type RecordOutcome } from './dependency-index';
 
@@ -55,23 +55,20 @@ function identity(d: Pick<Dependencies, 'uuid' | 'arn' | 'functionArn'>) {
 
 export class DynamoDependencyIndex implements DependencyIndex {
   private readonly db: DynamoDBDocumentClient;
+  private readonly table: Table;
 
   constructor(private readonly options: { table: string; client?: DynamoDBDocumentClient }) {
     this.db = options.client ?? documentClient();
+    this.table = new Table(options.table, this.db);
   }
 
-  private async query(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
+  private query(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
     // Eventually consistent: a write a second old only makes the lookup fall back or the refresh re-check.
-    const input = { TableName: this.options.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix } };
-    for await (const page of paginateQuery({ client: this.db }, input)) out.push(...(page.Items ?? []));
-    return out;
+    return this.table.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix } });
   }
 
-  private async get(scope: string, uuid: string): Promise<IndexedEsm | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.options.table, Key: { pk: scopePk(scope), sk: esmSk(uuid) }, ConsistentRead: true }));
-    const parsed = out.Item ? EsmItem.safeParse(out.Item) : undefined;
-    return parsed?.success ? parsed.data : undefined;
+  private get(scope: string, uuid: string): Promise<IndexedEsm | undefined> {
+    return this.table.getParsed(scopePk(scope), esmSk(uuid), EsmItem);
   }
 
   /** The key items first (in transactions of their own when they do not fit), the ESM item's op last. */
@@ -146,8 +143,6 @@ export class DynamoDependencyIndex implements DependencyIndex {
   }
 
   async sweptAt(scope: string): Promise<string | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.options.table, Key: { pk: scopePk(scope), sk: 'swept' } }));
-    const parsed = out.Item ? SweptItem.safeParse(out.Item) : undefined;
-    return parsed?.success ? parsed.data.at : undefined;
+    return (await this.table.getParsed(scopePk(scope), 'swept', SweptItem))?.at;
   }
 }

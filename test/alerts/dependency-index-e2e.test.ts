@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { documentClient } from '../../bot/alerts/watch-store-dynamodb';
+import { documentClient } from '../../bot/store/dynamodb';
 import { indexScope } from '../../bot/impact/dependency-index';
 import { DynamoDependencyIndex } from '../../bot/impact/dependency-index-dynamodb';
 import { awsClients, seedMskIamWithNat, SEED_ACCOUNT, SEED_REGION } from '../support/aws-seed';

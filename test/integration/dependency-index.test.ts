@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { eventBridgePublisher } from '../../bot/alerts/publisher';
 import { MemoryWatchStore } from '../../bot/alerts/watch-store';
 import { createWatcher, type Watcher } from '../../bot/alerts/watcher';
-import { documentClient } from '../../bot/alerts/watch-store-dynamodb';
+import { documentClient } from '../../bot/store/dynamodb';
 import { createClients, type AwsClients } from '../../bot/collect/clients';
 import { diagnose } from '../../bot/diagnose';
 import type { Dependencies } from '../../bot/impact/dependencies';
