@@ -23,7 +23,7 @@ export const STEP_NAMES: Record<Step, string> = {
   5: 'Authenticate (TLS / SASL)',
   6: 'Authorize: topic and consumer group',
   7: 'Poll records',
-  8: 'Batch (payload ≤ 6 MB)',
+  8: 'Build the batch (schema, ≤ 6 MB)',
   9: 'Invoke the function',
 };
 
