@@ -130,6 +130,17 @@ describe('pre-alerts for forwarded calls', () => {
   });
 });
 
+describe('the pre-alert function\'s table access', () => {
+  it('is exactly what it does with the table (claims and alert records: GetItem, PutItem, DeleteItem; the dependency index: Query and its transactions\' PutItem / DeleteItem), no UpdateItem (it paces no Slack lane), no scans', () => {
+    for (const stack of [on, off]) {
+      const tableArn = { 'Fn::GetAtt': [stack.getLogicalId(stack.table.node.defaultChild as never), 'Arn'] };
+      const dynamo = statementsOf(stack, stack.preAlert!.function).filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+      expect([...new Set(dynamo.flatMap(actions))].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      for (const s of dynamo) expect(s.Resource).toEqual(tableArn);
+    }
+  });
+});
+
 describe('preAlerts, remediation and changes on: the checks every deployment passes', () => {
   it('is cdk-nag clean (AwsSolutionsChecks): nothing neither fixed nor acknowledged', () => {
     const report = new AwsSolutionsChecks().validateScope(app);
