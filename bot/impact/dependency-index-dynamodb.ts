@@ -20,7 +20,7 @@ import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type Tra
 import { z } from 'zod';
 import { documentClient, Table } from '../store/dynamodb';
 import type { Dependencies } from './dependencies';
-import { keepEntry, type Dependent, type DependencyIndex, type IndexedEsm, type RecordOptions, type RecordOutcome } from './dependency-index';
+import { keepEntry, sameEntry, type Dependent, type DependencyIndex, type IndexedEsm, type RecordOptions, type RecordOutcome } from './dependency-index';
 
 const EsmItem = z.object({
   uuid: z.string().min(1),
@@ -101,6 +101,11 @@ export class DynamoDependencyIndex implements DependencyIndex {
     const TableName = this.options.table;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const before = await this.get(scope, deps.uuid);
+      if (before && options.renew && !options.incomplete && sameEntry(before, deps, config)) {
+        const renewed = { pk: scopePk(scope), sk: esmSk(deps.uuid), ...identity(deps), keys: before.keys, config, refreshedAt: now, version: before.version + 1 };
+        if (await this.write([], { Put: { TableName, Item: renewed, ...this.versionCondition(before) } })) return { outcome: 'renewed', writes: 1 };
+        continue;
+      }
       if (keepEntry(before, deps, config, options)) return { outcome: 'unchanged', writes: 0 };
       const had = new Set(before?.keys ?? []);
       const has = new Set(deps.keys);

@@ -32,7 +32,8 @@ export interface IndexedEsm extends Dependencies {
 export type Dependent = Pick<Dependencies, 'uuid' | 'arn' | 'functionArn'>;
 
 export interface RecordOutcome {
-  outcome: 'unchanged' | 'written' | 'conflict';
+  /** `renewed`: the keys were the same and only the entry's refreshedAt moved (RecordOptions.renew). */
+  outcome: 'unchanged' | 'written' | 'renewed' | 'conflict';
   /** Items written or deleted (the figure docs/impact.md quotes). */
   writes: number;
 }
@@ -43,6 +44,11 @@ export interface RecordOptions {
    * ESM the index does not have yet (some keys beat none); a complete entry is not replaced by fewer keys.
    */
   incomplete?: boolean;
+  /**
+   * The watcher's renewal of an old entry: when the complete read finds the same keys, refreshedAt
+   * still moves to `now` (one write), so the entry is not read again on the next run.
+   */
+  renew?: boolean;
 }
 
 export interface DependencyIndex {
@@ -127,6 +133,10 @@ export class MemoryDependencyIndex implements DependencyIndex {
 
   async record(scope: string, deps: Dependencies, config: string, now: string, options: RecordOptions = {}): Promise<RecordOutcome> {
     const before = this.scope(scope).get(deps.uuid);
+    if (before && options.renew && !options.incomplete && sameEntry(before, deps, config)) {
+      this.scope(scope).set(deps.uuid, { ...before, refreshedAt: now, version: before.version + 1 });
+      return { outcome: 'renewed', writes: 1 };
+    }
     if (keepEntry(before, deps, config, options)) return { outcome: 'unchanged', writes: 0 };
     this.scope(scope).set(deps.uuid, { ...structuredClone(deps), config, refreshedAt: now, version: (before?.version ?? 0) + 1 });
     return { outcome: 'written', writes: 1 };

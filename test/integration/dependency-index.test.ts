@@ -4,7 +4,7 @@
  * a diagnosis refreshing it, and the pre-alert's impact run reading it instead of listing the
  * account. Skipped, saying why, where python3 or moto is missing.
  */
-import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,12 +18,13 @@ import type { Dependencies } from '../../bot/impact/dependencies';
 import { indexedDependents, indexScope, recordingDependencies } from '../../bot/impact/dependency-index';
 import { DynamoDependencyIndex } from '../../bot/impact/dependency-index-dynamodb';
 import { parseCall } from '../../bot/impact/events';
+import { refreshIndexScope } from '../../bot/impact/index-refresh';
 import { assessImpact } from '../../bot/impact/run';
 import { keyOf } from '../../bot/impact/resources';
 import { createLogger } from '../../bot/slack/log';
 import { clientConfig, createTable } from '../alerts/support/moto-aws';
 import { FakeEventBridge } from '../alerts/support/fakes';
-import { createClusterSecurityGroup, SEED_ACCOUNT, SEED_REGION, seedSelfManaged, setEsmStatus, type SelfManagedScenario } from '../support/aws-seed';
+import { createClusterSecurityGroup, createExecutionRole, SEED_ACCOUNT, SEED_REGION, seedSelfManaged, setEsmStatus, type SelfManagedScenario } from '../support/aws-seed';
 import { withMoto, useMotoEnv } from './harness';
 
 const TABLE = 'esm-doctor';
@@ -147,6 +148,31 @@ withMoto('the dependency index against moto', (ctx) => {
     expect(deleted.scopes[0]!.index).toMatchObject({ removed: 1 });
     expect(await uuidsUnder(sgB)).toEqual([]);
     expect(await index.load(SCOPE)).toEqual([]);
+  }, 120_000);
+
+  it('renews an entry older than a day: the function\'s new execution role (no ESM change) moves the role key; the same keys only move refreshedAt', async () => {
+    const s = await seedSelfManaged(ctx.aws(), ctx.moto());
+    const listing = async () => (await ctx.aws().lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
+    const start = Date.now();
+    const at = (hours: number) => new Date(start + hours * 3600_000);
+    const runListed = async (hours: number) => refreshIndexScope(index, async () => clients(), SCOPE, await listing(), { startedAt: at(hours), now: () => at(hours) });
+
+    expect(await runListed(0)).toMatchObject({ refreshed: 1, written: 1 });
+    expect(await uuidsUnder('role/clickstream-ingest-role')).toEqual([s.uuid]);
+    // Someone gives the function another role: the ESM's configuration, and so its config hash, stay the same.
+    const other = await createExecutionRole(ctx.aws(), { name: 'clickstream-ingest-role-v2', secrets: [{ secretArn: s.secretArn }] });
+    await ctx.aws().lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: s.functionName, Role: other.roleArn }));
+    // Within the day: nothing is read.
+    expect(await runListed(1)).toMatchObject({ refreshed: 0, renewed: 0, writes: 0 });
+    expect(await uuidsUnder('role/clickstream-ingest-role')).toEqual([s.uuid]);
+    // A day on: the entry is re-read and the role key moves.
+    expect(await runListed(25)).toMatchObject({ refreshed: 1, written: 1, renewed: 0 });
+    expect(await uuidsUnder('role/clickstream-ingest-role')).toEqual([]);
+    expect(await uuidsUnder('role/clickstream-ingest-role-v2')).toEqual([s.uuid]);
+    // Another day, nothing changed: one write moves refreshedAt, and the next run reads nothing.
+    expect(await runListed(50)).toMatchObject({ refreshed: 1, written: 0, renewed: 1, writes: 1 });
+    expect((await index.load(SCOPE))[0]!.refreshedAt).toBe(at(50).toISOString());
+    expect(await runListed(51)).toMatchObject({ refreshed: 0, writes: 0 });
   }, 120_000);
 
   it('the watcher\'s CloudTrail path (one ESM) indexes it when created or updated and removes it when deleted', async () => {

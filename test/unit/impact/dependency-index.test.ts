@@ -146,6 +146,39 @@ describe('refreshIndexScope: the watcher\'s side', () => {
     expect(made).toBe(0);
   });
 
+  it('renews at most maxRenewals entries older than renewAfterMs per run, oldest first, only in the room maxRefreshes leaves, never holding the sweep back', async () => {
+    const index = new MemoryDependencyIndex();
+    await refreshIndexScope(index, denied, SCOPE, mappings(4), { startedAt: NOW, now: () => NOW });
+    // uuid 3 was refreshed later than the others (a diagnosis): it is the youngest.
+    const [third] = (await index.load(SCOPE)).filter((e) => e.uuid === uuidOf(3));
+    await index.record(SCOPE, { uuid: third!.uuid, functionArn: third!.functionArn, ...(third!.arn ? { arn: third!.arn } : {}), keys: third!.keys }, third!.config, minutes(30).toISOString(), { renew: true });
+    const read: string[] = [];
+    const recording = { ...index, load: index.load.bind(index), remove: index.remove.bind(index), dependents: index.dependents.bind(index), markSwept: index.markSwept.bind(index), sweptAt: index.sweptAt.bind(index),
+      record: (...args: Parameters<MemoryDependencyIndex['record']>) => (read.push(args[1].uuid), index.record(...args)) };
+    const hours = (n: number) => new Date(NOW.getTime() + n * 3600_000);
+    const day = await refreshIndexScope(recording, denied, SCOPE, mappings(4), { startedAt: hours(24.2), now: () => hours(24.2), maxRenewals: 2 });
+    expect(read).toEqual([uuidOf(1), uuidOf(2)]);
+    // Denied reads are incomplete: the entries stay as they were (no renewal), and the scope is swept all the same.
+    expect(day).toMatchObject({ refreshed: 2, renewed: 0, written: 0, writes: 0, backlog: 0, swept: true });
+    // A changed ESM comes first; renewals only fill what maxRefreshes leaves.
+    read.length = 0;
+    const changed = mappings(5);
+    const tight = await refreshIndexScope(recording, denied, SCOPE, changed, { startedAt: hours(25), now: () => hours(25), maxRefreshes: 2, maxRenewals: 5 });
+    expect(read).toEqual([uuidOf(5), uuidOf(1)]);
+    expect(tight).toMatchObject({ refreshed: 2, written: 1, backlog: 0, swept: true });
+  });
+
+  it('record with renew: the same keys move refreshedAt with one write; other keys are written as usual; an incomplete read changes nothing', async () => {
+    const index = new MemoryDependencyIndex();
+    await index.record(SCOPE, deps(['sg-0aaa', 'role/orders']), 'c1', NOW.toISOString());
+    expect(await index.record(SCOPE, deps(['sg-0aaa', 'role/orders']), 'c1', minutes(1).toISOString())).toEqual({ outcome: 'unchanged', writes: 0 });
+    expect(await index.record(SCOPE, deps(['sg-0aaa', 'role/orders']), 'c1', minutes(2).toISOString(), { renew: true, incomplete: true })).toEqual({ outcome: 'unchanged', writes: 0 });
+    expect(await index.record(SCOPE, deps(['sg-0aaa', 'role/orders']), 'c1', minutes(3).toISOString(), { renew: true })).toEqual({ outcome: 'renewed', writes: 1 });
+    expect((await index.load(SCOPE))[0]).toMatchObject({ refreshedAt: minutes(3).toISOString(), version: 2 });
+    expect(await index.record(SCOPE, deps(['sg-0aaa', 'role/orders-v2']), 'c1', minutes(4).toISOString(), { renew: true })).toEqual({ outcome: 'written', writes: 1 });
+    expect(await index.dependents(SCOPE, ['role/orders'])).toEqual([]);
+  });
+
   it('removes the ESMs no longer listed, but not one recorded after the listing began (a diagnosis of an ESM created meanwhile)', async () => {
     const index = new MemoryDependencyIndex();
     await refreshIndexScope(index, denied, SCOPE, mappings(3), { startedAt: NOW, now: () => NOW });
