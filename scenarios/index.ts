@@ -113,7 +113,7 @@ function refreshPermissions(s: Snapshot, policies: Policy[] = policiesOf(s)): Sn
 
 const DLT_TOPIC_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:topic/orders-prod/5b2c1a7e-3f4d-4e8a-9c1b-2d3e4f5a6b7c-3/orders-dlt`;
 const GLUE_REGISTRY_ARN = `arn:aws:glue:${REGION}:${ACCOUNT}:registry/orders-schemas`;
-const VPC_CONNECTION_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:vpc-connection/210987654321/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3`;
+export const VPC_CONNECTION_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:vpc-connection/210987654321/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3`;
 
 /** Provisioned mode with bounded retries and split batches: the careful baseline of the newer features. */
 function provisionedWithControls(s: Snapshot, pollers: Snapshot['esm']['ProvisionedPollerConfig'] = { MinimumPollers: 1, MaximumPollers: 12 }): Snapshot {

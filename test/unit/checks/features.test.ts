@@ -10,13 +10,13 @@ import { schemaRegistryAccess } from '../../../bot/checks/schema-registry';
 import { requiredPermissions } from '../../../bot/model/permissions';
 import type { Snapshot } from '../../../bot/model/snapshot';
 import { ACCOUNT, CLUSTER_ARN, ESM_UUID, REGION, mskIamHealthy, selfManagedScramHealthy } from '../../../scenarios/base';
+import { crossAccount as crossAccountScenario, VPC_CONNECTION_ARN } from '../../../scenarios/index';
 import { allowAll } from '../../support/allow-all';
 
 const DLT_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:topic/orders-prod/5b2c1a7e-3f4d-4e8a-9c1b-2d3e4f5a6b7c-3/orders-dlt`;
 const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-failed`;
 const QUEUE_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
 const REGISTRY_ARN = `arn:aws:glue:${REGION}:${ACCOUNT}:registry/orders-schemas`;
-const VPC_CONNECTION_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:vpc-connection/210987654321/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3`;
 
 function provisioned(s: Snapshot, config: Snapshot['esm']['ProvisionedPollerConfig'] = { MinimumPollers: 1, MaximumPollers: 12 }): Snapshot {
   s.esm.ProvisionedPollerConfig = config;
@@ -336,23 +336,10 @@ describe('esm.provisioned-pollers (item 9)', () => {
 });
 
 describe('msk.vpc-connection (item 10)', () => {
+  /** The bundled cross-account scenario, with the connection in `state` and of `authentication`. */
   function crossAccount(state: string, authentication = 'SASL_IAM'): Snapshot {
-    const s = mskIamHealthy();
-    s.esm.EventSourceArn = VPC_CONNECTION_ARN;
-    s.vpcConnection = {
-      ok: true,
-      source: 'kafka:DescribeVpcConnection',
-      value: {
-        VpcConnectionArn: VPC_CONNECTION_ARN,
-        TargetClusterArn: 'arn:aws:kafka:eu-west-1:210987654321:cluster/payments-prod/7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f-3',
-        State: state,
-        Authentication: authentication,
-        VpcId: 'vpc-0c1d2e3f4a5b6c7d8',
-        Subnets: ['subnet-0a11aa11aa11aa111'],
-        SecurityGroups: ['sg-0a1b2c3d4e5f60718'],
-        CreationTime: '2026-10-01T08:00:00.000Z',
-      },
-    };
+    const s = crossAccountScenario(state);
+    if (s.vpcConnection?.ok) s.vpcConnection.value.Authentication = authentication;
     return s;
   }
 
