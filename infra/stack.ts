@@ -135,6 +135,12 @@ export class EsmDoctorStack extends Stack {
       ESM_DOCTOR_ACCOUNTS: JSON.stringify(s.accounts),
       ESM_DOCTOR_ACCOUNT_ID: account,
     };
+    // Where the alert and the pre-alert functions post, and what their diagnoses may read.
+    const alerting = {
+      ESM_DOCTOR_ALERT_CHANNEL: channel,
+      ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
+      ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+    };
 
     const worker = new EsmDoctorFunction(this, 'Worker', {
       handler: 'worker',
@@ -187,9 +193,7 @@ export class EsmDoctorStack extends Stack {
       environment: {
         ...common,
         ...watching,
-        ESM_DOCTOR_ALERT_CHANNEL: channel,
-        ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
-        ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+        ...alerting,
         ESM_DOCTOR_CHANGES: s.changes ? 'on' : 'off',
       },
       deadLetterQueue: undelivered,
@@ -294,9 +298,7 @@ export class EsmDoctorStack extends Stack {
         environment: {
           ...common,
           ...watching,
-          ESM_DOCTOR_ALERT_CHANNEL: channel,
-          ESM_DOCTOR_CHANNEL_PREFIXES: JSON.stringify(s.channelPrefixes),
-          ESM_DOCTOR_INSPECT_SECRETS: String(s.inspectSecrets),
+          ...alerting,
         },
         diagnosis: diagnosisStatements(regions, s.inspectSecrets, s.inspectSecretsPrefixes),
         access: [
